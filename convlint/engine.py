@@ -1,0 +1,348 @@
+"""Symbolic shape propagation: ``ModelGraph`` -> :class:`ShapedModel` with findings.
+
+Pure: the same graph and catalogue give the same result, nothing is mutated.  A layer that
+cannot work produces a :class:`Finding` and an unknown output; everything downstream of an
+unknown shape stays unknown (``None``) instead of being guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+from .dims import Dim, Expr, fmt, is_known, sym
+from .graph import ModelGraph, Node, Shape, Span, Unknown
+from .layers import Catalogue, default_catalogue
+from .layers.base import LayerError, LayerSpec, Requirement, UnknownAttr, Weight, bind, count_params, fmt_shape
+
+__all__ = ["Finding", "Constraint", "LayerResult", "ShapedModel", "analyze", "symbolic_input_shape"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something the engine found about one node.
+
+    ``kind`` is a :class:`~convlint.layers.base.LayerError` kind, or one of ``unknown-layer``,
+    ``unknown-value``, ``internal`` (a catalogue bug, reported instead of raised).
+    """
+
+    kind: str
+    node_id: str
+    message: str
+    span: Span
+    expected: Any = None
+    attr: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A layer argument that must equal a symbolic input-dependent size: ``actual == value``.
+
+    E.g. ``Linear(9216)`` after a flatten of ``64 * ((H - 4) // 2) * ((W - 4) // 2)``.
+    Solving it tells which input sizes fit (or that none does).
+    """
+
+    node_id: str
+    attr: str
+    value: Dim
+    actual: Dim
+    span: Span
+
+
+@dataclass
+class LayerResult:
+    """The engine's answer for one node.  ``output_shape`` is ``None`` when unknown."""
+
+    node: Node
+    spec: Optional[LayerSpec]
+    attrs: Optional[Dict[str, Any]]
+    input_shapes: List[Optional[Shape]]
+    output_shape: Optional[Shape]
+    weights: List[Weight] = field(default_factory=list)
+    params: Optional[Dim] = 0
+    trainable_params: Optional[Dim] = 0
+    first_use: bool = True
+    dim_notes: Dict[int, str] = field(default_factory=dict)
+
+    @property
+    def weight_count(self) -> Optional[Dim]:
+        return _sum_role(self.weights, "weight")
+
+    @property
+    def bias_count(self) -> Optional[Dim]:
+        return _sum_role(self.weights, "bias")
+
+
+def _sum_role(weights: List[Weight], role: str) -> Optional[Dim]:
+    total: Dim = 0
+    for w in weights:
+        if w.role == role:
+            if w.size is None:
+                return None
+            total = total + w.size
+    return total
+
+
+@dataclass
+class ShapedModel:
+    """A model with every node's shape and parameters, plus the engine's findings."""
+
+    model: ModelGraph
+    layers: List[LayerResult]
+    findings: List[Finding]
+    constraints: List[Constraint] = field(default_factory=list)
+
+    def result(self, node_id: str) -> LayerResult:
+        for r in self.layers:
+            if r.node.id == node_id:
+                return r
+        raise KeyError(node_id)
+
+    def _total(self, attr: str) -> Optional[Dim]:
+        total: Dim = 0
+        for r in self.layers:
+            if not r.first_use:
+                continue
+            value = getattr(r, attr)
+            if value is None:
+                return None
+            total = total + value
+        return total
+
+    @property
+    def total_params(self) -> Optional[Dim]:
+        return self._total("params")
+
+    @property
+    def trainable_params(self) -> Optional[Dim]:
+        return self._total("trainable_params")
+
+    @property
+    def non_trainable_params(self) -> Optional[Dim]:
+        total, trainable = self.total_params, self.trainable_params
+        if total is None or trainable is None:
+            return None
+        return total - trainable
+
+    @property
+    def complete(self) -> bool:
+        """True when every node's shape is known (possibly symbolic)."""
+        return all(r.output_shape is not None for r in self.layers)
+
+
+_SPATIAL_NAMES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
+
+
+def symbolic_input_shape(rank: int, layout: str, index: int = 0) -> Shape:
+    """A fully symbolic input shape of ``rank`` axes (batch included): ``(None, H, W, C)``."""
+    n_spatial = rank - 2
+    names = list(_SPATIAL_NAMES.get(n_spatial, tuple(f"S{i + 1}" for i in range(max(n_spatial, 0)))))
+    suffix = f"_{index}" if index else ""
+    spatial = [sym(n + suffix) for n in names]
+    channels = sym("C" + suffix)
+    if rank < 2:
+        return (None,)
+    if layout == "channels_first":
+        return (None, channels, *spatial)
+    return (None, *spatial, channels)
+
+
+def analyze(model: ModelGraph, catalogue: Optional[Catalogue] = None) -> ShapedModel:
+    """Propagate shapes through ``model``; returns every node's result and all findings."""
+    catalogue = catalogue or default_catalogue()
+    results: Dict[str, LayerResult] = {}
+    ordered: List[LayerResult] = []
+    findings: List[Finding] = []
+    constraints: List[Constraint] = []
+    seen_layers: Dict[str, LayerResult] = {}
+
+    for node in model.nodes:
+        in_shapes = [results[i].output_shape if i in results else None for i in node.inputs]
+        result = _analyze_node(model, node, in_shapes, catalogue, findings, constraints, results)
+        first = seen_layers.get(node.weight_key)
+        if first is not None:
+            result.first_use = False
+            if (
+                first.weights
+                and result.weights
+                and [w.shape for w in first.weights] != [w.shape for w in result.weights]
+            ):
+                findings.append(
+                    Finding(
+                        "channel-mismatch",
+                        node.id,
+                        f"{node.type} is reused on an input it cannot share weights with: its weights "
+                        f"were built as {_weights_str(first.weights)} but this call needs "
+                        f"{_weights_str(result.weights)}. Received: input shape {_shape_str(in_shapes)}",
+                        node.span,
+                    )
+                )
+                result.output_shape = None
+        else:
+            seen_layers[node.weight_key] = result
+        results[node.id] = result
+        ordered.append(result)
+    return ShapedModel(model, ordered, findings, constraints)
+
+
+def _weights_str(weights: List[Weight]) -> str:
+    return ", ".join(f"{w.name}{fmt_shape(w.shape)}" for w in weights)
+
+
+def _shape_str(shapes: List[Optional[Shape]]) -> str:
+    return ", ".join("unknown" if s is None else fmt_shape(s) for s in shapes)
+
+
+def _analyze_node(
+    model: ModelGraph,
+    node: Node,
+    in_shapes: List[Optional[Shape]],
+    catalogue: Catalogue,
+    findings: List[Finding],
+    constraints: List[Constraint],
+    results: Dict[str, LayerResult],
+) -> LayerResult:
+    spec = catalogue.get(model.framework, node.type)
+    result = LayerResult(node, spec, None, in_shapes, None)
+    if spec is None:
+        findings.append(
+            Finding(
+                "unknown-layer",
+                node.id,
+                f"convlint does not know the {model.framework} layer '{node.type}'; "
+                "shapes after it are unknown",
+                node.span,
+            )
+        )
+        result.params = result.trainable_params = None
+        return result
+    key = (model.framework, catalogue.canonical(model.framework, node.type))
+    try:
+        signature = spec.signatures.get(key, ())
+        params = bind(signature, node.args, node.kwargs, node.type) if signature else dict(node.kwargs)
+        params.update(node.call_kwargs)
+        attrs = spec.normalize(model.framework, key[1], params, model.layout)
+        result.attrs = attrs
+        if any(s is None for s in in_shapes) or len(in_shapes) < spec.min_inputs():
+            # Unknown input: the output is unknown, but the arguments were still checked.
+            result.params, result.trainable_params = _params_without_input(spec, attrs)
+            return result
+        shapes: List[Shape] = [s for s in in_shapes if s is not None]
+        output = spec.output_shape(attrs, shapes)
+        _check_requirements(node, spec.requires(attrs, shapes), shapes, constraints)
+        result.output_shape = output
+        result.weights = spec.weights(attrs, shapes)
+        result.params, result.trainable_params = count_params(result.weights)
+        result.dim_notes = _dim_notes(spec, attrs, shapes)
+        _check_output(node, result.output_shape, shapes)
+    except LayerError as err:
+        findings.append(_finding_from_error(node, err, in_shapes, results))
+        result.output_shape = None
+        result.params = result.trainable_params = None
+    except UnknownAttr as err:
+        findings.append(
+            Finding(
+                "unknown-value",
+                node.id,
+                f"{node.type}: cannot resolve '{err.attr}' statically ({err.reason}); shapes after it are unknown",
+                node.span,
+                attr=err.attr,
+            )
+        )
+        result.output_shape = None
+        result.params = result.trainable_params = None
+    except Exception as err:  # a catalogue bug must never become a traceback for the user
+        findings.append(
+            Finding(
+                "internal",
+                node.id,
+                f"{node.type}: internal error while computing its shape ({type(err).__name__}: {err}); "
+                "please report it. Shapes after it are unknown",
+                node.span,
+            )
+        )
+        result.output_shape = None
+        result.params = result.trainable_params = None
+    return result
+
+
+def _params_without_input(spec: LayerSpec, attrs: Dict[str, Any]) -> tuple:
+    """Parameters of a layer whose input is unknown: known only if they do not depend on it."""
+    try:
+        weights = spec.weights(attrs, [])
+    except Exception:
+        return None, None
+    return count_params(weights)
+
+
+def _dim_notes(spec: LayerSpec, attrs: Dict[str, Any], shapes: List[Shape]) -> Dict[int, str]:
+    explain = getattr(spec, "explain_dims", None)
+    if explain is None:
+        return {}
+    try:
+        return explain(attrs, shapes)
+    except Exception:
+        return {}
+
+
+def _check_requirements(
+    node: Node, requirements: List[Requirement], shapes: List[Shape], constraints: List[Constraint]
+) -> None:
+    """Known mismatches raise ``channel-mismatch``; symbolic ones are recorded as constraints."""
+    for req in requirements:
+        shape = shapes[req.input]
+        actual = shape[req.axis]
+        if actual is None:
+            continue
+        if is_known(actual) and is_known(req.value):
+            if actual != req.value:
+                axis = req.axis % len(shape)
+                raise LayerError(
+                    "channel-mismatch",
+                    f"{node.display_type}({req.attr}={req.value}) does not match its input: axis {axis} has size "
+                    f"{actual}. Received: input shape {fmt_shape(shape)}",
+                    expected=actual,
+                    received=req.value,
+                    attr=req.attr,
+                )
+        elif actual != req.value:
+            constraints.append(Constraint(node.id, req.attr, req.value, actual, node.span))
+
+
+def _check_output(node: Node, out: Shape, inputs: List[Shape]) -> None:
+    """Every known output axis must be at least 1; say which axis and by how much."""
+    for axis, d in enumerate(out):
+        if axis == 0 or d is None or not is_known(d):
+            continue
+        if d < 1:
+            received = ", ".join(fmt_shape(s) for s in inputs)
+            raise LayerError(
+                "non-positive-dim",
+                f"{node.type} output axis {axis} would have size {d} (needs at least 1; short by {1 - d}). "
+                f"Received: input shape {received}, output would be {fmt_shape(out)}",
+                received=d,
+            )
+
+
+def _finding_from_error(
+    node: Node, err: LayerError, in_shapes: List[Optional[Shape]], results: Dict[str, LayerResult]
+) -> Finding:
+    message = err.message
+    if err.expected is not None and err.attr and err.kind == "channel-mismatch":
+        how = ""
+        if node.inputs and node.inputs[0] in results:
+            producer = results[node.inputs[0]]
+            shape = in_shapes[0] if in_shapes else None
+            if shape:
+                for axis, note in producer.dim_notes.items():
+                    if axis < len(shape) and shape[axis] == err.expected:
+                        how = note
+                        break
+        shown = fmt(err.expected) if isinstance(err.expected, (int, Expr)) else err.expected
+        message += f". Expected {err.attr}={shown}" + (f" = {how}" if how and how != str(shown) else "")
+    return Finding(err.kind, node.id, message, node.span, expected=err.expected, attr=err.attr)
+
+
+def known_int(value: Any) -> bool:
+    """True for a concrete int argument (not a symbol, not unknown)."""
+    return is_known(value) and not isinstance(value, Unknown)

@@ -1,0 +1,81 @@
+"""Front ends: Python source -> ``ModelGraph``s, without importing or running it.
+
+The file is parsed once with libcst; each framework's extractor walks the same module.
+A syntax error, or a construct an extractor does not understand, becomes a :class:`FileNote`
+(shown as a CL9xx diagnostic), never an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+from ..graph import ModelGraph, Span
+
+__all__ = ["FileNote", "FileResult", "FrontendOptions", "analyze_source"]
+
+
+@dataclass(frozen=True)
+class FileNote:
+    """Could-not-analyse information about a file or a model.
+
+    ``kind``: ``syntax-error`` (file did not parse), ``unresolved`` (a value could not be
+    folded), ``unsupported`` (a construct the front end does not follow), ``no-input-shape``.
+    """
+
+    kind: str
+    message: str
+    span: Span
+    model: Optional[str] = None
+
+
+@dataclass
+class FileResult:
+    path: str
+    models: List[ModelGraph] = field(default_factory=list)
+    notes: List[FileNote] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FrontendOptions:
+    """What the front ends may use besides the source.
+
+    ``input_shapes`` maps ``"path::Model"`` or ``"Model"`` to a shape *without* the batch dim,
+    for models that declare none (from ``[tool.convlint] input-shapes``).
+    """
+
+    input_shapes: Dict[str, Tuple[Any, ...]] = field(default_factory=dict)
+
+
+def analyze_source(source: str, path: str, options: Optional[FrontendOptions] = None) -> FileResult:
+    """Every model in ``source``; never raises for bad input."""
+    import libcst as cst
+
+    options = options or FrontendOptions()
+    result = FileResult(path)
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as err:
+        result.notes.append(
+            FileNote("syntax-error", f"cannot parse this file: {err.message}", Span(err.raw_line, err.raw_column + 1))
+        )
+        return result
+    except Exception as err:  # libcst can raise other errors on odd input (e.g. bad encodings)
+        result.notes.append(FileNote("syntax-error", f"cannot parse this file: {err}", Span(1, 1)))
+        return result
+
+    from . import keras as keras_frontend
+    from . import torch as torch_frontend
+
+    for extractor in (keras_frontend.extract, torch_frontend.extract):
+        try:
+            models, notes = extractor(module, source, path, options)
+        except Exception as err:  # an extractor bug must not stop the run
+            result.notes.append(
+                FileNote("unsupported", f"internal error in the front end ({type(err).__name__}: {err}); please report it", Span(1, 1))
+            )
+            continue
+        result.models.extend(models)
+        result.notes.extend(notes)
+    result.models.sort(key=lambda m: (m.span.line, m.span.column))
+    return result

@@ -1,0 +1,127 @@
+"""The framework-neutral layer graph that front ends produce and the engine consumes.
+
+A front end records *what the source says*: which framework class was constructed (``type``,
+the canonical class name such as ``Conv2D`` or ``Conv2d``), with which folded arguments, where,
+and which nodes feed it.  It does not interpret arguments; the layer catalogue does that, so
+the semantics of a layer live in exactly one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+from .dims import Dim
+
+__all__ = ["Unknown", "SizeOf", "Span", "Node", "ModelGraph", "Shape", "is_unknown"]
+
+Shape = Tuple[Optional[Dim], ...]
+"""A tensor shape: batch first (always ``None``), then ``Dim`` or ``None`` (unknown) per axis."""
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value the front end could not resolve statically, and why (shown to the user)."""
+
+    reason: str
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.reason!r})"
+
+
+@dataclass(frozen=True)
+class SizeOf:
+    """The size of axis ``axis`` of the node's first input, as in ``x.view(x.size(0), -1)``.
+
+    Front ends emit it for ``x.size(i)`` / ``x.shape[i]`` of the tensor being reshaped; the
+    catalogue resolves it against the real input shape (``SizeOf(0)`` is the batch dim).
+    """
+
+    axis: int
+
+
+def is_unknown(value: object) -> bool:
+    """True if ``value`` is, or contains, an :class:`Unknown`."""
+    if isinstance(value, Unknown):
+        return True
+    if isinstance(value, (tuple, list)):
+        return any(is_unknown(v) for v in value)
+    if isinstance(value, dict):
+        return any(is_unknown(v) for v in value.values())
+    return False
+
+
+@dataclass(frozen=True)
+class Span:
+    """1-based source position of a construct."""
+
+    line: int
+    column: int = 1
+    end_line: Optional[int] = None
+    end_column: Optional[int] = None
+
+
+@dataclass
+class Node:
+    """One layer application (or model input) in the graph.
+
+    ``args`` / ``kwargs`` are the constructor arguments as folded by the front end: ints,
+    floats, strings, bools, ``None``, tuples/lists of those, symbolic ``Dim`` expressions, or
+    :class:`Unknown`.  ``call_args`` holds extra arguments of the *call* (e.g. torch
+    ``F.max_pool2d(x, 2)`` puts the 2 in ``args``; keyword call options go in ``call_kwargs``).
+    ``layer_id`` identifies the layer object: two nodes applying the same object share weights
+    and their parameters are counted once.
+    """
+
+    id: str
+    type: str
+    args: Tuple[Any, ...] = ()
+    kwargs: Dict[str, Any] = field(default_factory=dict)
+    inputs: List[str] = field(default_factory=list)
+    span: Span = field(default_factory=lambda: Span(1))
+    name: Optional[str] = None
+    layer_id: Optional[str] = None
+    call_kwargs: Dict[str, Any] = field(default_factory=dict)
+    op: Optional[str] = None
+    """Source spelling of a functional op (``F.relu``, ``torch.flatten``, ``view``), shown as the
+    layer type in reports instead of ``type`` when set."""
+
+    @property
+    def display_type(self) -> str:
+        return self.op or self.type
+
+    @property
+    def weight_key(self) -> str:
+        return self.layer_id or self.id
+
+
+@dataclass
+class ModelGraph:
+    """A model: nodes in topological order, its inputs and outputs.
+
+    ``framework`` is ``"keras"`` or ``"torch"``; ``layout`` the default data format
+    (``"channels_last"`` for Keras, ``"channels_first"`` for PyTorch).  Input nodes have type
+    ``"Input"`` and ``kwargs["shape"]`` without the batch dim (or an :class:`Unknown`).
+    ``notes`` carries front-end messages (could-not-analyse information) as (span, text, node).
+    """
+
+    name: str
+    framework: str
+    path: str
+    span: Span
+    nodes: List[Node] = field(default_factory=list)
+    inputs: List[str] = field(default_factory=list)
+    outputs: List[str] = field(default_factory=list)
+    layout: str = "channels_last"
+    notes: List[Tuple[Span, str, Optional[str]]] = field(default_factory=list)
+    cell: Optional[int] = None
+
+    def node(self, node_id: str) -> Node:
+        for n in self.nodes:
+            if n.id == node_id:
+                return n
+        raise KeyError(node_id)
+
+    def add(self, node: Node) -> Node:
+        self.nodes.append(node)
+        return node

@@ -1,0 +1,295 @@
+"""The layer-spec protocol, argument binding, and the errors a spec may raise.
+
+A :class:`LayerSpec` is the single source of truth for a layer kind: the framework class names
+it answers to, how constructor arguments normalise to attributes, its output shape, its weight
+shapes (parameter counts are derived from them) and its NumPy forward.  Specs are pure: they
+never see source code and they import numpy only inside ``forward``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from ..dims import Dim, Expr, is_known, prod
+from ..graph import Shape, Unknown
+
+__all__ = [
+    "REQUIRED",
+    "LayerError",
+    "UnknownAttr",
+    "Weight",
+    "Requirement",
+    "LayerSpec",
+    "bind",
+    "int_tuple",
+    "positive",
+    "non_negative",
+    "choice",
+    "flag",
+    "ensure_rank",
+    "count_params",
+    "data_format",
+]
+
+
+class _Required:
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED: Any = _Required()
+
+
+class LayerError(Exception):
+    """The layer cannot work as written.  Becomes a finding, never a traceback.
+
+    ``kind`` is one of: ``invalid-argument``, ``rank-mismatch``, ``non-positive-dim``,
+    ``channel-mismatch``, ``groups``, ``reshape-size``, ``merge-mismatch``.  ``expected`` is the
+    value that would fit, when there is one (e.g. the right ``in_features``), and ``received``
+    what the layer got; ``attr`` names the argument at fault.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        message: str,
+        *,
+        expected: Any = None,
+        received: Any = None,
+        attr: Optional[str] = None,
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.expected = expected
+        self.received = received
+        self.attr = attr
+
+
+class UnknownAttr(Exception):
+    """An argument the shape depends on could not be resolved statically; output is unknown."""
+
+    def __init__(self, attr: str, reason: str) -> None:
+        super().__init__(f"{attr}: {reason}")
+        self.attr = attr
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Weight:
+    """One weight tensor of a layer.
+
+    ``role``: ``"weight"`` (kernels, scales), ``"bias"`` (additive offsets) or ``"buffer"``
+    (torch running statistics: state, but not a parameter, so not counted).
+    ``trainable``: Keras' and PyTorch's notion (Keras BatchNormalization's moving statistics are
+    non-trainable weights and *are* counted by ``count_params``).
+    """
+
+    name: str
+    shape: Tuple[Dim, ...]
+    role: str = "weight"
+    trainable: bool = True
+
+    @property
+    def counted(self) -> bool:
+        return self.role != "buffer"
+
+    @property
+    def size(self) -> Optional[Dim]:
+        return prod(self.shape)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """The layer needs axis ``axis`` of input ``input`` to equal ``value``.
+
+    How PyTorch layers declare what they expect (``in_channels``, ``in_features``,
+    ``num_features``).  The engine checks it: a known mismatch is a ``channel-mismatch`` finding
+    naming the value that would fit; a symbolic one becomes a constraint on the input size.
+    """
+
+    axis: int
+    value: Dim
+    attr: str
+    input: int = 0
+
+
+class LayerSpec:
+    """Base class: subclasses set ``types`` and ``signatures`` and override the methods.
+
+    ``types`` maps ``(framework, class_name)`` it answers to; ``aliases`` maps alternative
+    spellings (``MaxPool2D``) to the canonical class name (``MaxPooling2D``).
+    ``signatures[(framework, class_name)]`` is the constructor signature, in positional order,
+    as ``(name, default)`` pairs (``REQUIRED`` for required arguments).
+    """
+
+    types: Tuple[Tuple[str, str], ...] = ()
+    aliases: Mapping[Tuple[str, str], str] = {}
+    signatures: Mapping[Tuple[str, str], Sequence[Tuple[str, Any]]] = {}
+
+    def normalize(self, framework: str, type_name: str, params: Dict[str, Any], layout: str) -> Dict[str, Any]:
+        """Bound constructor arguments -> attributes the other methods read.  May raise
+        :class:`LayerError` (invalid argument) or :class:`UnknownAttr`."""
+        return dict(params)
+
+    def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
+        """Output shape for the given input shapes (batch dim first, ``None`` = unknown)."""
+        raise NotImplementedError
+
+    def weights(self, attrs: Dict[str, Any], inputs: List[Shape]) -> List[Weight]:
+        """Weight tensors; their sizes are the parameter counts."""
+        return []
+
+    def requires(self, attrs: Dict[str, Any], inputs: List[Shape]) -> List[Requirement]:
+        """Input sizes the layer's own arguments fix (checked by the engine)."""
+        return []
+
+    def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
+        """NumPy reference forward (float32), used by the executor."""
+        raise NotImplementedError(f"{type(self).__name__} has no NumPy forward")
+
+    def min_inputs(self) -> int:
+        return 1
+
+
+def bind(signature: Sequence[Tuple[str, Any]], args: Sequence[Any], kwargs: Mapping[str, Any], type_name: str) -> Dict[str, Any]:
+    """Bind call arguments to a constructor signature the way Python would.
+
+    Extra keyword arguments the catalogue does not model (``activation``, ``name``,
+    initialisers...) are kept and ignored by the spec.  Too many positional arguments, a
+    duplicate or a missing required argument raise ``invalid-argument``.
+    """
+    names = [n for n, _ in signature]
+    if len(args) > len(names):
+        raise LayerError(
+            "invalid-argument",
+            f"{type_name} takes at most {len(names)} positional arguments. Received: {len(args)}",
+        )
+    out: Dict[str, Any] = {}
+    for name, value in zip(names, args):
+        out[name] = value
+    for key, value in kwargs.items():
+        if key in out:
+            raise LayerError("invalid-argument", f"{type_name} got multiple values for argument '{key}'")
+        out[key] = value
+    for name, default in signature:
+        if name not in out:
+            if default is REQUIRED:
+                raise LayerError("invalid-argument", f"{type_name} is missing the required argument '{name}'")
+            out[name] = default
+    return out
+
+
+def _check_known(value: Any, attr: str) -> Any:
+    if isinstance(value, Unknown):
+        raise UnknownAttr(attr, value.reason)
+    return value
+
+
+def int_tuple(value: Any, n: int, attr: str, type_name: str) -> Tuple[Dim, ...]:
+    """An int or an n-sequence of ints (or symbolic dims) as an n-tuple."""
+    value = _check_known(value, attr)
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise LayerError(
+                "invalid-argument",
+                f"{type_name}: '{attr}' must be an int or a tuple of {n} ints. Received: {attr}={tuple(value)!r}",
+                attr=attr,
+            )
+        items = tuple(_check_known(v, attr) for v in value)
+    else:
+        items = (value,) * n
+    for v in items:
+        if isinstance(v, bool) or not isinstance(v, (int, Expr)):
+            raise LayerError(
+                "invalid-argument",
+                f"{type_name}: '{attr}' must be an integer or a tuple of integers. Received: {attr}={value!r}",
+                attr=attr,
+            )
+    return items
+
+
+def positive(values: Sequence[Dim], attr: str, type_name: str) -> None:
+    """Raise ``invalid-argument`` if a known value is < 1."""
+    for v in values:
+        if is_known(v) and v < 1:
+            shown = values[0] if len(set(values)) == 1 else tuple(values)
+            raise LayerError(
+                "invalid-argument",
+                f"{type_name}: '{attr}' must be positive. Received: {attr}={shown}",
+                attr=attr,
+                received=shown,
+            )
+
+
+def non_negative(values: Sequence[Dim], attr: str, type_name: str) -> None:
+    """Raise ``invalid-argument`` if a known value is < 0."""
+    for v in values:
+        if is_known(v) and v < 0:
+            shown = values[0] if len(set(values)) == 1 else tuple(values)
+            raise LayerError(
+                "invalid-argument",
+                f"{type_name}: '{attr}' must be non-negative. Received: {attr}={shown}",
+                attr=attr,
+                received=shown,
+            )
+
+
+def choice(value: Any, options: Sequence[str], attr: str, type_name: str) -> str:
+    """A string option, compared case-insensitively as Keras does."""
+    value = _check_known(value, attr)
+    if not isinstance(value, str) or value.lower() not in options:
+        raise LayerError(
+            "invalid-argument",
+            f"{type_name}: '{attr}' must be one of {', '.join(repr(o) for o in options)}. Received: {attr}={value!r}",
+            attr=attr,
+        )
+    return value.lower()
+
+
+def flag(value: Any, attr: str) -> bool:
+    """A boolean argument; an unresolved one is unknown."""
+    value = _check_known(value, attr)
+    return bool(value)
+
+
+def data_format(value: Any, layout: str, type_name: str) -> str:
+    """Keras ``data_format``: ``None`` means the model's layout."""
+    if value is None:
+        return layout
+    return choice(value, ("channels_last", "channels_first"), "data_format", type_name)
+
+
+def ensure_rank(shape: Shape, rank: int, type_name: str, what: str = "") -> None:
+    """Raise ``rank-mismatch`` unless ``shape`` (with batch) has exactly ``rank`` axes."""
+    if len(shape) != rank:
+        expected = f"{rank}D input" + (f" ({what})" if what else "")
+        raise LayerError(
+            "rank-mismatch",
+            f"{type_name} expects a {expected}. Received: a {len(shape)}D input of shape {fmt_shape(shape)}",
+            expected=rank,
+            received=len(shape),
+        )
+
+
+def fmt_shape(shape: Shape) -> str:
+    """A shape the way Keras prints it: ``(None, 26, 26, 32)``."""
+    parts = ["None" if d is None else str(d) for d in shape]
+    return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+
+
+def count_params(weights: Sequence[Weight]) -> Tuple[Optional[Dim], Optional[Dim]]:
+    """(total counted parameters, trainable parameters); ``None`` if a size is unknown."""
+    total: Optional[Dim] = 0
+    trainable: Optional[Dim] = 0
+    for w in weights:
+        if not w.counted:
+            continue
+        size = w.size
+        if size is None:
+            return None, None
+        total = total + size  # type: ignore[operator]
+        if w.trainable:
+            trainable = trainable + size  # type: ignore[operator]
+    return total, trainable

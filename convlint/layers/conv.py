@@ -1,0 +1,462 @@
+"""Convolutions: Keras Conv*/Conv*Transpose/SeparableConv*/DepthwiseConv*, torch Conv*d/ConvTranspose*d.
+
+Output sizes come from two pure functions, :func:`conv_output_size` and
+:func:`conv_transpose_output_size`, written once over ``Dim`` so ints and symbols share a code
+path.  Weight shapes follow each framework's storage layout exactly (Keras kernels are
+``kernel_size + (in // groups, filters)``, torch weights ``(out, in // groups, *kernel_size)``),
+so parameter counts are derived, never hand-counted.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Tuple
+
+from ..dims import Dim, ceil_div, is_known
+from ..graph import Shape, Unknown
+from .base import (
+    REQUIRED,
+    LayerError,
+    LayerSpec,
+    Requirement,
+    UnknownAttr,
+    Weight,
+    choice,
+    data_format,
+    ensure_rank,
+    flag,
+    fmt_shape,
+    int_tuple,
+    non_negative,
+    positive,
+)
+
+__all__ = ["conv_output_size", "conv_transpose_output_size", "SPECS"]
+
+ODim = Optional[Dim]
+
+
+# -- pure size rules ----------------------------------------------------------------------
+def conv_output_size(n: ODim, k: Dim, s: Dim, d: Dim, pad: Any) -> ODim:
+    """Output length of a convolution/pooling window along one axis.
+
+    ``pad`` is ``"valid"``, ``"same"``/``"causal"`` (Keras: ``ceil(n / s)``) or an explicit
+    total padding (torch: ``2 * padding``).
+    """
+    if n is None:
+        return None
+    if pad == "same" or pad == "causal":
+        return ceil_div(n, s) if is_known(s) else None
+    total = 0 if pad == "valid" else pad
+    return (n + total - d * (k - 1) - 1) // s + 1 if is_known(s) else None
+
+
+def conv_transpose_output_size(
+    n: ODim, k: Dim, s: Dim, d: Dim, padding: Any, output_padding: Optional[Dim], framework: str
+) -> ODim:
+    """Output length of a transposed convolution along one axis, per framework."""
+    if n is None:
+        return None
+    k_eff = d * (k - 1) + 1
+    if framework == "torch":
+        op = output_padding or 0
+        return (n - 1) * s - 2 * padding + k_eff + op
+    if padding == "valid":
+        if output_padding is None:
+            if not (is_known(k_eff) and is_known(s)):
+                return None
+            output_padding = max(k_eff, s) - k_eff  # type: ignore[type-var]
+        return (n - 1) * s + k_eff + output_padding
+    if output_padding is None:
+        return n * s
+    if not is_known(k_eff):
+        return None
+    return (n - 1) * s + k_eff % 2 + output_padding  # type: ignore[operator]
+
+
+def _keras_spatial(shape: Shape, fmt: str) -> Tuple[Tuple[ODim, ...], ODim]:
+    if fmt == "channels_first":
+        return tuple(shape[2:]), shape[1]
+    return tuple(shape[1:-1]), shape[-1]
+
+
+def _keras_shape(batch: ODim, spatial: Tuple[ODim, ...], channels: ODim, fmt: str) -> Shape:
+    if fmt == "channels_first":
+        return (batch, channels, *spatial)
+    return (batch, *spatial, channels)
+
+
+def _check_window(type_name: str, shape: Shape, axes: Tuple[ODim, ...], k: Tuple[Dim, ...], d: Tuple[Dim, ...], pad: Any) -> None:
+    """A window larger than the (padded) input is a non-positive-dim finding with the deficit."""
+    for i, (n, kk, dd) in enumerate(zip(axes, k, d)):
+        total = 0 if pad in ("valid",) else (pad[i] if isinstance(pad, tuple) else None)
+        if total is None or not (is_known(n) and is_known(kk) and is_known(dd) and is_known(total)):
+            continue
+        span = dd * (kk - 1) + 1
+        if span > n + total:
+            padded = f" (padded {n + total})" if total else ""
+            raise LayerError(
+                "non-positive-dim",
+                f"{type_name}: the kernel spans {span} along spatial axis {i + 1} but the input has only "
+                f"{n}{padded}; it is {span - n - total} too small. Received: input shape {fmt_shape(shape)}",
+                received=n,
+            )
+
+
+# -- Keras -------------------------------------------------------------------------------
+def _keras_conv_signature(kind: str) -> List[Tuple[str, Any]]:
+    if kind == "conv":
+        return [
+            ("filters", REQUIRED), ("kernel_size", REQUIRED), ("strides", 1), ("padding", "valid"),
+            ("data_format", None), ("dilation_rate", 1), ("groups", 1), ("activation", None), ("use_bias", True),
+        ]
+    if kind == "transpose":
+        return [
+            ("filters", REQUIRED), ("kernel_size", REQUIRED), ("strides", 1), ("padding", "valid"),
+            ("output_padding", None), ("data_format", None), ("dilation_rate", 1), ("activation", None),
+            ("use_bias", True),
+        ]
+    if kind == "separable":
+        return [
+            ("filters", REQUIRED), ("kernel_size", REQUIRED), ("strides", 1), ("padding", "valid"),
+            ("data_format", None), ("dilation_rate", 1), ("depth_multiplier", 1), ("activation", None),
+            ("use_bias", True),
+        ]
+    return [  # depthwise
+        ("kernel_size", REQUIRED), ("strides", 1), ("padding", "valid"), ("depth_multiplier", 1),
+        ("data_format", None), ("dilation_rate", 1), ("activation", None), ("use_bias", True),
+    ]
+
+
+class KerasConv(LayerSpec):
+    """Keras 3 ``ConvND``, ``ConvNDTranspose``, ``SeparableConvND`` and ``DepthwiseConvND``."""
+
+    def __init__(self, kind: str, names: Dict[int, str], aliases: Dict[str, str]) -> None:
+        self.kind = kind
+        self.rank_of = {name: n for n, name in names.items()}
+        self.types = tuple(("keras", name) for name in names.values())
+        self.aliases = {("keras", a): c for a, c in aliases.items()}
+        self.signatures = {("keras", name): _keras_conv_signature(kind) for name in names.values()}
+
+    def normalize(self, framework: str, type_name: str, params: Dict[str, Any], layout: str) -> Dict[str, Any]:
+        n = self.rank_of[type_name]
+        attrs: Dict[str, Any] = {"type": type_name, "n": n}
+        if self.kind != "depthwise":
+            filters = params["filters"]
+            if isinstance(filters, Unknown):
+                raise UnknownAttr("filters", filters.reason)
+            if isinstance(filters, bool) or not isinstance(filters, (int,)) and not hasattr(filters, "terms"):
+                raise LayerError("invalid-argument", f"{type_name}: 'filters' must be a positive integer. Received: filters={filters!r}", attr="filters")
+            positive([filters], "filters", type_name)
+            attrs["filters"] = filters
+        attrs["kernel_size"] = int_tuple(params["kernel_size"], n, "kernel_size", type_name)
+        positive(attrs["kernel_size"], "kernel_size", type_name)
+        attrs["strides"] = int_tuple(params["strides"], n, "strides", type_name)
+        positive(attrs["strides"], "strides", type_name)
+        attrs["dilation_rate"] = int_tuple(params["dilation_rate"], n, "dilation_rate", type_name)
+        positive(attrs["dilation_rate"], "dilation_rate", type_name)
+        options = ("valid", "same", "causal") if (n == 1 and self.kind == "conv") else ("valid", "same")
+        attrs["padding"] = choice(params["padding"], options, "padding", type_name)
+        attrs["data_format"] = data_format(params["data_format"], layout, type_name)
+        attrs["use_bias"] = flag(params["use_bias"], "use_bias")
+        if self.kind == "conv":
+            groups = params["groups"]
+            if isinstance(groups, Unknown):
+                raise UnknownAttr("groups", groups.reason)
+            positive([groups], "groups", type_name)
+            attrs["groups"] = groups
+            if is_known(groups) and is_known(attrs["filters"]) and attrs["filters"] % groups:
+                raise LayerError(
+                    "groups",
+                    f"{type_name}: filters must be divisible by groups. Received: filters={attrs['filters']}, groups={groups}",
+                    attr="groups",
+                )
+            if any(is_known(s) and s > 1 for s in attrs["strides"]) and any(
+                is_known(d) and d > 1 for d in attrs["dilation_rate"]
+            ):
+                raise LayerError(
+                    "invalid-argument",
+                    f"{type_name}: strides > 1 cannot be combined with dilation_rate > 1. "
+                    f"Received: strides={attrs['strides']}, dilation_rate={attrs['dilation_rate']}",
+                    attr="strides",
+                )
+        if self.kind in ("separable", "depthwise"):
+            dm = params["depth_multiplier"]
+            if isinstance(dm, Unknown):
+                raise UnknownAttr("depth_multiplier", dm.reason)
+            positive([dm], "depth_multiplier", type_name)
+            attrs["depth_multiplier"] = dm
+        if self.kind == "transpose":
+            op = params["output_padding"]
+            attrs["output_padding"] = None if op is None else int_tuple(op, n, "output_padding", type_name)
+            if attrs["output_padding"] is not None:
+                non_negative(attrs["output_padding"], "output_padding", type_name)
+                for o, s in zip(attrs["output_padding"], attrs["strides"]):
+                    if is_known(o) and is_known(s) and o >= s:
+                        raise LayerError(
+                            "invalid-argument",
+                            f"{type_name}: output_padding must be smaller than strides. "
+                            f"Received: output_padding={attrs['output_padding']}, strides={attrs['strides']}",
+                            attr="output_padding",
+                        )
+        return attrs
+
+    def _in_channels(self, attrs: Dict[str, Any], shape: Shape) -> ODim:
+        ensure_rank(shape, attrs["n"] + 2, attrs["type"], "batch, spatial..., channels")
+        return _keras_spatial(shape, attrs["data_format"])[1]
+
+    def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
+        shape = inputs[0]
+        c_in = self._in_channels(attrs, shape)
+        spatial, _ = _keras_spatial(shape, attrs["data_format"])
+        k, s, d, pad = attrs["kernel_size"], attrs["strides"], attrs["dilation_rate"], attrs["padding"]
+        name = attrs["type"]
+        if self.kind == "conv" and is_known(c_in) and is_known(attrs["groups"]) and c_in % attrs["groups"]:
+            raise LayerError(
+                "groups",
+                f"{name}: the number of input channels must be divisible by groups. Received: groups={attrs['groups']}, "
+                f"input has {c_in} channels (input shape {fmt_shape(shape)})",
+                attr="groups",
+            )
+        if self.kind == "transpose":
+            ops = attrs["output_padding"] or (None,) * attrs["n"]
+            out = tuple(
+                conv_transpose_output_size(n, kk, ss, dd, pad, op, "keras") for n, kk, ss, dd, op in zip(spatial, k, s, d, ops)
+            )
+            return _keras_shape(shape[0], out, attrs["filters"], attrs["data_format"])
+        if pad == "valid":
+            _check_window(name, shape, spatial, k, d, "valid")
+        out = tuple(conv_output_size(n, kk, ss, dd, pad) for n, kk, ss, dd in zip(spatial, k, s, d))
+        if self.kind == "depthwise":
+            channels = None if c_in is None else c_in * attrs["depth_multiplier"]
+        else:
+            channels = attrs["filters"]
+        return _keras_shape(shape[0], out, channels, attrs["data_format"])
+
+    def weights(self, attrs: Dict[str, Any], inputs: List[Shape]) -> List[Weight]:
+        c_in = self._in_channels(attrs, inputs[0]) if inputs else None
+        k = tuple(attrs["kernel_size"])
+        if c_in is None:
+            return [Weight("kernel", (None,))]  # type: ignore[arg-type]  # size unknown
+        if self.kind == "conv":
+            out = [Weight("kernel", k + (c_in // attrs["groups"], attrs["filters"]))]
+            bias_size: Dim = attrs["filters"]
+        elif self.kind == "transpose":
+            out = [Weight("kernel", k + (attrs["filters"], c_in))]
+            bias_size = attrs["filters"]
+        elif self.kind == "separable":
+            dm = attrs["depth_multiplier"]
+            out = [
+                Weight("depthwise_kernel", k + (c_in, dm)),
+                Weight("pointwise_kernel", (1,) * attrs["n"] + (c_in * dm, attrs["filters"])),
+            ]
+            bias_size = attrs["filters"]
+        else:
+            dm = attrs["depth_multiplier"]
+            out = [Weight("kernel", k + (c_in, dm))]
+            bias_size = c_in * dm
+        if attrs["use_bias"]:
+            out.append(Weight("bias", (bias_size,), role="bias"))
+        return out
+
+    def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
+        from . import _conv_numpy as K
+
+        x = K.to_channels_last(xs[0], attrs["data_format"])
+        n = attrs["n"]
+        s, d = tuple(attrs["strides"]), tuple(attrs["dilation_rate"])
+        if self.kind == "transpose":
+            kernel = weights["kernel"]  # k + (filters, in)
+            y = K.conv_transpose(x, kernel.swapaxes(-1, -2), s, d, K.keras_transpose_crop(attrs))
+        else:
+            pads = K.keras_padding(x.shape[1:-1], attrs["kernel_size"], s, d, attrs["padding"])
+            if self.kind == "conv":
+                y = K.conv(x, weights["kernel"], s, d, pads, attrs["groups"])
+            elif self.kind == "depthwise":
+                y = K.depthwise(x, weights["kernel"], s, d, pads)
+            else:
+                y = K.depthwise(x, weights["depthwise_kernel"], s, d, pads)
+                pw = weights["pointwise_kernel"].reshape(weights["pointwise_kernel"].shape[-2:])
+                y = y @ pw
+        if attrs["use_bias"]:
+            y = y + weights["bias"]
+        return K.from_channels_last(y.astype("float32"), attrs["data_format"])
+
+
+# -- PyTorch -----------------------------------------------------------------------------
+def _torch_conv_signature(transpose: bool) -> List[Tuple[str, Any]]:
+    if transpose:
+        return [
+            ("in_channels", REQUIRED), ("out_channels", REQUIRED), ("kernel_size", REQUIRED), ("stride", 1),
+            ("padding", 0), ("output_padding", 0), ("groups", 1), ("bias", True), ("dilation", 1),
+            ("padding_mode", "zeros"),
+        ]
+    return [
+        ("in_channels", REQUIRED), ("out_channels", REQUIRED), ("kernel_size", REQUIRED), ("stride", 1),
+        ("padding", 0), ("dilation", 1), ("groups", 1), ("bias", True), ("padding_mode", "zeros"),
+    ]
+
+
+class TorchConv(LayerSpec):
+    """``torch.nn.Conv{1,2,3}d`` and ``ConvTranspose{1,2,3}d``."""
+
+    def __init__(self, transpose: bool) -> None:
+        self.transpose = transpose
+        base = "ConvTranspose" if transpose else "Conv"
+        self.rank_of = {f"{base}{n}d": n for n in (1, 2, 3)}
+        self.types = tuple(("torch", name) for name in self.rank_of)
+        self.signatures = {("torch", name): _torch_conv_signature(transpose) for name in self.rank_of}
+
+    def normalize(self, framework: str, type_name: str, params: Dict[str, Any], layout: str) -> Dict[str, Any]:
+        n = self.rank_of[type_name]
+        attrs: Dict[str, Any] = {"type": type_name, "n": n}
+        for key in ("in_channels", "out_channels", "groups"):
+            value = params[key]
+            if isinstance(value, Unknown):
+                raise UnknownAttr(key, value.reason)
+            if isinstance(value, bool) or not (isinstance(value, int) or hasattr(value, "terms")):
+                raise LayerError("invalid-argument", f"{type_name}: '{key}' must be an integer. Received: {key}={value!r}", attr=key)
+            positive([value], key, type_name)
+            attrs[key] = value
+        g = attrs["groups"]
+        for key in ("in_channels", "out_channels"):
+            if is_known(attrs[key]) and is_known(g) and attrs[key] % g:
+                raise LayerError(
+                    "groups",
+                    f"{type_name}: {key} must be divisible by groups. Received: {key}={attrs[key]}, groups={g}",
+                    attr="groups",
+                )
+        attrs["kernel_size"] = int_tuple(params["kernel_size"], n, "kernel_size", type_name)
+        positive(attrs["kernel_size"], "kernel_size", type_name)
+        attrs["stride"] = int_tuple(params["stride"], n, "stride", type_name)
+        positive(attrs["stride"], "stride", type_name)
+        attrs["dilation"] = int_tuple(params["dilation"], n, "dilation", type_name)
+        positive(attrs["dilation"], "dilation", type_name)
+        padding = params["padding"]
+        if isinstance(padding, str) and not self.transpose:
+            mode = choice(padding, ("same", "valid"), "padding", type_name)
+            if mode == "same" and any(not is_known(v) or v != 1 for v in attrs["stride"]):
+                raise LayerError(
+                    "invalid-argument",
+                    f"{type_name}: padding='same' is not supported for strided convolutions. Received: stride={attrs['stride']}",
+                    attr="padding",
+                )
+            if mode == "same":
+                # torch pads d*(k-1) in total (extra on the right for even spans): output == input
+                attrs["padding"] = "same"
+            else:
+                attrs["padding"] = (0,) * n
+        else:
+            attrs["padding"] = int_tuple(padding, n, "padding", type_name)
+            non_negative(attrs["padding"], "padding", type_name)
+        attrs["bias"] = flag(params["bias"], "bias")
+        if self.transpose:
+            attrs["output_padding"] = int_tuple(params["output_padding"], n, "output_padding", type_name)
+            non_negative(attrs["output_padding"], "output_padding", type_name)
+            for o, s, d in zip(attrs["output_padding"], attrs["stride"], attrs["dilation"]):
+                if is_known(o) and is_known(s) and is_known(d) and o >= max(s, d):
+                    raise LayerError(
+                        "invalid-argument",
+                        f"{type_name}: output_padding must be smaller than either stride or dilation. "
+                        f"Received: output_padding={attrs['output_padding']}, stride={attrs['stride']}, dilation={attrs['dilation']}",
+                        attr="output_padding",
+                    )
+        else:
+            mode = params.get("padding_mode", "zeros")
+            attrs["padding_mode"] = choice(mode, ("zeros", "reflect", "replicate", "circular"), "padding_mode", type_name)
+        return attrs
+
+    def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
+        shape = inputs[0]
+        n, name = attrs["n"], attrs["type"]
+        ensure_rank(shape, n + 2, name, "batch, channels, spatial...")
+        spatial = tuple(shape[2:])
+        k, s, d = attrs["kernel_size"], attrs["stride"], attrs["dilation"]
+        if self.transpose:
+            out = tuple(
+                conv_transpose_output_size(x, kk, ss, dd, p, op, "torch")
+                for x, kk, ss, dd, p, op in zip(spatial, k, s, d, attrs["padding"], attrs["output_padding"])
+            )
+        elif attrs["padding"] == "same":
+            out = spatial
+        else:
+            totals = tuple(2 * p for p in attrs["padding"])
+            _check_window(name, shape, spatial, k, d, totals)
+            out = tuple(conv_output_size(x, kk, ss, dd, t) for x, kk, ss, dd, t in zip(spatial, k, s, d, totals))
+        return (shape[0], attrs["out_channels"], *out)
+
+    def requires(self, attrs: Dict[str, Any], inputs: List[Shape]) -> List[Requirement]:
+        return [Requirement(1, attrs["in_channels"], "in_channels")]
+
+    def weights(self, attrs: Dict[str, Any], inputs: List[Shape]) -> List[Weight]:
+        g = attrs["groups"]
+        k = tuple(attrs["kernel_size"])
+        if self.transpose:
+            out = [Weight("weight", (attrs["in_channels"], attrs["out_channels"] // g) + k)]
+        else:
+            out = [Weight("weight", (attrs["out_channels"], attrs["in_channels"] // g) + k)]
+        if attrs["bias"]:
+            out.append(Weight("bias", (attrs["out_channels"],), role="bias"))
+        return out
+
+    def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
+        from . import _conv_numpy as K
+
+        x = K.to_channels_last(xs[0], "channels_first")
+        n = attrs["n"]
+        s, d = tuple(attrs["stride"]), tuple(attrs["dilation"])
+        w = weights["weight"]
+        # torch (out, in/g, *k) -> keras-style k + (in/g, out)
+        perm = tuple(range(2, 2 + n)) + (1, 0)
+        if self.transpose:
+            g = attrs["groups"]
+            cin, cout_g = w.shape[0], w.shape[1]
+            # (in, out/g, *k) -> per group k + (out/g, in/g) then block-diagonal over groups
+            y = None
+            x_groups = x.reshape(x.shape[:-1] + (g, cin // g))
+            outs = []
+            for gi in range(g):
+                wg = w[gi * (cin // g):(gi + 1) * (cin // g)]  # (in/g, out/g, *k)
+                kern = wg.transpose(tuple(range(2, 2 + n)) + (0, 1))  # k + (in/g, out/g)
+                crops = tuple((p, p - o) for p, o in zip(attrs["padding"], attrs["output_padding"]))
+                outs.append(K.conv_transpose(x_groups[..., gi, :], kern, s, d, crops))
+            y = outs[0] if g == 1 else K.concat_channels(outs)
+            del cout_g
+        else:
+            kern = w.transpose(perm)
+            if attrs["padding"] == "same":
+                pads = tuple(((dd * (kk - 1)) // 2, dd * (kk - 1) - (dd * (kk - 1)) // 2) for kk, dd in zip(attrs["kernel_size"], d))
+            else:
+                pads = tuple((p, p) for p in attrs["padding"])
+            mode = attrs.get("padding_mode", "zeros")
+            y = K.conv(x, kern, s, d, pads, attrs["groups"], mode=mode)
+        if attrs["bias"]:
+            y = y + weights["bias"]
+        return K.from_channels_last(y.astype("float32"), "channels_first")
+
+
+SPECS: List[LayerSpec] = [
+    KerasConv(
+        "conv",
+        {1: "Conv1D", 2: "Conv2D", 3: "Conv3D"},
+        {"Convolution1D": "Conv1D", "Convolution2D": "Conv2D", "Convolution3D": "Conv3D"},
+    ),
+    KerasConv(
+        "transpose",
+        {1: "Conv1DTranspose", 2: "Conv2DTranspose", 3: "Conv3DTranspose"},
+        {
+            "Convolution1DTranspose": "Conv1DTranspose",
+            "Convolution2DTranspose": "Conv2DTranspose",
+            "Convolution3DTranspose": "Conv3DTranspose",
+            "Deconvolution2D": "Conv2DTranspose",
+            "Deconvolution3D": "Conv3DTranspose",
+        },
+    ),
+    KerasConv(
+        "separable",
+        {1: "SeparableConv1D", 2: "SeparableConv2D"},
+        {"SeparableConvolution1D": "SeparableConv1D", "SeparableConvolution2D": "SeparableConv2D"},
+    ),
+    KerasConv("depthwise", {1: "DepthwiseConv1D", 2: "DepthwiseConv2D"}, {}),
+    TorchConv(transpose=False),
+    TorchConv(transpose=True),
+]
