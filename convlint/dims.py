@@ -172,7 +172,7 @@ class Expr:
     def __str__(self) -> str:
         parts = []
         for m, k in self.terms:
-            factors = [_atom_str(a, len(m) > 1 or abs(k) != 1) for a in m]
+            factors = [_atom_str(a, len(m) > 1 or k != 1) for a in m]
             body = " * ".join(factors)
             if abs(k) != 1:
                 body = f"{abs(k)} * {body}"

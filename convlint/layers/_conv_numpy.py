@@ -1,22 +1,22 @@
 """NumPy convolution kernels for the executor (imported lazily: only the executor needs numpy).
 
-Everything works channels-last: ``x`` is ``(N, *spatial, C)`` and kernels are
-``kernel_size + (C_in, C_out)`` (Keras' layout; torch weights are transposed by the caller).
+Plain convolution works channels-first (``x`` is ``(N, C, *spatial)``, weights torch-style
+``(F, C // groups, *k)``; Keras callers transpose).  Depthwise and transposed convolutions work
+channels-last with Keras-style kernels ``k + (C_in, C_out)``.
 
 Stride-1 convolutions avoid the full im2col copy: the padded input is flattened over its
-spatial axes, only the last kernel axis is unfolded (a ``k_last``-times copy instead of
-``prod(k)``-times), and every remaining kernel offset becomes one contiguous row slice of that
-buffer, so each step is a single BLAS sgemm on a contiguous operand.  Rows that straddle the
-right border compute garbage columns that are sliced off afterwards (a ``d*(k-1)/W`` overhead).
+spatial axes, only the last kernel axis is unfolded (a ``k_last``-fold copy instead of
+``prod(k)``-fold), and every remaining kernel offset is a row-offset view of that buffer, so each
+step is one BLAS sgemm with no further copy.  Positions that straddle the right border compute
+columns that are sliced off afterwards (a ``d*(k-1)/W`` overhead).
 """
 
 from __future__ import annotations
 
 import itertools
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 Pads = Tuple[Tuple[int, int], ...]
 
@@ -81,75 +81,104 @@ def _pad(x: np.ndarray, pads: Pads, mode: str = "zeros") -> np.ndarray:
 
 
 def conv(
-    x: np.ndarray, kernel: np.ndarray, s: Sequence[int], d: Sequence[int], pads: Pads, groups: int = 1, mode: str = "zeros"
+    x: np.ndarray,
+    weight: np.ndarray,
+    s: Sequence[int],
+    d: Sequence[int],
+    pads: Pads,
+    groups: int = 1,
+    mode: str = "zeros",
+    bias: Optional[np.ndarray] = None,
 ) -> np.ndarray:
-    """Grouped N-D convolution (cross-correlation, as both frameworks compute it)."""
-    x = _pad(np.asarray(x, dtype=np.float32), pads, mode)
-    kernel = np.asarray(kernel, dtype=np.float32)
+    """Grouped N-D convolution (cross-correlation, as both frameworks compute it), channels-first:
+    ``x`` is ``(N, C, *spatial)``, ``weight`` torch-style ``(F, C // groups, *k)``, ``bias`` ``(F,)``."""
+    x = np.asarray(x, dtype=np.float32)
+    weight = np.asarray(weight, dtype=np.float32)
     if groups == 1:
-        return _conv_group(x, kernel, s, d)
-    cg = x.shape[-1] // groups
-    fg = kernel.shape[-1] // groups
-    parts = [
-        _conv_group(x[..., g * cg:(g + 1) * cg], kernel[..., g * fg:(g + 1) * fg], s, d) for g in range(groups)
-    ]
-    return concat_channels(parts)
+        out = _conv_group(x, weight, s, d, pads, mode)
+    else:
+        cg = x.shape[1] // groups
+        fg = weight.shape[0] // groups
+        parts = [
+            _conv_group(x[:, g * cg:(g + 1) * cg], weight[g * fg:(g + 1) * fg], s, d, pads, mode)
+            for g in range(groups)
+        ]
+        out = np.concatenate(parts, axis=1)
+    if bias is not None:
+        out += np.asarray(bias, dtype=np.float32).reshape((-1,) + (1,) * (out.ndim - 2))
+    return out
 
 
-def _conv_group(xp: np.ndarray, kernel: np.ndarray, s: Sequence[int], d: Sequence[int]) -> np.ndarray:
+def _conv_group(x: np.ndarray, weight: np.ndarray, s: Sequence[int], d: Sequence[int], pads: Pads, mode: str) -> np.ndarray:
     if all(v == 1 for v in s):
-        return _conv_stride1(xp, kernel, d)
-    return _conv_offsets(xp, kernel, s, d)
+        return _conv_stride1(x, weight, d, pads, mode)
+    return _conv_offsets(_pad_cf(x, pads, mode), weight, s, d)
+
+
+def _pad_cf(x: np.ndarray, pads: Pads, mode: str = "zeros") -> np.ndarray:
+    if not any(l or r for l, r in pads):
+        return x
+    return np.pad(x, ((0, 0), (0, 0)) + tuple(pads), mode=_PAD_MODES.get(mode, "constant"))
 
 
 def _out_sizes(padded: Sequence[int], k: Sequence[int], s: Sequence[int], d: Sequence[int]) -> Tuple[int, ...]:
     return tuple((p - dd * (kk - 1) - 1) // ss + 1 for p, kk, ss, dd in zip(padded, k, s, d))
 
 
-def _conv_offsets(xp: np.ndarray, kernel: np.ndarray, s: Sequence[int], d: Sequence[int]) -> np.ndarray:
-    """General path: one matmul per kernel offset on a strided view of the input."""
-    k = kernel.shape[:-2]
-    out_sp = _out_sizes(xp.shape[1:-1], k, s, d)
-    acc = np.zeros((xp.shape[0],) + out_sp + (kernel.shape[-1],), dtype=np.float32)
+def _conv_offsets(xp: np.ndarray, weight: np.ndarray, s: Sequence[int], d: Sequence[int]) -> np.ndarray:
+    """General path: one matmul per kernel offset on a strided view of the padded input."""
+    k = weight.shape[2:]
+    n_batch, c = xp.shape[:2]
+    out_sp = _out_sizes(xp.shape[2:], k, s, d)
+    size = int(np.prod(out_sp, dtype=np.int64))
+    acc = np.zeros((n_batch, weight.shape[0], size), dtype=np.float32)
     for offset in itertools.product(*(range(kk) for kk in k)):
-        index = (slice(None),) + tuple(
+        index = (slice(None), slice(None)) + tuple(
             slice(o * dd, o * dd + (n - 1) * ss + 1, ss) for o, dd, ss, n in zip(offset, d, s, out_sp)
         )
-        acc += xp[index] @ kernel[offset]
-    return acc
+        acc += weight[(slice(None), slice(None)) + offset] @ xp[index].reshape(n_batch, c, size)
+    return acc.reshape((n_batch, weight.shape[0]) + out_sp)
 
 
-def _conv_stride1(xp: np.ndarray, kernel: np.ndarray, d: Sequence[int]) -> np.ndarray:
-    """Stride-1 path: flatten spatial axes, unfold only the last kernel axis, slice rows."""
-    n_batch, *padded, c = xp.shape
-    k = kernel.shape[:-2]
-    f = kernel.shape[-1]
+def _conv_stride1(x: np.ndarray, weight: np.ndarray, d: Sequence[int], pads: Pads, mode: str) -> np.ndarray:
+    """Stride-1 path: flatten the padded spatial axes, unfold only the last kernel axis, and
+    take every other kernel offset as a row-offset view (no copy; BLAS reads it strided)."""
+    n_batch, c = x.shape[:2]
+    k = weight.shape[2:]
+    f = weight.shape[0]
+    padded = tuple(n + l + r for n, (l, r) in zip(x.shape[2:], pads))
     out_sp = _out_sizes(padded, k, (1,) * len(k), d)
     flat_strides = [int(np.prod(padded[i + 1:], dtype=np.int64)) for i in range(len(padded))]
     length = int(np.prod(padded, dtype=np.int64))
     k_last, d_last = k[-1], d[-1]
     extra = d_last * (k_last - 1)
-    xf = xp.reshape(n_batch, length, c)
-    if extra:
-        xf = np.concatenate([xf, np.zeros((n_batch, extra, c), dtype=np.float32)], axis=1)
-    # (N, length, C, k_last): the last kernel axis unfolded; one copy of k_last * input
-    unfolded = sliding_window_view(xf, extra + 1, axis=1)[..., ::d_last]
-    cols = np.ascontiguousarray(unfolded).reshape(n_batch, length, c * k_last)
-    # kernel k + (C, F) -> k[:-1] + (C * k_last, F) matching the (C, k_last) column order
-    kern = np.moveaxis(kernel, len(k) - 1, -2).reshape(k[:-1] + (c * k_last, f))
+    # padded input, flattened, with `extra` zeros after it for the last axis' shifts
+    flat = np.zeros((n_batch, c, length + extra), dtype=np.float32)
+    if mode == "zeros":
+        interior = (slice(None), slice(None)) + tuple(slice(l, l + n) for (l, _), n in zip(pads, x.shape[2:]))
+        flat[:, :, :length].reshape((n_batch, c) + padded)[interior] = x
+    else:
+        flat[:, :, :length] = _pad_cf(x, pads, mode).reshape(n_batch, c, length)
+    # cols[n, c, j, r] = flat[n, c, r + j * d_last]: one k_last-fold copy of the input
+    cols = np.empty((n_batch, c, k_last, length), dtype=np.float32)
+    for j in range(k_last):
+        cols[:, :, j, :] = flat[:, :, j * d_last:j * d_last + length]
+    cols = cols.reshape(n_batch, c * k_last, length)
     rows = out_sp[0] * flat_strides[0] if len(k) > 1 else out_sp[0]
     acc = None
     for offset in itertools.product(*(range(kk) for kk in k[:-1])):
         start = sum(o * dd * fs for o, dd, fs in zip(offset, d, flat_strides))
-        term = cols[:, start:start + rows] @ kern[offset]
+        w = weight[(slice(None), slice(None)) + offset].reshape(f, c * k_last)
+        term = w @ cols[:, :, start:start + rows]
         if acc is None:
             acc = term
         else:
-            acc += term
+            np.add(acc, term, out=acc)
     assert acc is not None
-    full = acc.reshape((n_batch, out_sp[0]) + tuple(padded[1:]) + (f,))
-    index = (slice(None),) + tuple(slice(0, o) for o in out_sp) + (slice(None),)
-    return full[index]
+    full = acc.reshape((n_batch, f, out_sp[0]) + tuple(padded[1:]))
+    if len(k) == 1:
+        return full
+    return np.ascontiguousarray(full[(slice(None), slice(None)) + tuple(slice(0, o) for o in out_sp)])
 
 
 def depthwise(x: np.ndarray, kernel: np.ndarray, s: Sequence[int], d: Sequence[int], pads: Pads) -> np.ndarray:

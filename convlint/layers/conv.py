@@ -270,7 +270,9 @@ class KerasConv(LayerSpec):
         else:
             pads = K.keras_padding(x.shape[1:-1], attrs["kernel_size"], s, d, attrs["padding"])
             if self.kind == "conv":
-                y = K.conv(x, weights["kernel"], s, d, pads, attrs["groups"])
+                n = attrs["n"]
+                weight = weights["kernel"].transpose((n + 1, n) + tuple(range(n)))  # -> (F, C/g, *k)
+                y = K.to_channels_last(K.conv(K.from_channels_last(x, "channels_first"), weight, s, d, pads, attrs["groups"]), "channels_first")
             elif self.kind == "depthwise":
                 y = K.depthwise(x, weights["kernel"], s, d, pads)
             else:
@@ -401,13 +403,11 @@ class TorchConv(LayerSpec):
     def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
         from . import _conv_numpy as K
 
-        x = K.to_channels_last(xs[0], "channels_first")
         n = attrs["n"]
         s, d = tuple(attrs["stride"]), tuple(attrs["dilation"])
         w = weights["weight"]
-        # torch (out, in/g, *k) -> keras-style k + (in/g, out)
-        perm = tuple(range(2, 2 + n)) + (1, 0)
         if self.transpose:
+            x = K.to_channels_last(xs[0], "channels_first")
             g = attrs["groups"]
             cin, cout_g = w.shape[0], w.shape[1]
             # (in, out/g, *k) -> per group k + (out/g, in/g) then block-diagonal over groups
@@ -422,13 +422,12 @@ class TorchConv(LayerSpec):
             y = outs[0] if g == 1 else K.concat_channels(outs)
             del cout_g
         else:
-            kern = w.transpose(perm)
             if attrs["padding"] == "same":
                 pads = tuple(((dd * (kk - 1)) // 2, dd * (kk - 1) - (dd * (kk - 1)) // 2) for kk, dd in zip(attrs["kernel_size"], d))
             else:
                 pads = tuple((p, p) for p in attrs["padding"])
             mode = attrs.get("padding_mode", "zeros")
-            y = K.conv(x, kern, s, d, pads, attrs["groups"], mode=mode)
+            return K.conv(xs[0], w, s, d, pads, attrs["groups"], mode=mode, bias=weights["bias"] if attrs["bias"] else None)
         if attrs["bias"]:
             y = y + weights["bias"]
         return K.from_channels_last(y.astype("float32"), "channels_first")
