@@ -1,0 +1,143 @@
+"""The ``convlint`` command: argv -> configuration -> run -> rendered report -> exit status.
+
+Exit status: 0 clean, 1 when a diagnostic at or above ``fail-on`` (default ``error``) was
+reported, 2 for usage and configuration errors and for internal failures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections import Counter
+from typing import Dict, Optional, Sequence
+
+from . import __version__
+from .config import Config, ConfigError, load_config, split_option_list
+from .diagnostics import SEVERITIES, Report, severity_rank
+
+__all__ = ["main", "build_parser", "exit_status"]
+
+USAGE_ERROR = 2
+
+
+def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="convlint",
+        description="Static architecture linter for convolutional networks (Keras and PyTorch): "
+        "layer shapes, parameter counts and shape errors, without importing the code.",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to check (default: .)")
+    p.add_argument("--format", default="text", choices=sorted(formats), help="output format (default: text)")
+    p.add_argument("--select", action="append", metavar="CODES", help="comma-separated codes or prefixes to enable (replaces the config's select)")
+    p.add_argument("--extend-select", action="append", metavar="CODES", help="codes or prefixes to enable in addition")
+    p.add_argument("--ignore", action="append", metavar="CODES", help="codes or prefixes to disable (added to the config's ignore)")
+    p.add_argument("--fail-on", choices=SEVERITIES, help="lowest severity that makes the exit status 1 (default: error)")
+    p.add_argument("--exit-zero", action="store_true", help="exit 0 even when diagnostics are reported")
+    p.add_argument("--summary", action="store_true", help="print a per-model layer table (text format)")
+    p.add_argument("--statistics", action="store_true", help="print the number of diagnostics per code (text format)")
+    p.add_argument("--config", metavar="FILE", help="configuration file (default: the nearest pyproject.toml with [tool.convlint])")
+    p.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: all cores; 1 = serial)")
+    p.add_argument("--force-exclude", action="store_true", help="apply exclude also to files named explicitly (for pre-commit)")
+    p.add_argument("--no-color", action="store_true", help="never colour the output")
+    p.add_argument("--explain", metavar="CODE", help="print a rule's documentation and exit")
+    p.add_argument("--version", action="store_true", help="print the version and exit")
+    return p
+
+
+def _error(message: str) -> int:
+    print(f"convlint: error: {message}", file=sys.stderr)
+    return USAGE_ERROR
+
+
+def exit_status(report: Report, fail_on: str, exit_zero: bool = False) -> int:
+    if report.internal_error:
+        return USAGE_ERROR
+    if exit_zero:
+        return 0
+    threshold = severity_rank(fail_on)
+    return 1 if any(severity_rank(d.severity) >= threshold for d in report.diagnostics) else 0
+
+
+def _configure(args: argparse.Namespace) -> Config:
+    first = args.paths[0] if args.paths else "."
+    config = load_config(args.config, start=first)
+    changes: Dict[str, object] = {}
+    if args.select:
+        changes["select"] = split_option_list(args.select, "--select")
+    if args.extend_select:
+        changes["extend_select"] = config.extend_select + split_option_list(args.extend_select, "--extend-select")
+    if args.ignore:
+        changes["ignore"] = config.ignore + split_option_list(args.ignore, "--ignore")
+    if args.fail_on:
+        changes["fail_on"] = args.fail_on
+    return config.with_options(**changes) if changes else config
+
+
+def _explain(code: str, rules: Dict[str, type]) -> int:
+    wanted = code.strip()
+    for cls in rules.values():
+        if wanted.upper() == cls.code or wanted == cls.name:
+            sys.stdout.write(cls.documentation())
+            return 0
+    return _error(f"unknown rule '{code}'. Known rules: {', '.join(rules)}")
+
+
+def _statistics(report: Report, rules: Dict[str, type]) -> str:
+    counts = Counter(d.code for d in report.diagnostics)
+    width = max((len(str(n)) for n in counts.values()), default=1)
+    lines = []
+    for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        name = getattr(rules.get(code), "name", "")
+        lines.append(f"{n:>{width}}\t{code}\t{name}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def main(argv: Optional[Sequence[str]] = None, *, plugins: Sequence[object] = ()) -> int:
+    """Run convlint; ``plugins`` are registered in addition to the installed ones (tests)."""
+    from .plugins import collect_formats, collect_rules, make_catalogue, make_plugin_manager
+
+    try:
+        pm = make_plugin_manager(plugins)
+        rules = collect_rules(pm)
+        formats = collect_formats(pm)
+    except Exception as err:  # a broken plugin: say which, never a traceback
+        return _error(f"cannot load plugins: {type(err).__name__}: {err}")
+    parser = build_parser(list(formats))
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help (0) or a usage error (2, message already printed)
+        return int(exit_.code or 0)
+    if args.version:
+        others = sorted({f"{d.project_name} {d.version}" for _, d in pm.list_plugin_distinfo() if d.project_name != "convlint"})
+        print(f"convlint {__version__}" + (f" (plugins: {', '.join(others)})" if others else ""))
+        return 0
+    if args.explain:
+        return _explain(args.explain, rules)
+    if args.jobs is not None and args.jobs < 1:
+        return _error("--jobs must be at least 1")
+    try:
+        config = _configure(args)
+    except ConfigError as err:
+        return _error(str(err))
+
+    from .output import RenderContext
+    from .runner import Checker, run
+
+    try:
+        checker = Checker(config, rules, make_catalogue(pm))
+        report = run(args.paths or ["."], config, checker, jobs=args.jobs, force_exclude=args.force_exclude)
+    except FileNotFoundError as err:
+        return _error(f"no such file or directory: {err.args[0] if err.args else err}")
+    color = args.format == "text" and not args.no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    context = RenderContext(rules=rules, color=color, summary=args.summary, version=__version__)
+    try:
+        text = formats[args.format](report, context)
+    except Exception as err:  # a broken (plugin) renderer
+        return _error(f"the '{args.format}' format failed: {type(err).__name__}: {err}")
+    sys.stdout.write(text)
+    if args.statistics and args.format == "text":
+        sys.stdout.write(_statistics(report, rules))
+    if report.internal_error:
+        print("convlint: internal errors occurred (see CL999 above); please report them", file=sys.stderr)
+    return exit_status(report, config.fail_on, args.exit_zero)

@@ -1,0 +1,237 @@
+"""``[tool.convlint]`` in ``pyproject.toml``: one table, read once, validated strictly.
+
+The nearest ``pyproject.toml`` with a ``[tool.convlint]`` table, upward from the first path on
+the command line, is the configuration (as ruff does it); ``--config FILE`` names one
+explicitly.  There is no cascading: one file, one :class:`Config`.  Unknown keys and wrong
+types are a :class:`ConfigError` (exit status 2), because a misspelt ``max-parms`` silently
+ignored is worse than an error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple
+
+from .diagnostics import SEVERITIES
+
+__all__ = ["Config", "ConfigError", "find_config", "load_config", "parse_config", "code_matches"]
+
+
+class ConfigError(Exception):
+    """A configuration file or option that cannot be used; the CLI prints it and exits 2."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a run is configured with.  Keys mirror ``[tool.convlint]`` (kebab -> snake).
+
+    ``root`` is the directory of the configuration file (or the current directory): ``exclude``
+    globs and ``input-shapes`` paths are relative to it.
+    """
+
+    select: Tuple[str, ...] = ()
+    """Codes or prefixes to enable; empty means every rule."""
+    ignore: Tuple[str, ...] = ()
+    extend_select: Tuple[str, ...] = ()
+    exclude: Tuple[str, ...] = ()
+    per_rule_severity: Mapping[str, str] = field(default_factory=dict)
+    max_params: Optional[int] = None
+    max_layer_params: Optional[int] = None
+    dominant_layer_share: float = 0.5
+    fail_on: str = "error"
+    input_shapes: Mapping[str, Tuple[Any, ...]] = field(default_factory=dict)
+    root: str = "."
+    source: Optional[str] = None
+    """The file the configuration came from, for messages."""
+
+    def enabled(self, code: str) -> bool:
+        """Is ``code`` selected?  The most specific matching prefix wins (``--select CL1
+        --ignore CL103`` keeps CL101 and drops CL103; ``--ignore CL1 --select CL103`` keeps CL103)."""
+        selected = max((len(p) for p in self.select + self.extend_select if code_matches(code, p)), default=-1)
+        if not self.select:
+            selected = max(selected, 0)
+        ignored = max((len(p) for p in self.ignore if code_matches(code, p)), default=-1)
+        return selected >= 0 and selected > ignored
+
+    def severity_of(self, code: str, default: str) -> str:
+        """The severity ``per-rule-severity`` gives ``code`` (longest matching prefix), else ``default``."""
+        best = -1
+        out = default
+        for prefix, severity in self.per_rule_severity.items():
+            if code_matches(code, prefix) and len(prefix) > best:
+                best, out = len(prefix), severity
+        return out
+
+    def with_options(self, **changes: Any) -> "Config":
+        return replace(self, **changes)
+
+
+def code_matches(code: str, prefix: str) -> bool:
+    """``CL1`` matches ``CL101``; ``ALL`` matches everything."""
+    return prefix == "ALL" or code.startswith(prefix)
+
+
+# -- reading --------------------------------------------------------------------------------
+
+def _toml_loads(text: str) -> Dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.9/3.10 only
+        import tomli as tomllib
+    return tomllib.loads(text)
+
+
+def _read_toml(path: str) -> Dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as err:
+        raise ConfigError(f"cannot read the configuration file {path}: {err.strerror or err}") from None
+    try:
+        return _toml_loads(text)
+    except Exception as err:  # tomllib.TOMLDecodeError, or a decoding error
+        raise ConfigError(f"{path} is not valid TOML: {err}") from None
+
+
+def find_config(start: str) -> Optional[str]:
+    """The nearest ``pyproject.toml`` with a ``[tool.convlint]`` table at or above ``start``."""
+    here = os.path.abspath(start)
+    if not os.path.isdir(here):
+        here = os.path.dirname(here)
+    while True:
+        candidate = os.path.join(here, "pyproject.toml")
+        if os.path.isfile(candidate):
+            # A cheap text test first: most pyproject.toml files have no convlint table.
+            try:
+                with open(candidate, encoding="utf-8", errors="replace") as f:
+                    has_table = "tool.convlint" in f.read()
+            except OSError:
+                has_table = False
+            if has_table and "convlint" in _read_toml(candidate).get("tool", {}):
+                return candidate
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
+def load_config(path: Optional[str] = None, start: str = ".") -> Config:
+    """The configuration from ``path`` (``--config``), or found upward from ``start``."""
+    if path is None:
+        path = find_config(start)
+        if path is None:
+            return Config(root=os.path.abspath("."))
+    data = _read_toml(path)
+    if os.path.basename(path) == "pyproject.toml" or "tool" in data:
+        table = data.get("tool", {}).get("convlint", {})
+    else:  # a standalone convlint.toml holds the keys at top level
+        table = data
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.convlint] must be a table")
+    return parse_config(table, root=os.path.dirname(os.path.abspath(path)), source=path)
+
+
+# -- validation -----------------------------------------------------------------------------
+
+def _codes(key: str, value: Any, where: str) -> Tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"{where}: '{key}' must be a list of rule codes or prefixes, e.g. [\"CL1\", \"CL301\"]. Received: {value!r}")
+    return tuple(value)
+
+
+def _globs(key: str, value: Any, where: str) -> Tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: '{key}' must be a list of glob patterns. Received: {value!r}")
+    return tuple(value)
+
+
+def _count(key: str, value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"{where}: '{key}' must be a non-negative integer. Received: {value!r}")
+    return value
+
+
+def _share(key: str, value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+        raise ConfigError(f"{where}: '{key}' must be a number in (0, 1], e.g. 0.5. Received: {value!r}")
+    return float(value)
+
+
+def _severity(key: str, value: Any, where: str) -> str:
+    if value not in SEVERITIES:
+        raise ConfigError(f"{where}: '{key}' must be one of {', '.join(SEVERITIES)}. Received: {value!r}")
+    return value
+
+
+def _severities(key: str, value: Any, where: str) -> Dict[str, str]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: '{key}' must be a table of code = severity, e.g. {{\"CL301\" = \"error\"}}. Received: {value!r}")
+    return {code: _severity(f"{key}.{code}", sev, where) for code, sev in value.items()}
+
+
+def _shapes(key: str, value: Any, where: str) -> Dict[str, Tuple[Any, ...]]:
+    from .dims import sym
+
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: '{key}' must be a table of \"path.py::Model\" = [dims], e.g. {{\"net.py::Net\" = [3, 32, 32]}}. Received: {value!r}")
+    out: Dict[str, Tuple[Any, ...]] = {}
+    for name, dims in value.items():
+        ok = isinstance(dims, list) and all(
+            (isinstance(d, int) and not isinstance(d, bool) and d > 0) or (isinstance(d, str) and d.isidentifier())
+            for d in dims
+        )
+        if not ok:
+            raise ConfigError(
+                f"{where}: '{key}.\"{name}\"' must be a list of positive integers or symbol names "
+                f"(the shape without the batch dim), e.g. [3, 32, 32] or [3, \"H\", \"W\"]. Received: {dims!r}"
+            )
+        out[name] = tuple(sym(d) if isinstance(d, str) else d for d in dims)
+    return out
+
+
+_KEYS: Dict[str, Tuple[str, Callable[[str, Any, str], Any]]] = {
+    "select": ("select", _codes),
+    "ignore": ("ignore", _codes),
+    "extend-select": ("extend_select", _codes),
+    "exclude": ("exclude", _globs),
+    "per-rule-severity": ("per_rule_severity", _severities),
+    "max-params": ("max_params", _count),
+    "max-layer-params": ("max_layer_params", _count),
+    "dominant-layer-share": ("dominant_layer_share", _share),
+    "fail-on": ("fail_on", _severity),
+    "input-shapes": ("input_shapes", _shapes),
+}
+
+
+def parse_config(table: Mapping[str, Any], root: str = ".", source: Optional[str] = None) -> Config:
+    """Validate a ``[tool.convlint]`` table into a :class:`Config`."""
+    where = f"{source} [tool.convlint]" if source else "[tool.convlint]"
+    values: Dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in _KEYS:
+            hint = ""
+            close = [k for k in _KEYS if k.replace("-", "") == key.replace("_", "").replace("-", "")]
+            if close:
+                hint = f" (did you mean '{close[0]}'?)"
+            raise ConfigError(f"{where}: unknown key '{key}'{hint}. Known keys: {', '.join(sorted(_KEYS))}")
+        attr, check = _KEYS[key]
+        values[attr] = check(key, value, where)
+    return Config(root=os.path.abspath(root), source=source, **values)
+
+
+def parse_codes(option: str, value: str) -> Tuple[str, ...]:
+    """A comma-separated ``--select`` / ``--ignore`` value."""
+    codes = tuple(c.strip() for c in value.split(",") if c.strip())
+    for c in codes:
+        if not (c == "ALL" or (c[:1].isalpha() and c.isalnum() and c.upper() == c)):
+            raise ConfigError(f"{option}: '{c}' is not a rule code or prefix (e.g. CL1, CL101)")
+    return codes
+
+
+def split_option_list(values: Optional[Sequence[str]], option: str) -> Tuple[str, ...]:
+    out: Tuple[str, ...] = ()
+    for v in values or ():
+        out += parse_codes(option, v)
+    return out

@@ -1,0 +1,65 @@
+"""Diagnostics are data: what a rule reports, and the finished report renderers format.
+
+Nothing here knows how a diagnostic was found or how it will be shown; rules produce
+:class:`Diagnostic` values, the runner collects them into a :class:`Report`, and the output
+functions turn a report into text.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, fields
+from typing import Any, List, Optional, Tuple
+
+__all__ = ["SEVERITIES", "Diagnostic", "Report", "severity_rank", "sort_key"]
+
+SEVERITIES: Tuple[str, ...] = ("info", "warning", "error")
+"""Severities from least to most severe; ``fail-on`` compares by this order."""
+
+# ``slots=True`` exists from Python 3.10; on 3.9 the class is still frozen, just not slotted.
+_SLOTS = {"slots": True} if sys.version_info >= (3, 10) else {}
+
+
+def severity_rank(severity: str) -> int:
+    """Position of ``severity`` in :data:`SEVERITIES` (``info`` = 0, ``error`` = 2)."""
+    return SEVERITIES.index(severity)
+
+
+@dataclass(frozen=True, **_SLOTS)
+class Diagnostic:
+    """One reported problem.  Positions are 1-based; ``cell`` is the notebook code cell (1-based)
+    when the file is a notebook, and ``line`` is then the line within that cell."""
+
+    code: str
+    severity: str
+    path: str
+    line: int
+    column: int
+    end_line: Optional[int]
+    end_column: Optional[int]
+    message: str
+    model: Optional[str] = None
+    cell: Optional[int] = None
+    name: str = ""
+
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
+        # Explicit, because frozen + slots pickling was broken in some 3.10 releases, and
+        # diagnostics cross process boundaries in parallel runs.
+        return (Diagnostic, tuple(getattr(self, f.name) for f in fields(self)))
+
+
+def sort_key(d: Diagnostic) -> Tuple[Any, ...]:
+    """Deterministic report order: path, then position, then code."""
+    return (d.path, d.cell or 0, d.line, d.column, d.code, d.message)
+
+
+@dataclass
+class Report:
+    """A finished run: what renderers format.  ``models`` holds the engine's shaped models
+    (``convlint.engine.ShapedModel``), in path and source order."""
+
+    files_checked: int = 0
+    models: List[Any] = field(default_factory=list)
+    diagnostics: List[Diagnostic] = field(default_factory=list)
+    internal_error: bool = False
+    """True when convlint itself failed on some file (the run exits 2)."""

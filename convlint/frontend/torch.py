@@ -1,0 +1,335 @@
+"""PyTorch front end: ``nn.Module`` subclasses, ``nn.Sequential`` variables and straight-line
+tensor code -> ``ModelGraph``s.
+
+The module's code is run by :class:`~convlint.frontend.torch_interp.Interp`, an abstract
+interpreter that folds constants and builds module objects instead of executing anything.
+Then, for each model found, ``forward`` is interpreted once with placeholder input tensors;
+every layer or functional op it applies becomes a node.  Input shapes come, in order, from an
+example call in the file, a ``# convlint: input-shape=(...)`` comment, the configuration, or
+else are symbolic (``C, H, W``) so the engine can still say which sizes would fit.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import libcst as cst
+
+from ..dims import sym
+from ..graph import ModelGraph, Node, Span, Unknown
+from . import FileNote, FrontendOptions
+from .torch_interp import Builder, Example, Interp, Positions, walk_names
+from .torch_values import ClassVal, ContainerObj, FuncVal, ModuleObj, ParamVal, TensorVal, UserObj, is_module
+
+__all__ = ["extract", "declared_shape"]
+
+_SHAPE_COMMENT = re.compile(r"#\s*convlint:\s*input-shape\s*=\s*(\(.*\)|\[.*\])")
+_PREFILTER = re.compile(r"\btorch\b")
+
+
+def extract(
+    module: cst.Module, source: str, path: str, options: FrontendOptions
+) -> Tuple[List[ModelGraph], List[FileNote]]:
+    """Every PyTorch model in the module, and what could not be followed."""
+    if not _PREFILTER.search(source):
+        return [], []
+    positions = Positions(module, source)
+    interp = Interp(module, positions, path)
+    interp.run_module()
+    lines = source.splitlines()
+    models: List[ModelGraph] = []
+    extra_notes: List[FileNote] = []
+
+    classes = [v for v in _in_order(interp.globals, module) if isinstance(v, ClassVal) and v.is_module]
+    components = _component_names(module, {c.name for c in classes})
+    for cls in classes:
+        instance = _instance_of(interp.globals, cls)
+        examples = [e for e in interp.examples if isinstance(e.target, UserObj) and e.target.cls is cls]
+        line = positions.span(cls.node).line
+        declared = declared_shape(lines, line) or _option_shape(options, path, cls.name)
+        if cls.name in components and instance is None and not examples and declared is None:
+            continue
+        model = _class_model(interp, cls, instance, examples, declared, lines, path, extra_notes)
+        if model is not None:
+            models.append(model)
+
+    for name, value in list(interp.globals.items()):
+        if isinstance(value, ContainerObj) and value.kind == "Sequential" and name in interp.sites:
+            model = _sequential_model(interp, name, value, options, lines, path, extra_notes)
+            if model is not None:
+                models.append(model)
+
+    if interp.script_builder is not None and interp.script_builder.nodes:
+        models.append(_script_model(interp, path))
+
+    notes = _dedupe([FileNote(k, m, positions.span(n), model) for k, m, n, model in interp.notes] + extra_notes)
+    return models, notes
+
+
+# -- finding models ---------------------------------------------------------------------------
+def _in_order(env: Dict[str, Any], module: cst.Module) -> List[Any]:
+    return list(env.values())
+
+
+def _instance_of(env: Dict[str, Any], cls: ClassVal) -> Optional[UserObj]:
+    for value in env.values():
+        if isinstance(value, UserObj) and value.cls is cls:
+            return value
+    return None
+
+
+def _component_names(module: cst.Module, class_names: set) -> set:
+    """Classes used inside other model classes or passed as arguments (``ResNet(BasicBlock)``):
+    parts of a model, not models of their own (unless the file gives them an input)."""
+    used: set = set()
+    for stmt in module.body:
+        if isinstance(stmt, cst.ClassDef):
+            for name in walk_names(stmt.body):
+                if name in class_names and name != stmt.name.value:
+                    used.add(name)
+    stack: List[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Arg) and isinstance(node.value, cst.Name) and node.value.value in class_names:
+            used.add(node.value.value)
+        stack.extend(node.children)
+    return used
+
+
+def declared_shape(lines: Sequence[str], line: int) -> Optional[Tuple[Any, ...]]:
+    """``# convlint: input-shape=(3, 32, 32)`` in the comment block right above ``line``
+    (1-based; decorators in between are allowed)."""
+    i = line - 2
+    while i >= 0:
+        text = lines[i].strip()
+        if text.startswith("@"):
+            i -= 1
+            continue
+        if not text.startswith("#"):
+            return None
+        match = _SHAPE_COMMENT.search(text)
+        if match:
+            try:
+                value = ast.literal_eval(match.group(1))
+            except (ValueError, SyntaxError):
+                return None
+            if isinstance(value, (tuple, list)) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+                return tuple(value)
+            return None
+        i -= 1
+    return None
+
+
+def _option_shape(options: FrontendOptions, path: str, name: str) -> Optional[Tuple[Any, ...]]:
+    shapes = options.input_shapes or {}
+    value = shapes.get(f"{path}::{name}", shapes.get(name))
+    return tuple(value) if value is not None else None
+
+
+# -- building graphs --------------------------------------------------------------------------
+def assign_paths(value: Any, prefix: str, seen: Optional[set] = None) -> None:
+    """Give every submodule its ``named_modules()`` name (``features.0``); first name wins."""
+    seen = set() if seen is None else seen
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    if isinstance(value, (ModuleObj, ParamVal)):
+        value.path = prefix or None
+        return
+    if isinstance(value, ContainerObj):
+        value.path = prefix or None
+        for key, child in value.items:
+            if is_module(child):
+                assign_paths(child, f"{prefix}.{key}" if prefix else str(key), seen)
+        return
+    if isinstance(value, UserObj):
+        value.path = prefix or None
+        for key, child in value.attrs.items():
+            if is_module(child) or isinstance(child, ParamVal):
+                assign_paths(child, f"{prefix}.{key}" if prefix else key, seen)
+
+
+def _start(interp: Interp, name: str) -> Builder:
+    builder = Builder()
+    interp.builder = builder
+    interp.script = False
+    interp.quiet = False
+    interp.model = name
+    return builder
+
+
+def _stop(interp: Interp) -> None:
+    interp.builder = None
+    interp.script = True
+    interp.quiet = True
+    interp.model = None
+
+
+def _class_model(
+    interp: Interp,
+    cls: ClassVal,
+    instance: Optional[UserObj],
+    examples: List[Example],
+    declared: Optional[Tuple[Any, ...]],
+    lines: Sequence[str],
+    path: str,
+    notes: List[FileNote],
+) -> Optional[ModelGraph]:
+    span = interp.positions.span(cls.node)
+    builder = _start(interp, cls.name)
+    try:
+        obj: Any = instance
+        if obj is None:
+            obj = interp.instantiate(cls, [], {}, cls.node)
+        if not isinstance(obj, UserObj):
+            return None
+        assign_paths(obj, "")
+        found = cls.find_owner("forward")
+        if found is None or not isinstance(found[0], cst.FunctionDef):
+            notes.append(FileNote("unsupported", f"{cls.name} has no forward method convlint can find", span, cls.name))
+            return None
+        forward, owner = found
+        inputs = _forward_inputs(interp, builder, forward)
+        result = interp.invoke(FuncVal(forward, owner), [obj, *inputs], {}, forward)
+    finally:
+        _stop(interp)
+    model = ModelGraph(cls.name, "torch", path, span, builder.nodes, list(builder.inputs), _outputs(result), "channels_first")
+    _set_input_shapes(model, examples, declared, notes)
+    return model
+
+
+def _forward_inputs(interp: Interp, builder: Builder, forward: cst.FunctionDef) -> List[Any]:
+    """One placeholder tensor per required ``forward`` parameter; defaults stay defaults."""
+    params = list(forward.params.posonly_params) + list(forward.params.params)
+    out: List[Any] = []
+    for p in params[1:]:
+        if p.default is not None:
+            break
+        out.append(builder.add_input(p.name.value, None, interp.positions.span(forward)))
+    return out
+
+
+def _outputs(result: Any) -> List[str]:
+    items = result if isinstance(result, (tuple, list)) else list(result.values()) if isinstance(result, dict) else [result]
+    return [t.node for t in items if isinstance(t, TensorVal) and t.known]
+
+
+def _sequential_model(
+    interp: Interp, name: str, seq: ContainerObj, options: FrontendOptions, lines: Sequence[str], path: str, notes: List[FileNote]
+) -> Optional[ModelGraph]:
+    site = interp.sites[name]
+    span = interp.positions.span(site)
+    examples = [e for e in interp.examples if e.target is seq]
+    declared = declared_shape(lines, span.line) or _option_shape(options, path, name)
+    builder = _start(interp, name)
+    try:
+        assign_paths(seq, "")
+        x = builder.add_input("input", None, span)
+        result = interp.apply_module(seq, [x], {}, seq.call or site)
+    finally:
+        _stop(interp)
+    model = ModelGraph(name, "torch", path, span, builder.nodes, list(builder.inputs), _outputs(result), "channels_first")
+    _set_input_shapes(model, examples, declared, notes)
+    return model
+
+
+def _script_model(interp: Interp, path: str) -> ModelGraph:
+    builder = interp.script_builder
+    assert builder is not None
+    nodes = builder.nodes
+    used = {i for n in nodes for i in n.inputs}
+    outputs = [n.id for n in nodes if n.id not in used and n.type != "Input"]
+    name = interp.script_first_layer or "<module>"
+    first = next((n for n in nodes if n.type != "Input"), nodes[0])
+    return ModelGraph(name, "torch", path, first.span, nodes, list(builder.inputs), outputs, "channels_first")
+
+
+# -- input shapes -----------------------------------------------------------------------------
+def _set_input_shapes(model: ModelGraph, examples: List[Example], declared: Optional[Tuple[Any, ...]], notes: List[FileNote]) -> None:
+    inputs = [model.node(i) for i in model.inputs]
+    if not inputs:
+        return
+    shapes: Optional[List[Any]] = None
+    for example in examples:
+        shapes = [_unbatched(s, example.batched) for s in example.shapes]
+        break
+    if shapes is None and declared is not None:
+        shapes = [tuple(declared)]
+    if shapes is not None:
+        for i, node in enumerate(inputs):
+            node.kwargs["shape"] = shapes[i] if i < len(shapes) else Unknown("no example input for this argument")
+        return
+    for i, node in enumerate(inputs):
+        shape, how = _symbolic_shape(model, node.id)
+        node.kwargs["shape"] = shape
+        if i == 0:
+            notes.append(
+                FileNote(
+                    "no-input-shape",
+                    f"{model.name}: no input shape in the file (example call, `# convlint: input-shape=(...)` "
+                    f"comment) or the configuration; {how}",
+                    model.span,
+                    model.name,
+                )
+            )
+
+
+def _unbatched(shape: Any, batched: bool) -> Any:
+    if not isinstance(shape, tuple) or not all(isinstance(d, int) and not isinstance(d, bool) for d in shape):
+        return Unknown("example input of unknown shape")
+    return tuple(shape[1:]) if batched else tuple(shape)
+
+
+_FAMILY = re.compile(r"^(?:Lazy)?(Conv|ConvTranspose|BatchNorm|InstanceNorm|MaxPool|AvgPool)([123])d$")
+
+
+def _symbolic_shape(model: ModelGraph, input_id: str) -> Tuple[Any, str]:
+    """``(C, H, W)`` with ``C`` from the first conv's ``in_channels`` (rank from the first layer
+    family), or ``(in_features,)`` before a first ``Linear``."""
+    consumers = _downstream(model, input_id)
+    for node in consumers:
+        match = _FAMILY.match(node.type)
+        if match:
+            rank = int(match.group(2))
+            channels: Any = _first_arg(node, "in_channels" if match.group(1).startswith("Conv") else "num_features")
+            if match.group(1) in ("MaxPool", "AvgPool") or not isinstance(channels, int) or isinstance(channels, bool):
+                channels = sym("C")
+            spatial = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}[rank]
+            shape = (channels, *(sym(s) for s in spatial))
+            shown = ", ".join(str(d) for d in shape)
+            return shape, f"assuming a ({shown}) input with symbolic spatial dims"
+        if node.type == "Linear":
+            features = _first_arg(node, "in_features")
+            if isinstance(features, int) and not isinstance(features, bool):
+                return (features,), f"assuming a ({features},) input from the first Linear"
+            break
+    return Unknown("no input shape"), "its input shape is unknown"
+
+
+def _downstream(model: ModelGraph, input_id: str) -> List[Node]:
+    reached = {input_id}
+    out: List[Node] = []
+    for node in model.nodes:
+        if any(i in reached for i in node.inputs):
+            reached.add(node.id)
+            out.append(node)
+    return out
+
+
+def _first_arg(node: Node, name: str) -> Any:
+    if name in node.kwargs:
+        return node.kwargs[name]
+    return node.args[0] if node.args else None
+
+
+def _dedupe(notes: List[FileNote]) -> List[FileNote]:
+    seen: set = set()
+    out: List[FileNote] = []
+    for n in notes:
+        key = (n.kind, n.message, n.span.line, n.span.column)
+        if key not in seen:
+            seen.add(key)
+            out.append(n)
+    return out

@@ -1,0 +1,811 @@
+"""Name resolution and constant folding shared by the front ends (no framework knowledge here).
+
+Front ends never import or run the code they read, so every name and value is worked out from
+the file itself: its import statements say what ``L.Conv2D`` is, its assignments say what
+``IMG`` is.  One cheap pass collects imports (libcst's ``QualifiedNameProvider`` costs several
+times the parse, see PERFORMANCE.md); values are folded on demand in a lexical environment.
+
+Stable API (the Keras and PyTorch front ends both use it):
+
+``ImportTable.from_module(module)``
+    One pass over every ``import``/``from ... import`` statement in the file (at any depth:
+    imports inside functions count) plus module-level aliases such as ``L = keras.layers``.
+    ``table.names`` maps a local name to a dotted qualified name; relative imports are ignored;
+    ``table.star`` lists the modules of ``from m import *``.  ``table.resolve("L.Conv2D")``.
+``qualified_name(expr, imports, env=None) -> Optional[str]``
+    ``L.Conv2D`` -> ``"keras.layers.Conv2D"`` for a ``Name``/``Attribute`` chain whose root is an
+    imported (or aliased) name; ``None`` otherwise (a local variable, a call, ...).  With ``env``,
+    a root shadowed by a local assignment is not resolved through the imports.
+``dotted_name(expr) -> Optional[str]``
+    The chain as written (``"self.conv1"``), no resolution.
+``Env(parent=None)``
+    A mutable scope: ``env.set(name, value)``, ``env.lookup(name)`` (walks outwards, raises
+    ``KeyError``), ``env.child()``.  ``module_env(module, imports)`` folds the module's top-level
+    assignments in order; ``function_env(funcdef, parent, args, kwargs, hook)`` binds a
+    function's parameters to the call's arguments, else their folded defaults, else a
+    :class:`FreeParam` (a parameter with no value: ``fold`` gives ``Unknown``, ``fold_size`` a
+    symbol).  ``exec_assign(stmt, env, hook)`` folds one ``Assign``/``AnnAssign``/``AugAssign``
+    into ``env``.  Values stored in an env may be anything, including a front end's own objects.
+``fold(expr, env, hook=None) -> value``
+    int, float, str, bool, None, tuple, list, dict, a ``Dim`` expression, whatever a front end
+    stored in the env, or :class:`~convlint.graph.Unknown` ("``<source> is not a constant``").
+    Handles literals, names, ``+ - * / // % **``, unary ``- + not``, tuple/list/dict displays
+    (with ``*`` unpacking), subscripts and slices, ``a if c else b``, comparisons and ``and``/
+    ``or`` on constants, and the builtins ``int float len tuple list min max abs round sum``
+    and ``math.floor/ceil`` when not shadowed.  ``hook(call, env)`` is asked first for every
+    ``Call``; it returns a value or ``NOT_HANDLED``.
+``fold_size(expr, env, hook=None)``
+    Like ``fold``, but a bare name bound to a :class:`FreeParam` becomes ``sym(name)``: for a
+    place where the code clearly passes a size (``Dense(num_classes)``).
+``fold_call(call, env, hook=None) -> FoldedCall``
+    A call's folded positional ``args`` (tuple) and ``kwargs`` (dict), and ``unresolved``: a
+    list of ``(expression, Unknown)`` for each argument that did not fold (to report).
+``source_text(node)``: the code of a node, for messages.
+``SpanIndex(module, source)``: ``index.span(node) -> Span`` of a ``Call`` (see its docstring).
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+
+import libcst as cst
+
+from ..dims import Expr, sym
+from ..graph import Span, Unknown
+
+__all__ = [
+    "ImportTable",
+    "qualified_name",
+    "dotted_name",
+    "Env",
+    "FreeParam",
+    "NOT_HANDLED",
+    "module_env",
+    "function_env",
+    "exec_assign",
+    "bind_target",
+    "fold",
+    "fold_size",
+    "fold_call",
+    "FoldedCall",
+    "source_text",
+    "SpanIndex",
+    "walk",
+]
+
+Hook = Callable[[cst.Call, "Env"], Any]
+
+
+class _NotHandled:
+    def __repr__(self) -> str:
+        return "NOT_HANDLED"
+
+
+NOT_HANDLED: Any = _NotHandled()
+"""What a call hook returns for a call it does not model (``fold`` then tries the builtins)."""
+
+
+# -- source text and tree walking -------------------------------------------------------------
+_EMPTY = cst.Module(body=[])
+
+
+def source_text(node: cst.CSTNode, limit: int = 80) -> str:
+    """The code of ``node`` on one line, shortened to ``limit`` characters, for messages."""
+    try:
+        text = _EMPTY.code_for_node(node)
+    except Exception:
+        return type(node).__name__
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """Every node under ``node`` (included), in source order, without the visitor machinery."""
+    stack: List[cst.CSTNode] = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.children))
+
+
+# -- imports ----------------------------------------------------------------------------------
+def dotted_name(expr: cst.BaseExpression) -> Optional[str]:
+    """``a.b.c`` for a Name/Attribute chain, else ``None``."""
+    parts: List[str] = []
+    while isinstance(expr, cst.Attribute):
+        parts.append(expr.attr.value)
+        expr = expr.value
+    if not isinstance(expr, cst.Name):
+        return None
+    parts.append(expr.value)
+    return ".".join(reversed(parts))
+
+
+def _module_path(node: Union[cst.Attribute, cst.Name]) -> str:
+    return dotted_name(node) or ""
+
+
+@dataclass
+class ImportTable:
+    """Local name -> qualified dotted name, from the file's own import statements."""
+
+    names: Dict[str, str] = field(default_factory=dict)
+    star: List[str] = field(default_factory=list)
+
+    @classmethod
+    def from_module(cls, module: cst.Module) -> "ImportTable":
+        table = cls()
+        for node in walk(module):
+            if isinstance(node, cst.Import):
+                for alias in node.names:
+                    full = _module_path(alias.name)
+                    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                        table.names[alias.asname.name.value] = full
+                    else:
+                        root = full.split(".")[0]
+                        table.names[root] = root
+            elif isinstance(node, cst.ImportFrom):
+                if node.relative or node.module is None:
+                    continue
+                base = _module_path(node.module)
+                if isinstance(node.names, cst.ImportStar):
+                    table.star.append(base)
+                    continue
+                for alias in node.names:
+                    name = _module_path(alias.name)
+                    local = name
+                    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                        local = alias.asname.name.value
+                    table.names[local] = f"{base}.{name}"
+        # Module-level aliases of imported things: ``L = keras.layers``, ``Conv = L.Conv2D``.
+        for stmt in module.body:
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            for small in stmt.body:
+                if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                    target = small.targets[0].target
+                    if isinstance(target, cst.Name):
+                        q = qualified_name(small.value, table)
+                        if q is not None:
+                            table.names[target.value] = q
+                        elif target.value in table.names:
+                            del table.names[target.value]  # rebound to something else
+        return table
+
+    def resolve(self, dotted: str) -> Optional[str]:
+        """Expand the first component of ``dotted`` through the table, or ``None``."""
+        root, _, rest = dotted.partition(".")
+        base = self.names.get(root)
+        if base is None:
+            return None
+        return f"{base}.{rest}" if rest else base
+
+
+def qualified_name(expr: cst.BaseExpression, imports: ImportTable, env: Optional["Env"] = None) -> Optional[str]:
+    """The qualified name of a Name/Attribute chain rooted at an import, else ``None``."""
+    dotted = dotted_name(expr)
+    if dotted is None:
+        return None
+    root = dotted.split(".")[0]
+    if env is not None and env.is_local(root):
+        value = env.lookup(root)
+        if isinstance(value, QualRef):
+            return value.name + dotted[len(root):]
+        return None
+    return imports.resolve(dotted)
+
+
+@dataclass(frozen=True)
+class QualRef:
+    """An env value that is an imported thing (``conv = layers.Conv2D`` inside a function)."""
+
+    name: str
+
+
+# -- environments -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FreeParam:
+    """A function parameter with neither an argument nor a default."""
+
+    name: str
+
+
+class Env:
+    """A lexical scope of folded values (module -> function); lookups walk outwards."""
+
+    def __init__(self, parent: Optional["Env"] = None, imports: Optional[ImportTable] = None) -> None:
+        self.parent = parent
+        self.values: Dict[str, Any] = {}
+        self.imports: ImportTable = imports if imports is not None else (parent.imports if parent else ImportTable())
+
+    def child(self) -> "Env":
+        return Env(self, self.imports)
+
+    def set(self, name: str, value: Any) -> None:
+        self.values[name] = value
+
+    def lookup(self, name: str) -> Any:
+        env: Optional[Env] = self
+        while env is not None:
+            if name in env.values:
+                return env.values[name]
+            env = env.parent
+        raise KeyError(name)
+
+    def is_local(self, name: str) -> bool:
+        """True if ``name`` is bound by an assignment in some scope (so it shadows an import)."""
+        try:
+            self.lookup(name)
+        except KeyError:
+            return False
+        return True
+
+
+def module_env(module: cst.Module, imports: Optional[ImportTable] = None, hook: Optional[Hook] = None) -> Env:
+    """The module's top-level assignments folded in order (names set under ``if``/``for``/
+    ``try``/``with`` blocks become ``Unknown``: which branch runs is not known statically)."""
+    env = Env(None, imports if imports is not None else ImportTable.from_module(module))
+    for stmt in module.body:
+        exec_statement(stmt, env, hook)
+    return env
+
+
+def exec_statement(stmt: cst.CSTNode, env: Env, hook: Optional[Hook] = None) -> None:
+    """Fold the assignments of one statement into ``env``; compound statements poison the
+    names they assign (``Unknown``) rather than guess a branch."""
+    if isinstance(stmt, cst.SimpleStatementLine):
+        for small in stmt.body:
+            exec_assign(small, env, hook)
+    elif isinstance(stmt, (cst.If, cst.For, cst.While, cst.Try, cst.With)):
+        for node in walk(stmt):
+            if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+                targets = node.targets if isinstance(node, cst.Assign) else [node]
+                for t in targets:
+                    _poison(t.target, env, "it is assigned inside a block (if/for/try/with)")
+    elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+        env.set(stmt.name.value, stmt)
+
+
+def _poison(target: cst.BaseExpression, env: Env, why: str) -> None:
+    if isinstance(target, cst.Name):
+        env.set(target.value, Unknown(f"{target.value} is not a constant ({why})"))
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for el in target.elements:
+            _poison(el.value, env, why)
+
+
+def exec_assign(small: cst.CSTNode, env: Env, hook: Optional[Hook] = None) -> None:
+    """Fold one ``Assign``/``AnnAssign``/``AugAssign`` into ``env`` (other statements: no-op)."""
+    if isinstance(small, cst.Assign):
+        value = fold(small.value, env, hook)
+        for t in small.targets:
+            bind_target(t.target, value, env, small.value)
+    elif isinstance(small, cst.AnnAssign) and small.value is not None:
+        bind_target(small.target, fold(small.value, env, hook), env, small.value)
+    elif isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name):
+        op = _AUG_OPS.get(type(small.operator))
+        left = _fold_name(small.target, env)
+        right = fold(small.value, env, hook)
+        value = _binop(op, left, right, small) if op else Unknown(f"{source_text(small)} is not a constant")
+        env.set(small.target.value, value)
+
+
+def bind_target(target: cst.BaseExpression, value: Any, env: Env, source: Optional[cst.CSTNode] = None) -> None:
+    """Assign ``value`` to a Name or a (nested) tuple/list target; attributes/subscripts are
+    ignored.  Unpacking an unknown or wrongly sized value makes every name ``Unknown``."""
+    if isinstance(target, cst.Name):
+        env.set(target.value, value)
+        return
+    if isinstance(target, (cst.Tuple, cst.List)):
+        elements = [el for el in target.elements]
+        if any(isinstance(el, cst.StarredElement) for el in elements) or not isinstance(value, (tuple, list)) or len(value) != len(elements):
+            reason = source_text(source) if source is not None else source_text(target)
+            for el in elements:
+                _poison(el.value, env, f"cannot unpack {reason}")
+            return
+        for el, v in zip(elements, value):
+            bind_target(el.value, v, env, source)
+
+
+def function_env(
+    func: cst.FunctionDef,
+    parent: Env,
+    args: Sequence[Any] = (),
+    kwargs: Optional[Dict[str, Any]] = None,
+    hook: Optional[Hook] = None,
+) -> Env:
+    """A child scope for a call of ``func``: parameters bound to the call's folded arguments,
+    else to their folded defaults (evaluated in ``parent``), else :class:`FreeParam`."""
+    kwargs = dict(kwargs or {})
+    env = parent.child()
+    params = func.params
+    positional = list(params.posonly_params) + list(params.params)
+    rest = list(args)
+    for p in positional:
+        name = p.name.value
+        if rest:
+            env.set(name, rest.pop(0))
+        elif name in kwargs:
+            env.set(name, kwargs.pop(name))
+        elif p.default is not None:
+            env.set(name, fold(p.default, parent, hook))
+        else:
+            env.set(name, FreeParam(name))
+    if isinstance(params.star_arg, cst.Param):
+        env.set(params.star_arg.name.value, tuple(rest))
+    for p in params.kwonly_params:
+        name = p.name.value
+        if name in kwargs:
+            env.set(name, kwargs.pop(name))
+        elif p.default is not None:
+            env.set(name, fold(p.default, parent, hook))
+        else:
+            env.set(name, FreeParam(name))
+    if params.star_kwarg is not None:
+        env.set(params.star_kwarg.name.value, dict(kwargs))
+    return env
+
+
+# -- folding ----------------------------------------------------------------------------------
+def _unknown(node: cst.CSTNode) -> Unknown:
+    return Unknown(f"{source_text(node)} is not a constant")
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, (int, float, Expr))
+
+
+def _fold_name(node: cst.Name, env: Env) -> Any:
+    name = node.value
+    if name in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[name]
+    try:
+        value = env.lookup(name)
+    except KeyError:
+        q = env.imports.resolve(name)
+        if q is not None:
+            return QualRef(q)
+        return Unknown(f"{name} is not a constant")
+    if isinstance(value, FreeParam):
+        return Unknown(f"{name} is not a constant (a parameter without a default)")
+    return value
+
+
+def fold(expr: cst.BaseExpression, env: Env, hook: Optional[Hook] = None) -> Any:
+    """The value of ``expr`` if it is a constant (or something a front end stored), else
+    ``Unknown``.  Never raises."""
+    try:
+        return _fold(expr, env, hook)
+    except RecursionError:
+        return Unknown(f"{source_text(expr)} is too deeply nested to fold")
+    except Exception:  # arithmetic on odd values (overflow, type mix): not a constant
+        return _unknown(expr)
+
+
+def fold_size(expr: cst.BaseExpression, env: Env, hook: Optional[Hook] = None) -> Any:
+    """``fold``, except a bare parameter name without a value becomes the symbol of that name."""
+    if isinstance(expr, cst.Name):
+        try:
+            value = env.lookup(expr.value)
+        except KeyError:
+            value = None
+        if isinstance(value, FreeParam):
+            return sym(value.name)
+    return fold(expr, env, hook)
+
+
+def _fold(expr: cst.BaseExpression, env: Env, hook: Optional[Hook]) -> Any:
+    if isinstance(expr, cst.Integer):
+        return ast.literal_eval(expr.value)
+    if isinstance(expr, cst.Float):
+        return ast.literal_eval(expr.value)
+    if isinstance(expr, cst.SimpleString):
+        value = expr.evaluated_value
+        return value.decode("latin-1") if isinstance(value, bytes) else value
+    if isinstance(expr, cst.ConcatenatedString):
+        left, right = _fold(expr.left, env, hook), _fold(expr.right, env, hook)
+        if isinstance(left, str) and isinstance(right, str):
+            return left + right
+        return _unknown(expr)
+    if isinstance(expr, cst.Name):
+        return _fold_name(expr, env)
+    if isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
+        items: List[Any] = []
+        for el in expr.elements:
+            if isinstance(el, cst.StarredElement):
+                inner = _fold(el.value, env, hook)
+                if isinstance(inner, (tuple, list)):
+                    items.extend(inner)
+                else:
+                    return _unknown(expr)
+            else:
+                items.append(_fold(el.value, env, hook))
+        if isinstance(expr, cst.List):
+            return items
+        return tuple(items)
+    if isinstance(expr, cst.Dict):
+        out: Dict[Any, Any] = {}
+        for el in expr.elements:
+            if isinstance(el, cst.DictElement):
+                key = _fold(el.key, env, hook)
+                if isinstance(key, Unknown) or not _hashable(key):
+                    return _unknown(expr)
+                out[key] = _fold(el.value, env, hook)
+            else:
+                inner = _fold(el.value, env, hook)
+                if not isinstance(inner, dict):
+                    return _unknown(expr)
+                out.update(inner)
+        return out
+    if isinstance(expr, cst.UnaryOperation):
+        value = _fold(expr.expression, env, hook)
+        if isinstance(value, Unknown):
+            return value
+        if isinstance(expr.operator, cst.Minus) and _is_num(value):
+            return -value
+        if isinstance(expr.operator, cst.Plus) and _is_num(value):
+            return value
+        if isinstance(expr.operator, cst.Not) and _is_plain(value):
+            return not value
+        return _unknown(expr)
+    if isinstance(expr, cst.BinaryOperation):
+        op = _BIN_OPS.get(type(expr.operator))
+        left = _fold(expr.left, env, hook)
+        right = _fold(expr.right, env, hook)
+        return _binop(op, left, right, expr)
+    if isinstance(expr, cst.BooleanOperation):
+        left = _fold(expr.left, env, hook)
+        if not _is_plain(left):
+            return _unknown(expr)
+        if isinstance(expr.operator, cst.And):
+            return _fold(expr.right, env, hook) if left else left
+        return left if left else _fold(expr.right, env, hook)
+    if isinstance(expr, cst.Comparison):
+        return _compare(expr, env, hook)
+    if isinstance(expr, cst.IfExp):
+        test = _fold(expr.test, env, hook)
+        if not _is_plain(test):
+            return _unknown(expr)
+        return _fold(expr.body if test else expr.orelse, env, hook)
+    if isinstance(expr, cst.Subscript):
+        return _subscript(expr, env, hook)
+    if isinstance(expr, cst.Attribute):
+        base = _fold(expr.value, env, hook)
+        if isinstance(base, QualRef):
+            return QualRef(f"{base.name}.{expr.attr.value}")
+        return _unknown(expr)
+    if isinstance(expr, cst.Call):
+        if hook is not None:
+            value = hook(expr, env)
+            if value is not NOT_HANDLED:
+                return value
+        return _builtin_call(expr, env, hook)
+    return _unknown(expr)
+
+
+def _hashable(v: Any) -> bool:
+    try:
+        hash(v)
+    except TypeError:
+        return False
+    return True
+
+
+def _is_plain(v: Any) -> bool:
+    """A Python constant whose truth value is meaningful (not an Unknown, not a symbol)."""
+    if isinstance(v, (tuple, list)):
+        return all(_is_plain(x) for x in v)
+    return v is None or isinstance(v, (bool, int, float, str, dict))
+
+
+_BIN_OPS: Dict[type, str] = {
+    cst.Add: "+",
+    cst.Subtract: "-",
+    cst.Multiply: "*",
+    cst.FloorDivide: "//",
+    cst.Divide: "/",
+    cst.Modulo: "%",
+    cst.Power: "**",
+}
+_AUG_OPS: Dict[type, str] = {
+    cst.AddAssign: "+",
+    cst.SubtractAssign: "-",
+    cst.MultiplyAssign: "*",
+    cst.FloorDivideAssign: "//",
+    cst.DivideAssign: "/",
+    cst.ModuloAssign: "%",
+    cst.PowerAssign: "**",
+}
+
+
+def _binop(op: Optional[str], left: Any, right: Any, node: cst.CSTNode) -> Any:
+    if op is None:
+        return _unknown(node)
+    if isinstance(left, Unknown):
+        return left
+    if isinstance(right, Unknown):
+        return right
+    num = (int, float)
+    if isinstance(left, Expr) or isinstance(right, Expr):
+        if not all(isinstance(v, (int, Expr)) and not isinstance(v, bool) for v in (left, right)):
+            return _unknown(node)
+        if op in ("+", "-", "*"):
+            return {"+": left + right, "-": left - right, "*": left * right}[op]
+        if op == "//" and isinstance(right, int) and right > 0:
+            return left // right
+        if op == "**" and isinstance(right, int) and 0 <= right <= 8:
+            out: Any = 1
+            for _ in range(right):
+                out = out * left
+            return out
+        return _unknown(node)
+    if isinstance(left, num) and isinstance(right, num):
+        if op in ("//", "/", "%") and right == 0:
+            return _unknown(node)
+        if op == "**" and isinstance(right, int) and abs(right) > 64:
+            return _unknown(node)
+        return {
+            "+": lambda: left + right,
+            "-": lambda: left - right,
+            "*": lambda: left * right,
+            "//": lambda: left // right,
+            "/": lambda: left / right,
+            "%": lambda: left % right,
+            "**": lambda: left**right,
+        }[op]()
+    if op == "+" and type(left) is type(right) and isinstance(left, (tuple, list, str)):
+        return left + right
+    if op == "*" and isinstance(left, (tuple, list, str)) and isinstance(right, int) and 0 <= right <= 10_000:
+        return left * right
+    if op == "*" and isinstance(right, (tuple, list, str)) and isinstance(left, int) and 0 <= left <= 10_000:
+        return right * left
+    return _unknown(node)
+
+
+_CMP: Dict[type, Callable[[Any, Any], bool]] = {
+    cst.Equal: lambda a, b: a == b,
+    cst.NotEqual: lambda a, b: a != b,
+    cst.LessThan: lambda a, b: a < b,
+    cst.LessThanEqual: lambda a, b: a <= b,
+    cst.GreaterThan: lambda a, b: a > b,
+    cst.GreaterThanEqual: lambda a, b: a >= b,
+    cst.In: lambda a, b: a in b,
+    cst.NotIn: lambda a, b: a not in b,
+    cst.Is: lambda a, b: a is b,
+    cst.IsNot: lambda a, b: a is not b,
+}
+
+
+def _compare(expr: cst.Comparison, env: Env, hook: Optional[Hook]) -> Any:
+    left = _fold(expr.left, env, hook)
+    if not _is_plain(left):
+        return _unknown(expr)
+    for target in expr.comparisons:
+        right = _fold(target.comparator, env, hook)
+        fn = _CMP.get(type(target.operator))
+        if fn is None or not _is_plain(right):
+            return _unknown(expr)
+        if not fn(left, right):
+            return False
+        left = right
+    return True
+
+
+def _subscript(expr: cst.Subscript, env: Env, hook: Optional[Hook]) -> Any:
+    base = _fold(expr.value, env, hook)
+    if isinstance(base, Unknown) or len(expr.slice) != 1:
+        return base if isinstance(base, Unknown) else _unknown(expr)
+    index = expr.slice[0].slice
+    if isinstance(index, cst.Index):
+        key = _fold(index.value, env, hook)
+        if isinstance(key, Unknown):
+            return key
+        if isinstance(base, dict) and _hashable(key) and key in base:
+            return base[key]
+        if isinstance(base, (tuple, list, str)) and isinstance(key, int) and not isinstance(key, bool):
+            if -len(base) <= key < len(base):
+                return base[key]
+        return _unknown(expr)
+    if isinstance(index, cst.Slice) and isinstance(base, (tuple, list, str)):
+        bounds = []
+        for part in (index.lower, index.upper, index.step):
+            v = None if part is None else _fold(part, env, hook)
+            if v is not None and (not isinstance(v, int) or isinstance(v, bool)):
+                return _unknown(expr)
+            bounds.append(v)
+        if bounds[2] == 0:
+            return _unknown(expr)
+        return base[slice(*bounds)]
+    return _unknown(expr)
+
+
+def _builtin_call(call: cst.Call, env: Env, hook: Optional[Hook]) -> Any:
+    name = dotted_name(call.func)
+    if name is None:
+        return _unknown(call)
+    if "." in name:
+        q = qualified_name(call.func, env.imports, env)
+        fn = _MATH.get(q or "")
+    else:
+        fn = None if env.is_local(name) or name in env.imports.names else _BUILTINS.get(name)
+    if fn is None or any(a.keyword is not None or a.star for a in call.args):
+        return _unknown(call)
+    args = [_fold(a.value, env, hook) for a in call.args]
+    if any(isinstance(a, Unknown) for a in args) or not all(_is_plain(a) for a in args):
+        return _unknown(call)
+    try:
+        return fn(*args)
+    except Exception:
+        return _unknown(call)
+
+
+_BUILTINS: Dict[str, Callable[..., Any]] = {
+    "int": int,
+    "float": float,
+    "len": len,
+    "tuple": tuple,
+    "list": list,
+    "min": min,
+    "max": max,
+    "abs": abs,
+    "round": round,
+    "sum": sum,
+    "str": str,
+    "bool": bool,
+}
+_MATH: Dict[str, Callable[..., Any]] = {
+    "math.floor": math.floor,
+    "math.ceil": math.ceil,
+    "math.sqrt": math.sqrt,
+    "math.prod": math.prod,
+    "numpy.prod": lambda xs: math.prod(xs),
+}
+
+
+# -- call arguments ---------------------------------------------------------------------------
+@dataclass
+class FoldedCall:
+    """A call's arguments, folded.  ``unresolved`` pairs each unfolded argument expression with
+    its ``Unknown`` (nested unknowns inside a tuple count), so a front end can report them."""
+
+    args: Tuple[Any, ...]
+    kwargs: Dict[str, Any]
+    unresolved: List[Tuple[cst.BaseExpression, Unknown]] = field(default_factory=list)
+
+
+def _first_unknown(value: Any) -> Optional[Unknown]:
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, (tuple, list)):
+        for v in value:
+            u = _first_unknown(v)
+            if u is not None:
+                return u
+    if isinstance(value, dict):
+        for v in value.values():
+            u = _first_unknown(v)
+            if u is not None:
+                return u
+    return None
+
+
+def fold_call(
+    call: cst.Call,
+    env: Env,
+    hook: Optional[Hook] = None,
+    size_positions: Sequence[int] = (),
+    size_keywords: Sequence[str] = (),
+) -> FoldedCall:
+    """Fold every argument of ``call``.  Arguments at ``size_positions`` / named in
+    ``size_keywords`` use :func:`fold_size` (a bare free parameter becomes a symbol).
+    ``*args``/``**kwargs`` are expanded when they fold to a tuple/dict."""
+    args: List[Any] = []
+    kwargs: Dict[str, Any] = {}
+    unresolved: List[Tuple[cst.BaseExpression, Unknown]] = []
+    for arg in call.args:
+        if arg.star == "*":
+            value = fold(arg.value, env, hook)
+            if isinstance(value, (tuple, list)):
+                args.extend(value)
+            else:
+                u = Unknown(f"*{source_text(arg.value)} is not a constant")
+                unresolved.append((arg.value, u))
+                args.append(u)
+            continue
+        if arg.star == "**":
+            value = fold(arg.value, env, hook)
+            if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+                kwargs.update(value)
+            else:
+                unresolved.append((arg.value, Unknown(f"**{source_text(arg.value)} is not a constant")))
+            continue
+        if arg.keyword is not None:
+            key = arg.keyword.value
+            folder = fold_size if key in size_keywords else fold
+            value = folder(arg.value, env, hook)
+            kwargs[key] = value
+        else:
+            folder = fold_size if len(args) in size_positions else fold
+            value = folder(arg.value, env, hook)
+            args.append(value)
+        u = _first_unknown(value)
+        if u is not None:
+            unresolved.append((arg.value, u))
+    return FoldedCall(tuple(args), kwargs, unresolved)
+
+
+# -- positions --------------------------------------------------------------------------------
+class SpanIndex:
+    """Source spans of ``Call`` nodes without libcst's ``PositionProvider``.
+
+    Why: resolving positions through libcst metadata costs about 4.6x the parse, for a handful
+    of nodes a linter reports.  Python's own ``ast`` parser is ~10x faster than libcst and gives
+    every call its position; libcst visits children in source order, so the k-th ``Call`` of a
+    pre-order libcst walk is the k-th ``ast.Call`` sorted by (start, -end).  If the two counts
+    disagree (e.g. a syntax ``ast`` rejects), it falls back to ``PositionProvider``.
+    Columns are 1-based characters (``ast`` gives UTF-8 byte offsets; converted).
+    """
+
+    def __init__(self, module: cst.Module, source: str) -> None:
+        self._module = module
+        self._source = source
+        self._spans: Optional[Dict[int, Span]] = None
+
+    def _build(self) -> Dict[int, Span]:
+        calls = [n for n in walk(self._module) if isinstance(n, cst.Call)]
+        try:
+            tree = ast.parse(self._source)
+            located = sorted(
+                (n for n in ast.walk(tree) if isinstance(n, ast.Call)),
+                key=lambda n: (n.lineno, n.col_offset, -(n.end_lineno or 0), -(n.end_col_offset or 0)),
+            )
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            located = []
+        if len(located) == len(calls):
+            lines = self._source.splitlines()
+            return {id(c): self._ast_span(a, lines) for c, a in zip(calls, located)}
+        return self._metadata_spans()
+
+    @staticmethod
+    def _char_col(lines: List[str], line: int, byte_col: int) -> int:
+        if 1 <= line <= len(lines):
+            text = lines[line - 1]
+            if not text.isascii():
+                return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace")) + 1
+        return byte_col + 1
+
+    def _ast_span(self, node: ast.Call, lines: List[str]) -> Span:
+        end_line = node.end_lineno or node.lineno
+        return Span(
+            node.lineno,
+            self._char_col(lines, node.lineno, node.col_offset),
+            end_line,
+            self._char_col(lines, end_line, node.end_col_offset or 0),
+        )
+
+    def _metadata_spans(self) -> Dict[int, Span]:
+        from libcst.metadata import MetadataWrapper, PositionProvider
+
+        wrapper = MetadataWrapper(self._module, unsafe_skip_copy=True)
+        positions = wrapper.resolve(PositionProvider)
+        out: Dict[int, Span] = {}
+        for node, pos in positions.items():
+            if isinstance(node, cst.Call):
+                out[id(node)] = Span(pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1)
+        return out
+
+    def span(self, node: cst.CSTNode) -> Span:
+        """The span of a ``Call`` (other nodes: the first call inside them, else line 1)."""
+        if self._spans is None:
+            self._spans = self._build()
+        found = self._spans.get(id(node))
+        if found is not None:
+            return found
+        for inner in walk(node):
+            found = self._spans.get(id(inner))
+            if found is not None:
+                return found
+        return Span(1)

@@ -1,0 +1,79 @@
+"""``--format sarif``: SARIF 2.1.0 for code-scanning services."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List
+
+from ..diagnostics import Diagnostic, Report
+from . import RenderContext
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def _rule(cls: Any) -> Dict[str, Any]:
+    docs = cls.documentation()
+    return {
+        "id": cls.code,
+        "name": cls.name,
+        "shortDescription": {"text": cls.summary()},
+        "fullDescription": {"text": docs, "markdown": docs},
+        "help": {"text": docs, "markdown": docs},
+        "defaultConfiguration": {"level": _LEVELS.get(cls.severity, "note")},
+        "properties": {"tags": [cls.code[:3]]},
+    }
+
+
+def _uri(path: str) -> str:
+    path = path.replace("\\", "/")
+    return path[2:] if path.startswith("./") else path
+
+
+def _result(d: Diagnostic, index: Dict[str, int]) -> Dict[str, Any]:
+    region: Dict[str, Any] = {"startLine": d.line, "startColumn": d.column}
+    if d.end_line is not None:
+        region["endLine"] = d.end_line
+    if d.end_column is not None:
+        region["endColumn"] = d.end_column
+    out: Dict[str, Any] = {
+        "ruleId": d.code,
+        "level": _LEVELS.get(d.severity, "note"),
+        "message": {"text": d.message},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(d.path)}, "region": region}}],
+    }
+    if d.code in index:
+        out["ruleIndex"] = index[d.code]
+    props: Dict[str, Any] = {}
+    if d.model:
+        props["model"] = d.model
+    if d.cell is not None:
+        props["cell"] = d.cell
+    if props:
+        out["properties"] = props
+    return out
+
+
+def sarif_dict(report: Report, context: RenderContext) -> Dict[str, Any]:
+    rules: List[Any] = [context.rules[c] for c in sorted(context.rules)]
+    index = {cls.code: i for i, cls in enumerate(rules)}
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "convlint",
+                        "version": context.version or "0",
+                        "rules": [_rule(cls) for cls in rules],
+                    }
+                },
+                "results": [_result(d, index) for d in report.diagnostics],
+            }
+        ],
+    }
+
+
+def render(report: Report, context: RenderContext) -> str:
+    return json.dumps(sarif_dict(report, context), indent=2) + "\n"

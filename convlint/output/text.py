@@ -1,0 +1,56 @@
+"""The default, ruff-like format: ``path:line:col: CODE message`` and a one-line summary."""
+
+from __future__ import annotations
+
+from typing import Dict, List
+
+from ..diagnostics import SEVERITIES, Diagnostic, Report
+from . import RenderContext
+from .summary import model_table
+
+_COLORS = {"error": "31", "warning": "33", "info": "36"}
+
+
+def _paint(text: str, code: str, on: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if on else text
+
+
+def location(d: Diagnostic) -> str:
+    """``path:line:col`` (``path:cell 3:line:col`` in a notebook)."""
+    cell = f"cell {d.cell}:" if d.cell is not None else ""
+    return f"{d.path}:{cell}{d.line}:{d.column}"
+
+
+def render_line(d: Diagnostic, color: bool = False) -> str:
+    where = _paint(location(d), "1", color)
+    code = _paint(d.code, "1;" + _COLORS.get(d.severity, "0"), color)
+    return f"{where}: {code} {d.message}"
+
+
+def _plural(n: int, word: str) -> str:
+    if word == "info":
+        return f"{n} info"
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def summary_line(report: Report) -> str:
+    counts: Dict[str, int] = {s: 0 for s in SEVERITIES}
+    for d in report.diagnostics:
+        counts[d.severity] = counts.get(d.severity, 0) + 1
+    models = _plural(len(report.models), "model")
+    files = f"{report.files_checked} file{'' if report.files_checked == 1 else 's'} checked"
+    found = [_plural(counts[s], s) for s in reversed(SEVERITIES) if counts[s]]
+    if not found:
+        return f"No problems found in {models} ({files})."
+    return f"Found {', '.join(found)} in {models} ({files})."
+
+
+def render(report: Report, context: RenderContext) -> str:
+    lines: List[str] = []
+    if context.summary:
+        for shaped in report.models:
+            lines.append(model_table(shaped))
+            lines.append("")
+    lines.extend(render_line(d, context.color) for d in report.diagnostics)
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"

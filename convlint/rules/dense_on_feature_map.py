@@ -1,0 +1,111 @@
+"""CL301 dense-on-feature-map: a Dense / Linear layer applied to a conv feature map unflattened."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterator, Optional
+
+from ..diagnostics import Diagnostic
+from ..layers.base import fmt_shape
+from . import Rule
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..config import Config
+    from ..engine import LayerResult, ShapedModel
+
+FULLY_CONNECTED = frozenset({"Dense", "Linear", "LazyLinear"})
+
+
+def is_spatial(type_name: str) -> bool:
+    """Layers that produce a feature map: convolutions and (non-global) poolings."""
+    return "Conv" in type_name or ("Pool" in type_name and "Global" not in type_name and "Adaptive" not in type_name)
+
+
+def feature_map_source(model: "ShapedModel", result: "LayerResult") -> Optional["LayerResult"]:
+    """The conv / pooling layer whose output reaches ``result`` through shape-preserving layers
+    (activations, dropout, normalisation), or ``None``."""
+    seen = set()
+    current = result
+    while current.node.inputs and current.node.id not in seen:
+        seen.add(current.node.id)
+        try:
+            producer = model.result(current.node.inputs[0])
+        except KeyError:
+            return None
+        if is_spatial(producer.node.type):
+            return producer
+        preserving = (
+            len(producer.node.inputs) == 1
+            and producer.input_shapes
+            and producer.output_shape is not None
+            and producer.output_shape == producer.input_shapes[0]
+        )
+        if not preserving:
+            return None
+        current = producer
+    return None
+
+
+class DenseOnFeatureMap(Rule):
+    """## What it does
+    Reports a ``Dense`` (Keras) or ``Linear`` (PyTorch) layer whose input is the
+    multi-dimensional output of a convolution or pooling layer, with no ``Flatten`` or global
+    pooling in between.
+
+    ## Why is this bad?
+    It is legal: the layer then acts on the last axis only (the channels in Keras, the width in
+    PyTorch), at every spatial position, and the output keeps its spatial axes.  That is almost
+    never what a classifier head means, and the error only shows up later as a wrong output
+    shape or a loss that does not match the labels.
+    """
+
+    code = "CL301"
+    name = "dense-on-feature-map"
+    severity = "warning"
+    VALID = (
+        """\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    layers.Conv2D(8, 3, activation="relu"),
+    layers.Flatten(),
+    layers.Dense(10),
+])
+""",
+    )
+    INVALID = (
+        """\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    layers.Conv2D(8, 3, activation="relu"),
+    layers.Dense(10),
+])
+""",
+    )
+
+    def check(self, model: "ShapedModel", config: "Config") -> Iterator[Diagnostic]:
+        m = model.model
+        for r in model.layers:
+            if r.node.type not in FULLY_CONNECTED or not r.input_shapes:
+                continue
+            shape = r.input_shapes[0]
+            if shape is None or len(shape) <= 2:
+                continue
+            source = feature_map_source(model, r)
+            if source is None:
+                continue
+            fix = "nn.Flatten() / torch.flatten(x, 1)" if m.framework == "torch" else "Flatten() or GlobalAveragePooling2D()"
+            result = f", giving {fmt_shape(r.output_shape)}" if r.output_shape is not None else ""
+            yield self.at(
+                m.path,
+                r.node.span,
+                f"{r.node.display_type} '{r.node.name or r.node.id}' is applied to the {len(shape)}D output "
+                f"{fmt_shape(shape)} of {source.node.display_type} '{source.node.name or source.node.id}': "
+                f"it acts on the last axis only{result}; add {fix} before it",
+                m.name,
+                m.cell,
+            )

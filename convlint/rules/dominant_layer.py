@@ -1,0 +1,85 @@
+"""CL203 dominant-layer: one fully connected layer holds most of the model's weights."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterator
+
+from ..diagnostics import Diagnostic
+from ..dims import is_known
+from . import Rule
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..config import Config
+    from ..engine import LayerResult, ShapedModel
+
+
+def is_fully_connected(result: "LayerResult") -> bool:
+    """A layer whose main weight is a matrix (``Dense``, ``Linear``): conv kernels have rank >= 3."""
+    return any(w.role == "weight" and len(w.shape) == 2 for w in result.weights)
+
+
+class DominantLayer(Rule):
+    """## What it does
+    Reports a fully connected layer (``Dense``, ``Linear``) holding more than
+    ``dominant-layer-share`` (default 0.5) of all the model's parameters.  Convolutions are
+    exempt: in a conv stack the deepest convolution is legitimately the largest.
+
+    ## Why is this bad?
+    The classic case is a ``Dense`` layer after ``Flatten`` on a large feature map: most of the
+    model's memory goes into one matrix that overfits and ties the model to one input size.
+    Downsampling further or a global pooling layer usually does as well with a fraction of
+    the weights.
+    """
+
+    code = "CL203"
+    name = "dominant-layer"
+    severity = "warning"
+    VALID = (
+        """\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    layers.Conv2D(32, 3),
+    layers.Conv2D(64, 3),
+    layers.GlobalAveragePooling2D(),
+    layers.Dense(10),
+])
+""",
+    )
+    INVALID = (
+        """\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    layers.Conv2D(32, 3),
+    layers.Flatten(),
+    layers.Dense(128),
+    layers.Dense(10),
+])
+""",
+    )
+
+    def check(self, model: "ShapedModel", config: "Config") -> Iterator[Diagnostic]:
+        total = model.total_params
+        if not is_known(total) or total <= 0:
+            return
+        weighted = [r for r in model.layers if r.first_use and is_known(r.params) and r.params > 0]
+        if len(weighted) < 2:
+            return
+        m = model.model
+        for r in weighted:
+            share = r.params / total
+            if share > config.dominant_layer_share and is_fully_connected(r):
+                label = r.node.name or r.node.id
+                yield self.at(
+                    m.path,
+                    r.node.span,
+                    f"{r.node.display_type} '{label}' holds {share:.0%} of the model's parameters "
+                    f"({r.params:,} of {total:,}); consider more downsampling or global pooling before it",
+                    m.name,
+                    m.cell,
+                )

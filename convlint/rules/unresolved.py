@@ -1,0 +1,34 @@
+"""CL902 unresolved: a value in a model definition the front end could not work out."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterator
+
+from ..diagnostics import Diagnostic
+from . import NoteRule
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..config import Config
+    from ..engine import ShapedModel
+
+
+class Unresolved(NoteRule):
+    """## What it does
+    Reports a value in a model definition (a layer list, a size) that the front end could not
+    fold to a constant or a symbol, so part of the model was not followed.  Also reports the
+    front end's notes attached to a model.
+
+    ## Why is this bad?
+    It is not a bug in your code; it tells you where convlint's checking stopped, so a clean
+    report is not mistaken for a complete one.
+    """
+
+    code = "CL902"
+    name = "unresolved"
+    severity = "info"
+    kind = "unresolved"
+
+    def check(self, model: "ShapedModel", config: "Config") -> Iterator[Diagnostic]:
+        m = model.model
+        for span, text, _node in m.notes:
+            yield self.at(m.path, span, text, m.name, m.cell)

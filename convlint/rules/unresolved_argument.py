@@ -1,0 +1,20 @@
+"""CL906 unresolved-argument: a layer argument the shape depends on is not a static value."""
+
+from __future__ import annotations
+
+from . import FindingRule
+
+
+class UnresolvedArgument(FindingRule):
+    """## What it does
+    Reports a layer argument the output shape depends on (``kernel_size``, ``strides``, a
+    target shape) that is computed at run time, so shapes after the layer are unknown.
+
+    ## Why is this bad?
+    It is not a bug in your code; it shows where checking stopped.
+    """
+
+    code = "CL906"
+    name = "unresolved-argument"
+    severity = "info"
+    kind = "unknown-value"

@@ -1,0 +1,271 @@
+"""The command line, end to end: in-process through ``main([...])`` and as a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from convlint import __version__, runner
+from convlint.cli import main
+from test_output import report_schema, sarif_validator
+
+PYTHON = sys.executable
+GOOD = """\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    layers.Conv2D(32, 3, activation="relu"),
+    layers.MaxPooling2D(2),
+    layers.Flatten(),
+    layers.Dense(10),
+])
+"""
+BAD = GOOD.replace("layers.MaxPooling2D(2)", "layers.Reshape((10, 10))")  # CL105 on line 7
+BROKEN = "import keras\n\nmodel = keras.Sequential([\n    keras.Input(shape=(28, 28, 1),\n"
+PLAIN = "import os\n\nprint(os.getcwd())\n"
+
+
+@pytest.fixture
+def tree(tmp_path, monkeypatch):
+    (tmp_path / "good.py").write_text(GOOD)
+    (tmp_path / "broken.py").write_text(BROKEN)
+    (tmp_path / "plain.py").write_text(PLAIN)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run_json(args, capsys) -> tuple:
+    code = main([*args, "--format", "json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def keras_frontend_ready() -> bool:
+    from convlint.frontend import FrontendOptions, analyze_source
+
+    return bool(analyze_source(GOOD, "x.py", FrontendOptions()).models)
+
+
+needs_keras = pytest.mark.skipif(not keras_frontend_ready(), reason="the Keras front end does not extract models yet")
+
+
+# -- exit codes, selection -----------------------------------------------------------------
+def test_a_broken_file_among_good_ones(tree, capsys):
+    code, report = run_json(["."], capsys)
+    assert code == 0  # CL901 is info; the default fail-on is error
+    assert report["files_checked"] == 3
+    assert [(d["code"], d["path"], d["line"]) for d in report["diagnostics"]] == [("CL901", "broken.py", 4)]
+    jsonschema.Draft202012Validator(report_schema()).validate(report)
+
+
+def test_fail_on_exit_zero_and_selection(tree, capsys):
+    assert main([".", "--fail-on", "info"]) == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("broken.py:4:1: CL901 cannot parse this file")
+    assert out.splitlines()[-1].startswith("Found 1 info in ")
+    assert main([".", "--fail-on", "info", "--exit-zero"]) == 0
+    capsys.readouterr()
+    assert main([".", "--fail-on", "info", "--ignore", "CL9"]) == 0
+    assert "CL901" not in capsys.readouterr().out
+    assert main([".", "--fail-on", "info", "--select", "CL1,CL2"]) == 0
+    assert main([".", "--fail-on", "info", "--select", "CL1", "--extend-select", "CL901"]) == 1
+
+
+def test_per_rule_severity_from_config(tree, capsys):
+    (tree / "pyproject.toml").write_text('[tool.convlint]\nper-rule-severity = { "CL901" = "error" }\n')
+    code, report = run_json(["."], capsys)
+    assert code == 1 and report["diagnostics"][0]["severity"] == "error"
+    (tree / "pyproject.toml").write_text('[tool.convlint]\nexclude = ["broken.py"]\nfail-on = "info"\n')
+    code, report = run_json(["."], capsys)
+    assert code == 0 and report["files_checked"] == 2
+    # named explicitly, an excluded file is still checked unless --force-exclude
+    assert main(["broken.py"]) == 1
+    assert main(["broken.py", "--force-exclude"]) == 0
+
+
+def test_usage_errors(tree, capsys):
+    assert main(["missing.py"]) == 2
+    assert "no such file or directory: missing.py" in capsys.readouterr().err
+    assert main(["--format", "xml"]) == 2
+    assert main(["--jobs", "0"]) == 2
+    assert main(["--bogus"]) == 2
+
+
+def test_version_and_explain(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"convlint {__version__}\n"
+    assert main(["--explain", "CL105"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# reshape-size (CL105)") and "## Use instead" in out
+    assert main(["--explain", "dropped-border"]) == 0
+    assert "CL302" in capsys.readouterr().out
+    assert main(["--explain", "CL000"]) == 2
+    assert "unknown rule 'CL000'" in capsys.readouterr().err
+
+
+def test_internal_error_is_a_diagnostic_and_exit_2(tree, capsys, monkeypatch):
+    import convlint.frontend
+
+    def boom(source, path, options=None):
+        if path.endswith("good.py"):
+            raise RuntimeError("boom")
+        return convlint.frontend.FileResult(path)
+
+    monkeypatch.setattr(convlint.frontend, "analyze_source", boom)
+    code = main([".", "--jobs", "1"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "good.py:1:1: CL999 internal error while checking this file (RuntimeError: boom)" in captured.out
+    assert "Traceback" not in captured.out + captured.err
+    assert "internal errors occurred" in captured.err
+
+
+def test_notebook_cells(tmp_path, capsys):
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "source": ["# title"]},
+            {"cell_type": "code", "source": ["%matplotlib inline\n", "import keras\n"]},
+            {"cell_type": "code", "source": ["model = keras.Sequential([\n", "  1,\n"]},
+        ],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+    }
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(nb))
+    code, report = run_json([str(path)], capsys)
+    (d,) = report["diagnostics"]
+    assert (d["code"], d["cell"]) == ("CL901", 2)
+    assert d["line"] == 2  # the line within cell 2
+    assert main([str(path)]) == 0
+    assert f"{path}:cell 2:" in capsys.readouterr().out
+
+
+def test_parallel_output_equals_serial(tmp_path, capsys, monkeypatch):
+    for i in range(12):
+        (tmp_path / f"m{i:02d}.py").write_text(BROKEN if i % 3 == 0 else GOOD if i % 3 == 1 else BAD)
+    monkeypatch.setattr(runner, "PARALLEL_MIN_BYTES", 0)
+    outs = []
+    for jobs in ("1", "2", "3"):
+        main([str(tmp_path), "--format", "json", "--jobs", jobs])
+        outs.append(capsys.readouterr().out)
+    assert outs[0] == outs[1] == outs[2]
+    report = json.loads(outs[0])
+    assert [d["path"] for d in report["diagnostics"]] == sorted(d["path"] for d in report["diagnostics"])
+    assert sum(d["code"] == "CL901" for d in report["diagnostics"]) == 4
+
+
+def test_sarif_and_github_from_the_cli(tree, capsys):
+    main([".", "--format", "sarif"])
+    sarif = json.loads(capsys.readouterr().out)
+    sarif_validator().validate(sarif)
+    assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["CL901"]
+    assert sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "broken.py"
+    main([".", "--format", "github"])
+    assert capsys.readouterr().out.startswith("::notice file=broken.py,line=4,col=1,")
+
+
+# -- with the Keras front end -------------------------------------------------------------------
+@needs_keras
+def test_error_model_exit_1_and_text(tree, capsys):
+    (tree / "bad.py").write_text(BAD)
+    assert main(["bad.py"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("bad.py:7:5: CL105 ")
+    assert lines[-1] == "Found 1 error in 1 model (1 file checked)."
+    assert main(["bad.py", "--ignore", "CL105"]) == 0
+
+
+@needs_keras
+def test_json_report_of_a_real_model(tree, capsys):
+    code, report = run_json(["good.py"], capsys)
+    assert code == 0
+    jsonschema.Draft202012Validator(report_schema()).validate(report)
+    (m,) = report["models"]
+    assert (m["name"], m["path"], m["line"], m["framework"]) == ("model", "good.py", 4, "keras")
+    assert m["input_shape"] == [None, 28, 28, 1]
+    assert [(layer["type"], layer["output_shape"], layer["params"]) for layer in m["layers"]] == [
+        ("Conv2D", [None, 26, 26, 32], 320),
+        ("MaxPooling2D", [None, 13, 13, 32], 0),
+        ("Flatten", [None, 5408], 0),
+        ("Dense", [None, 10], 54090),
+    ]
+    assert m["total_params"] == 54410
+    # the unreached layers of a broken model still appear
+    (tree / "bad.py").write_text(BAD)
+    code, report = run_json(["bad.py"], capsys)
+    layers = report["models"][0]["layers"]
+    assert [layer["output_shape"] for layer in layers][1:] == [None, None, None]
+    jsonschema.Draft202012Validator(report_schema()).validate(report)
+
+
+@needs_keras
+def test_summary_table_from_the_cli(tree, capsys):
+    assert main(["good.py", "--summary"]) == 0
+    out = capsys.readouterr().out
+    assert 'Model: "model" (keras, good.py:4)' in out
+    assert " Total params: 54,410" in out
+
+
+# -- as a user runs it ------------------------------------------------------------------------
+def test_subprocess_never_imports_numpy(tree):
+    code = (
+        "import sys\n"
+        "from convlint.cli import main\n"
+        "rc = main(['.', '--format', 'json'])\n"
+        "sys.stderr.write('NUMPY=%s RC=%s' % ('numpy' in sys.modules, rc))\n"
+    )
+    proc = subprocess.run([PYTHON, "-c", code], cwd=tree, capture_output=True, text=True, timeout=60)
+    assert "NUMPY=False RC=0" in proc.stderr, proc.stderr
+    json.loads(proc.stdout)
+
+
+def test_python_dash_m(tree):
+    proc = subprocess.run([PYTHON, "-m", "convlint", ".", "--fail-on", "info"], cwd=tree, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert "broken.py:4:1: CL901" in proc.stdout and proc.stderr == ""
+    assert "\x1b[" not in proc.stdout  # not a tty: no colour
+
+
+def test_console_script(tree):
+    script = Path(PYTHON).parent / "convlint"
+    if not script.exists():
+        pytest.skip("convlint is not installed as a script here")
+    proc = subprocess.run([str(script), "plain.py"], cwd=tree, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0
+    assert proc.stdout == "No problems found in 0 models (1 file checked).\n"
+
+
+def test_statistics(tree, capsys):
+    (tree / "broken2.py").write_text(BROKEN)
+    main([".", "--statistics", "--ignore", "CL1,CL2,CL3"])
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1] == "2\tCL901\tsyntax-error"
+
+
+def test_input_shapes_reach_the_front_end(tmp_path, monkeypatch):
+    import convlint.frontend
+    from convlint.config import parse_config
+    from convlint.plugins import collect_rules, make_catalogue, make_plugin_manager
+
+    seen = {}
+
+    def spy(source, path, options=None):
+        seen[path] = dict(options.input_shapes)
+        return convlint.frontend.FileResult(path)
+
+    monkeypatch.setattr(convlint.frontend, "analyze_source", spy)
+    (tmp_path / "models").mkdir()
+    for name in ("net.py", "other.py"):
+        (tmp_path / "models" / name).write_text("class Net(nn.Module):\n    pass\n")
+    config = parse_config({"input-shapes": {"models/net.py::Net": [3, 32, 32], "Shared": [1, 8]}}, root=str(tmp_path))
+    pm = make_plugin_manager()
+    checker = runner.Checker(config, collect_rules(pm), make_catalogue(pm))
+    monkeypatch.chdir(tmp_path / "models")
+    runner.run(["."], config, checker, jobs=1)
+    assert seen["net.py"] == {"net.py::Net": (3, 32, 32), "Net": (3, 32, 32), "Shared": (1, 8)}
+    assert seen["other.py"] == {"Shared": (1, 8)}

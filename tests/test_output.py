@@ -1,0 +1,174 @@
+"""Renderers on a hand-built report: text, JSON (against report.schema.json), SARIF (against the
+official 2.1.0 schema), GitHub annotations and the --summary table."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from convlint.diagnostics import Diagnostic, Report
+from convlint.dims import sym
+from convlint.engine import LayerResult, ShapedModel
+from convlint.graph import ModelGraph, Node, Span
+from convlint.layers.base import Weight, count_params
+from convlint.output import FORMATS, RenderContext
+from convlint.output.github import annotation
+from convlint.output.summary import model_table
+from convlint.output.text import render_line, summary_line
+from convlint.plugins import collect_rules, make_plugin_manager
+
+RULES = collect_rules(make_plugin_manager())
+DATA = Path(__file__).parent / "data"
+
+
+def report_schema() -> dict:
+    return json.loads(resources.files("convlint").joinpath("report.schema.json").read_text())
+
+
+def sarif_validator() -> jsonschema.Draft4Validator:
+    return jsonschema.Draft4Validator(json.loads((DATA / "sarif-2.1.0.json").read_text()))
+
+
+def _result(node: Node, in_shape, out_shape, weights=(), first_use=True) -> LayerResult:
+    ws = [Weight(n, s, role, trainable) for n, s, role, trainable in weights]
+    params, trainable = count_params(ws)
+    return LayerResult(node, None, {}, [in_shape] if in_shape else [], out_shape, ws, params, trainable, first_use)
+
+
+def sample_report() -> Report:
+    h = sym("H")
+    model = ModelGraph("model", "keras", "examples/mnist.py", Span(10, 1))
+    rows = [
+        _result(Node("input", "Input", span=Span(11, 5)), None, (None, 28, 28, 1)),
+        _result(Node("conv2d", "Conv2D", span=Span(12, 5), name="conv2d"), (None, 28, 28, 1), (None, 26, 26, 32),
+                (("kernel", (3, 3, 1, 32), "weight", True), ("bias", (32,), "bias", True))),
+        _result(Node("bn", "BatchNormalization", span=Span(13, 5), name="bn"), (None, 26, 26, 32), (None, 26, 26, 32),
+                (("gamma", (32,), "weight", True), ("beta", (32,), "bias", True),
+                 ("moving_mean", (32,), "weight", False), ("moving_variance", (32,), "weight", False))),
+        _result(Node("conv2d_1", "Conv2D", span=Span(14, 5), name="conv2d_1", layer_id="conv2d"), (None, 26, 26, 32), None,
+                (("kernel", (3, 3, 1, 32), "weight", True),), first_use=False),
+        _result(Node("dense", "Dense", span=Span(15, 5), name="dense"), (None, h), None, (("kernel", (h, 10), "weight", True),)),
+    ]
+    model.nodes = [r.node for r in rows]
+    shaped = ShapedModel(model, rows, [])
+    diags = [
+        Diagnostic("CL101", "error", "examples/mnist.py", 14, 5, 14, 30, "Conv2D output axis 1 would have size 0", "model", name="non-positive-dim"),
+        Diagnostic("CL302", "info", "examples/mnist.py", 12, 5, None, None, 'a "quoted", 100% message\nsecond line', "model", name="dropped-border"),
+        Diagnostic("CL203", "warning", "nb.ipynb", 2, 1, None, None, "big layer", "m", cell=3, name="dominant-layer"),
+    ]
+    return Report(files_checked=5, models=[shaped], diagnostics=diags)
+
+
+def context(**kw) -> RenderContext:
+    return RenderContext(rules=RULES, version="0.1.0", **kw)
+
+
+def test_text_lines_and_summary():
+    report = sample_report()
+    out = FORMATS["text"](report, context())
+    lines = out.splitlines()
+    assert lines[0] == "examples/mnist.py:14:5: CL101 Conv2D output axis 1 would have size 0"
+    assert lines[-2] == "nb.ipynb:cell 3:2:1: CL203 big layer"
+    assert lines[-1] == "Found 1 error, 1 warning, 1 info in 1 model (5 files checked)."
+    assert "\x1b[" not in out
+    assert "\x1b[1;31mCL101\x1b[0m" in render_line(report.diagnostics[0], color=True)
+
+
+def test_summary_line_variants():
+    assert summary_line(Report(files_checked=1)) == "No problems found in 0 models (1 file checked)."
+    r = sample_report()
+    r.diagnostics = r.diagnostics[:1] * 3
+    assert summary_line(r) == "Found 3 errors in 1 model (5 files checked)."
+
+
+def test_summary_table():
+    table = model_table(sample_report().models[0])
+    lines = table.splitlines()
+    assert lines[0] == 'Model: "model" (keras, examples/mnist.py:10)'
+    row = next(ln for ln in lines if ln.startswith(" conv2d (Conv2D)"))
+    assert row.split()[-3:] == ["288", "32", "320"]
+    assert "(None, 26, 26, 32)" in row
+    bn = next(ln for ln in lines if ln.startswith(" bn (BatchNormalization)"))
+    assert bn.split()[-3:] == ["96", "32", "128"]
+    shared = next(ln for ln in lines if ln.startswith(" conv2d_1 (Conv2D)"))
+    assert "?" in shared and "(shared)" in shared
+    dense = next(ln for ln in lines if ln.startswith(" dense (Dense)"))
+    assert dense.rstrip().endswith("10 * H") and dense.count("10 * H") == 2  # weights and params, symbolic
+    assert " Total params: 10 * H + 448" in lines  # symbolic total
+    assert " Trainable params: 10 * H + 384" in lines and " Non-trainable params: 64" in lines
+    assert "Input" not in table.split("\n", 3)[3]
+
+
+def test_summary_in_text_output():
+    out = FORMATS["text"](sample_report(), context(summary=True))
+    assert out.startswith('Model: "model"')
+
+
+def test_json_contract():
+    data = json.loads(FORMATS["json"](sample_report(), context()))
+    jsonschema.Draft202012Validator(report_schema()).validate(data)
+    assert data["version"] == 1 and data["files_checked"] == 5
+    (m,) = data["models"]
+    assert m["input_shape"] == [None, 28, 28, 1]
+    assert [layer["type"] for layer in m["layers"]] == ["Conv2D", "BatchNormalization", "Conv2D", "Dense"]
+    conv = m["layers"][0]
+    assert conv == {"name": "conv2d", "type": "Conv2D", "line": 12, "output_shape": [None, 26, 26, 32],
+                    "params": 320, "trainable_params": 320, "shared": False}
+    assert m["layers"][1]["params"] == 128 and m["layers"][1]["trainable_params"] == 64
+    assert m["layers"][2]["output_shape"] is None and m["layers"][2]["shared"] is True
+    assert m["layers"][3]["params"] is None  # symbolic
+    assert m["total_params"] is None
+    d = data["diagnostics"][0]
+    assert d["code"] == "CL101" and d["line"] == 14 and d["column"] == 5 and d["model"] == "model"
+    assert data["diagnostics"][2]["cell"] == 3
+
+
+def test_json_schema_rejects_a_wrong_report():
+    data = json.loads(FORMATS["json"](sample_report(), context()))
+    data["models"][0]["layers"][0]["output_shape"] = [1, 2.5]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(report_schema()).validate(data)
+
+
+def test_sarif_is_valid_2_1_0():
+    data = json.loads(FORMATS["sarif"](sample_report(), context()))
+    sarif_validator().validate(data)
+    run = data["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == sorted(RULES)
+    cl101 = next(r for r in rules if r["id"] == "CL101")
+    assert "## Why is this bad?" in cl101["fullDescription"]["text"]
+    res = run["results"][0]
+    assert res["ruleId"] == "CL101" and res["level"] == "error"
+    assert rules[res["ruleIndex"]]["id"] == "CL101"
+    region = res["locations"][0]["physicalLocation"]["region"]
+    assert region == {"startLine": 14, "startColumn": 5, "endLine": 14, "endColumn": 30}
+    assert run["results"][1]["level"] == "note"
+
+
+def test_github_annotations():
+    r = sample_report()
+    assert annotation(r.diagnostics[0]) == (
+        "::error file=examples/mnist.py,line=14,col=5,endLine=14,endColumn=30,title=CL101 (non-positive-dim)::"
+        "CL101 Conv2D output axis 1 would have size 0"
+    )
+    assert annotation(r.diagnostics[1]).endswith("::CL302 a \"quoted\", 100%25 message%0Asecond line")
+    assert annotation(r.diagnostics[1]).startswith("::notice ")
+    assert "::warning file=nb.ipynb,line=2,col=1," in annotation(r.diagnostics[2])
+
+
+def test_diagnostic_is_frozen_slotted_and_picklable():
+    import dataclasses
+    import pickle
+    import sys
+
+    d = sample_report().diagnostics[2]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        d.line = 3  # type: ignore[misc]
+    if sys.version_info >= (3, 10):
+        assert not hasattr(d, "__dict__")
+    assert pickle.loads(pickle.dumps(d)) == d
