@@ -102,7 +102,7 @@ def execute(
     store: Dict[str, Dict[str, Any]] = {k: dict(v) for k, v in (weights or {}).items()}
     for result in shaped.layers:
         node = result.node
-        if node.type == "Input" and not node.inputs:
+        if not node.inputs and result.spec is not None and result.spec.min_inputs() == 0:
             x = arrays.get(node.id)
             if x is None:
                 x = rng.standard_normal(batch_shapes[node.id]).astype(np.float32)
@@ -115,7 +115,10 @@ def execute(
                 layer_weights[w.name] = _random_weight(rng, w.name, tuple(int(v) for v in w.shape))
         assert result.spec is not None and result.attrs is not None
         xs = [outputs[i] for i in node.inputs]
-        outputs[node.id] = np.asarray(result.spec.forward(result.attrs, xs, layer_weights))
+        try:
+            outputs[node.id] = np.asarray(result.spec.forward(result.attrs, xs, layer_weights))
+        except NotImplementedError as err:
+            raise ExecutorError(f"cannot execute {node.display_type} ({node.id}): {err}") from err
     shapes = {k: tuple(v.shape) for k, v in outputs.items()}
     return Execution(outputs, shapes, store, shaped)
 

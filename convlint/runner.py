@@ -196,7 +196,15 @@ def _init_worker(checker: Checker) -> None:
 
 def _work(item: Tuple[str, bytes]) -> FileOutcome:
     assert _WORKER is not None
-    return _WORKER.check_bytes(*item)
+    return _portable(_WORKER.check_bytes(*item))
+
+
+def _portable(outcome: FileOutcome) -> FileOutcome:
+    """The outcome without what renderers never read and may not pickle (layer specs and their
+    normalised attributes can hold a plugin's local functions)."""
+    for shaped in outcome.models:
+        shaped.layers = [dataclasses.replace(r, spec=None, attrs=None) for r in shaped.layers]
+    return outcome
 
 
 def _parallel(checker: Checker, items: List[Tuple[str, bytes]], jobs: int) -> List[FileOutcome]:
@@ -208,8 +216,15 @@ def _parallel(checker: Checker, items: List[Tuple[str, bytes]], jobs: int) -> Li
     method = "fork" if sys.platform.startswith("linux") else None
     context = multiprocessing.get_context(method)
     items = sorted(items, key=lambda it: -len(it[1]))  # big files first: better balance
+    out: List[FileOutcome] = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(checker,)) as pool:
-        return list(pool.map(_work, items, chunksize=max(1, len(items) // (jobs * 8))))
+        futures = [pool.submit(_work, item) for item in items]
+        for item, future in zip(items, futures):
+            try:
+                out.append(future.result())
+            except Exception:  # the result could not cross the process boundary: redo it here
+                out.append(checker.check_bytes(*item))
+    return out
 
 
 def default_jobs() -> int:
@@ -259,5 +274,6 @@ def build_report(files_checked: int, outcomes: Iterable[FileOutcome]) -> Report:
         report.diagnostics.extend(outcome.diagnostics)
         report.internal_error = report.internal_error or outcome.internal_error
     report.models.sort(key=lambda m: (m.model.path, m.model.cell or 0, m.model.span.line, m.model.span.column))
-    report.diagnostics.sort(key=sort_key)
+    # A layer built by a helper called in a loop yields the same diagnostic once per call; say it once.
+    report.diagnostics = sorted(dict.fromkeys(report.diagnostics), key=sort_key)
     return report

@@ -251,8 +251,8 @@ def describe_bindings(solutions: Sequence[Dict[str, int]]) -> str:
     if square and len(solutions) > 1:
         names = " = ".join(solutions[0])
         return f"{names} = " + _runs([next(iter(s.values())) for s in solutions])
-    if len(parts) > 3:
-        return "; ".join(parts[:3]) + f"; ... ({len(parts)} found)"
+    if len(parts) > 2:
+        return "; ".join(parts[:2]) + f"; ... ({len(parts)}{'+' if len(parts) >= 8 else ''} sizes found)"
     return " or ".join(parts) if square else "; ".join(parts)
 
 

@@ -269,3 +269,13 @@ def test_input_shapes_reach_the_front_end(tmp_path, monkeypatch):
     runner.run(["."], config, checker, jobs=1)
     assert seen["net.py"] == {"net.py::Net": (3, 32, 32), "Net": (3, 32, 32), "Shared": (1, 8)}
     assert seen["other.py"] == {"Shared": (1, 8)}
+
+
+def test_identical_diagnostics_are_reported_once():
+    from convlint.diagnostics import Diagnostic
+    from convlint.runner import FileOutcome, build_report
+
+    d = Diagnostic("CL905", "info", "a.py", 3, 1, None, None, "unknown", "Net", name="unknown-layer")
+    e = Diagnostic("CL905", "info", "a.py", 2, 1, None, None, "unknown", "Net", name="unknown-layer")
+    report = build_report(1, [FileOutcome("a.py", diagnostics=[d, e, d, d])])
+    assert report.diagnostics == [e, d]

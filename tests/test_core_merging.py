@@ -196,6 +196,15 @@ def test_concat_symbolic():
     assert "axis 1 has size H in input 0 and H - 1 in input 1" in finding.message
 
 
+def test_channel_mismatch_after_cat_explains_the_sum():
+    model = layer_model("torch", "cat", (1,), {}, [(None, 32, H, W), (None, 16, H, W)])
+    model.add(Node("conv", "Conv2d", (64, 8, 3), inputs=["layer"], span=Span(3)))
+    shaped = analyze(model)
+    [finding] = shaped.findings
+    assert finding.kind == "channel-mismatch"
+    assert finding.message.endswith("Expected in_channels=48 = 32 + 16")
+
+
 def test_concat_with_unknown_axis():
     _, result = _run("keras", "Concatenate", (), inp=[(None, None, 4), (None, 7, 4), (None, 7, None)])
     assert shape_json(result.output_shape) == (None, 7, None)
@@ -224,6 +233,8 @@ def test_functional_aliases():
     assert cat.canonical("keras", "concatenate") == "Concatenate"
     assert cat.canonical("keras", "add") == "Add"
     assert cat.canonical("torch", "concat") == "cat"
+    for name in ("add", "subtract", "multiply", "average", "maximum", "minimum", "concatenate", "dot"):
+        assert cat.canonical("keras", name).lower() == name
     _, result = _run("keras", "concatenate", (), {"axis": 1}, inp=[(None, 2, 3), (None, 4, 3)])
     assert shape_json(result.output_shape) == (None, 6, 3)
 
@@ -318,15 +329,19 @@ def test_torch_names_exist():
     """Every torch class name the catalogue claims is a real ``torch.nn`` module (pseudo-types
     are lower-case and map to real functions)."""
     torch = pytest.importorskip("torch")
-    from tables.merging import TORCH_FUNCTIONS
+    from oracle_frameworks import _resolve, torch_functions
 
-    for name in default_catalogue().names("torch"):
-        if name == "Input":
-            continue
-        if name[0].isupper():
-            assert hasattr(torch.nn, name), name
-        elif name in TORCH_FUNCTIONS:
-            assert hasattr(torch, TORCH_FUNCTIONS[name].split(".", 1)[1]), name
+    functions = torch_functions()
+    from convlint.layers import core, merging
+
+    for spec in core.SPECS + merging.SPECS:
+        for fw, name in list(spec.types) + list(spec.aliases):
+            if fw != "torch" or name == "Input":
+                continue
+            if name[0].isupper():
+                assert hasattr(torch.nn, name), name
+            else:  # a pseudo-type: the oracle must know which function it stands for
+                assert callable(_resolve(functions[name])), name
 
 
 @pytest.mark.oracle
@@ -348,3 +363,54 @@ def test_keras_activation_names_match_keras():
     from keras.src.activations import ALL_OBJECTS_DICT
 
     assert KERAS_ACTIVATION_NAMES == set(ALL_OBJECTS_DICT) - {"threshold"}
+
+
+# -- merges against the real frameworks on random shapes -----------------------------------------
+@st.composite
+def _merge_case(draw: Any) -> Tuple[str, str, Tuple, List[Tuple[Optional[int], ...]]]:
+    framework = draw(st.sampled_from(["keras", "torch"]))
+    op = draw(st.sampled_from(["concat", "add", "mul"]))
+    rank = draw(st.integers(2, 4))
+    base = draw(st.lists(st.integers(1, 4), min_size=rank - 1, max_size=rank - 1))
+    shapes = []
+    for _ in range(draw(st.integers(2, 3))):
+        body = [d if draw(st.integers(0, 3)) else draw(st.sampled_from([1, d + 1])) for d in base]
+        if framework == "keras" and op != "concat" and draw(st.integers(0, 4)) == 0:
+            body = body[1:]  # a lower-rank operand: Keras aligns it after the batch axis
+            # (torch would align its batch axis with a non-batch one; the engine cannot know)
+        shapes.append((None, *body))
+    if op == "concat":
+        axis = draw(st.integers(1, rank - 1))
+        args: Tuple = (axis,)
+        type_ = "cat" if framework == "torch" else "Concatenate"
+    else:
+        args = ()
+        type_ = {"keras": {"add": "Add", "mul": "Multiply"}, "torch": {"add": "add", "mul": "mul"}}[framework][op]
+        if framework == "torch" and len(shapes) > 2:
+            shapes = shapes[:2]
+    return framework, type_, args, shapes
+
+
+@pytest.mark.oracle
+@given(_merge_case())
+def test_merges_raise_exactly_when_the_engine_finds(case_):
+    np = pytest.importorskip("numpy")
+    torch = pytest.importorskip("torch")
+    framework, type_, args, shapes = case_
+    arrays = [np.ones((2,) + tuple(s[1:]), dtype=np.float32) for s in shapes]
+    try:
+        if framework == "torch":
+            xs = [torch.from_numpy(a) for a in arrays]
+            y = torch.cat(xs, *args) if type_ == "cat" else getattr(torch, type_)(*xs)
+            real: Optional[Tuple] = tuple(y.shape)
+        else:
+            keras = pytest.importorskip("keras")
+            real = tuple(keras.ops.convert_to_numpy(getattr(keras.layers, type_)(*args)(arrays)).shape)
+    except Exception:
+        real = None
+    shaped, result = _run(framework, type_, args, inp=list(shapes))
+    if real is None:
+        assert [f.kind for f in shaped.findings] == ["merge-mismatch"], shapes
+    else:
+        assert shaped.findings == [], [f.message for f in shaped.findings]
+        assert shape_json(result.output_shape)[1:] == real[1:]

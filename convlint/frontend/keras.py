@@ -1,9 +1,661 @@
-"""Keras front end (placeholder until the Keras front end lands)."""
+"""Keras front end: Keras model code -> ``ModelGraph``s, by reading (never running) it.
+
+A small abstract interpreter walks the module's statements in order, folding values with
+:mod:`convlint.frontend.values` and modelling only what builds a model: layer construction
+(anything under a ``keras.layers`` namespace, resolved through the file's own imports),
+layer calls on symbolic tensors, ``Input``, ``Sequential`` (list or ``.add``), functional
+``Model(inputs, outputs)``, calls of the module's own functions (``build_model(...)``, with the
+call's arguments, else the defaults) and simple ``for`` loops over constants.  Anything else
+is an unknown value, reported as a note where it matters, never a guess.
+
+Functions that build a model but are never called in the file are analysed with their
+defaults.  ``if __name__ == "__main__":`` blocks run (``__name__`` is ``"__main__"``).
+"""
 
 from __future__ import annotations
 
-from typing import Any, List, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
+
+import libcst as cst
+
+from ..dims import Expr
+from ..graph import ModelGraph, Span, Unknown
+from . import FileNote, FrontendOptions
+from .keras_lower import lower_functional, lower_sequential, model_label
+from .keras_objects import FunctionalObj, LayerObj, Proto, SequentialObj, TensorRef
+from .values import (
+    NOT_HANDLED,
+    Env,
+    FreeParam,
+    ImportTable,
+    QualRef,
+    SpanIndex,
+    bind_target,
+    dotted_name,
+    exec_assign,
+    fold,
+    fold_call,
+    function_env,
+    qualified_name,
+    source_text,
+    walk,
+)
+
+__all__ = ["extract", "classify", "KERAS_ALIASES"]
+
+KERAS_ALIASES: Dict[str, str] = {
+    # Keras 2-era and short spellings of the same classes (in case the catalogue lacks them).
+    "MaxPool1D": "MaxPooling1D",
+    "MaxPool2D": "MaxPooling2D",
+    "MaxPool3D": "MaxPooling3D",
+    "AvgPool1D": "AveragePooling1D",
+    "AvgPool2D": "AveragePooling2D",
+    "AvgPool3D": "AveragePooling3D",
+    "GlobalMaxPool1D": "GlobalMaxPooling1D",
+    "GlobalMaxPool2D": "GlobalMaxPooling2D",
+    "GlobalMaxPool3D": "GlobalMaxPooling3D",
+    "GlobalAvgPool1D": "GlobalAveragePooling1D",
+    "GlobalAvgPool2D": "GlobalAveragePooling2D",
+    "GlobalAvgPool3D": "GlobalAveragePooling3D",
+    "Convolution1D": "Conv1D",
+    "Convolution2D": "Conv2D",
+    "Convolution3D": "Conv3D",
+    "Deconvolution2D": "Conv2DTranspose",
+    "Deconvolution3D": "Conv3DTranspose",
+    "Convolution2DTranspose": "Conv2DTranspose",
+    "SeparableConvolution1D": "SeparableConv1D",
+    "SeparableConvolution2D": "SeparableConv2D",
+}
+
+_MERGE_FUNCTIONS = {
+    "add": "Add",
+    "subtract": "Subtract",
+    "multiply": "Multiply",
+    "average": "Average",
+    "maximum": "Maximum",
+    "minimum": "Minimum",
+    "concatenate": "Concatenate",
+    "dot": "Dot",
+}
+# Layers whose first argument is a size: a bare parameter without a value there becomes a symbol.
+_SIZE_FIRST = ("Dense", "Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose",
+               "SeparableConv1D", "SeparableConv2D")
+_MAX_DEPTH = 24
+_MAX_ITERATIONS = 1000
+_KERAS_ROOTS = ("keras", "tensorflow", "tf_keras")
 
 
-def extract(module: Any, source: str, path: str, options: Any) -> Tuple[List[Any], List[Any]]:
-    return [], []
+class _Return(Exception):
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class _Break(Exception):
+    pass
+
+
+class _Continue(Exception):
+    pass
+
+
+class _Closure:
+    """A function defined in the file, with the scope it was defined in."""
+
+    def __init__(self, func: cst.FunctionDef, env: Env) -> None:
+        self.func = func
+        self.env = env
+
+
+def classify(qualified: str) -> Optional[Tuple[str, str]]:
+    """What a qualified name is in Keras terms: ``("layer", "Conv2D")``, ``("input", ...)``,
+    ``("sequential", ...)``, ``("model", ...)``, ``("merge", "Add")``; ``None`` otherwise."""
+    parts = qualified.split(".")
+    if not (parts[0] in ("keras", "tf_keras") or (parts[0] == "tensorflow" and "keras" in parts)):
+        return None
+    last = parts[-1]
+    if last == "Input":
+        return ("input", last)
+    if last == "Sequential":
+        return ("sequential", last)
+    in_layers = "layers" in parts[:-1]
+    if last in ("Model", "Functional") and not in_layers:
+        return ("model", last)
+    if in_layers and last[:1].isupper():
+        if last == "InputLayer":
+            return ("layer", last)
+        return ("layer", last)
+    if in_layers and last in _MERGE_FUNCTIONS:
+        return ("merge", _MERGE_FUNCTIONS[last])
+    return None
+
+
+class _Interpreter:
+    def __init__(self, module: cst.Module, source: str, path: str, options: FrontendOptions) -> None:
+        from ..layers import default_catalogue
+
+        self.module = module
+        self.path = path
+        self.options = options
+        self.catalogue = default_catalogue()
+        self.imports = ImportTable.from_module(module)
+        self.spans = SpanIndex(module, source)
+        self.registry: Dict[str, Proto] = {}
+        self.models: List[Any] = []
+        self.model_origin: Dict[int, str] = {}
+        self.notes: List[FileNote] = []
+        self.called: Set[int] = set()
+        self.stack: List[str] = []
+        self.keras_stars = [s for s in self.imports.star if classify(s + ".X") is not None or s.split(".")[0] in _KERAS_ROOTS]
+
+    # -- entry ------------------------------------------------------------------------------
+    def uses_keras(self) -> bool:
+        roots = {q.split(".")[0] for q in self.imports.names.values()}
+        return bool(roots & set(_KERAS_ROOTS)) or bool(self.keras_stars)
+
+    def run(self) -> Tuple[List[ModelGraph], List[FileNote]]:
+        env = Env(None, self.imports)
+        env.set("__name__", "__main__")
+        self._run_block(self.module.body, env)
+        for stmt in self.module.body:
+            if isinstance(stmt, cst.FunctionDef) and id(stmt) not in self.called and self._builds_keras(stmt):
+                closure = env.values.get(stmt.name.value)
+                if isinstance(closure, _Closure) and closure.func is stmt:
+                    self._call_function(closure, (), {}, stmt)
+        return self._lower()
+
+    def _run_block(self, body: Sequence[cst.CSTNode], env: Env) -> None:
+        try:
+            for stmt in body:
+                self._exec(stmt, env)
+        except (_Return, _Break, _Continue):
+            pass
+
+    def _lower(self) -> Tuple[List[ModelGraph], List[FileNote]]:
+        graphs: List[ModelGraph] = []
+        notes = list(self.notes)
+        seen_spans: Set[Tuple[int, int]] = set()
+        for model in self.models:
+            if model.used_as_layer:
+                continue
+            key = (model.span.line, model.span.column)
+            if key in seen_spans:
+                continue
+            seen_spans.add(key)
+            default = self.model_origin.get(id(model)) or ("Sequential" if isinstance(model, SequentialObj) else "Model")
+            name = model_label(model, default)
+            lower = lower_sequential if isinstance(model, SequentialObj) else lower_functional
+            graph, model_notes = lower(model, name, self.path, self.registry, self.options.input_shapes)
+            graphs.append(graph)
+            notes.extend(model_notes)
+        return graphs, notes
+
+    # -- statements -------------------------------------------------------------------------
+    def eval(self, expr: cst.BaseExpression, env: Env) -> Any:
+        return fold(expr, env, self._hook)
+
+    def _exec(self, stmt: cst.CSTNode, env: Env) -> None:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                self._exec_small(small, env)
+        elif isinstance(stmt, cst.FunctionDef):
+            env.set(stmt.name.value, _Closure(stmt, env))
+        elif isinstance(stmt, cst.ClassDef):
+            env.set(stmt.name.value, Unknown(f"{stmt.name.value} is a class"))
+            self._check_subclass(stmt, env)
+        elif isinstance(stmt, cst.If):
+            self._exec_if(stmt, env)
+        elif isinstance(stmt, cst.For):
+            self._exec_for(stmt, env)
+        elif isinstance(stmt, cst.With):
+            self._run_body(stmt.body, env)
+        elif isinstance(stmt, cst.Try):
+            self._run_body(stmt.body, env)
+            if stmt.finalbody is not None:
+                self._run_body(stmt.finalbody.body, env)
+        elif isinstance(stmt, cst.While):
+            self._give_up(stmt, env, "a while loop")
+
+    def _run_body(self, body: cst.BaseSuite, env: Env) -> None:
+        if isinstance(body, cst.IndentedBlock):
+            for stmt in body.body:
+                self._exec(stmt, env)
+        elif isinstance(body, cst.SimpleStatementSuite):
+            for small in body.body:
+                self._exec_small(small, env)
+
+    def _exec_small(self, small: cst.CSTNode, env: Env) -> None:
+        if isinstance(small, cst.Assign):
+            value = self.eval(small.value, env)
+            for target in small.targets:
+                self._bind(target.target, value, env, small.value)
+        elif isinstance(small, cst.AnnAssign):
+            if small.value is not None:
+                self._bind(small.target, self.eval(small.value, env), env, small.value)
+        elif isinstance(small, cst.AugAssign):
+            exec_assign(small, env, self._hook)
+        elif isinstance(small, cst.Expr):
+            self.eval(small.value, env)
+        elif isinstance(small, cst.Return):
+            raise _Return(None if small.value is None else self.eval(small.value, env))
+        elif isinstance(small, cst.Break):
+            raise _Break()
+        elif isinstance(small, cst.Continue):
+            raise _Continue()
+
+    def _bind(self, target: cst.BaseExpression, value: Any, env: Env, source: cst.CSTNode) -> None:
+        if isinstance(target, cst.Name) and isinstance(value, (SequentialObj, FunctionalObj)) and value.var_name is None:
+            value.var_name = target.value
+        bind_target(target, value, env, source)
+
+    def _exec_if(self, stmt: cst.If, env: Env) -> None:
+        test = self.eval(stmt.test, env)
+        if _is_plain(test):
+            if test:
+                self._run_body(stmt.body, env)
+            elif isinstance(stmt.orelse, cst.If):
+                self._exec_if(stmt.orelse, env)
+            elif isinstance(stmt.orelse, cst.Else):
+                self._run_body(stmt.orelse.body, env)
+            return
+        self._give_up(stmt, env, f"the condition `{source_text(stmt.test)}`")
+
+    def _exec_for(self, stmt: cst.For, env: Env) -> None:
+        items = self.eval(stmt.iter, env)
+        if isinstance(items, dict):
+            items = list(items)
+        if not isinstance(items, (tuple, list, str)) or len(items) > _MAX_ITERATIONS:
+            self._give_up(stmt, env, f"the loop over `{source_text(stmt.iter)}`")
+            return
+        for item in items:
+            self._bind(stmt.target, item, env, stmt.iter)
+            try:
+                self._run_body(stmt.body, env)
+            except _Continue:
+                continue
+            except _Break:
+                return
+        if stmt.orelse is not None:
+            self._run_body(stmt.orelse.body, env)
+
+    def _give_up(self, stmt: cst.CSTNode, env: Env, what: str) -> None:
+        """A block we cannot follow: names it assigns become unknown; say so if it builds layers."""
+        for node in walk(stmt):
+            targets: List[cst.BaseExpression] = []
+            if isinstance(node, cst.Assign):
+                targets = [t.target for t in node.targets]
+            elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
+                targets = [node.target]
+            elif isinstance(node, cst.For):
+                targets = [node.target]
+            for t in targets:
+                for name in _target_names(t):
+                    env.set(name, Unknown(f"{name} depends on {what}"))
+        if self._builds_keras(stmt):
+            self.notes.append(
+                FileNote("unsupported", f"cannot follow {what} statically; models built under it may be incomplete", self.spans.span(stmt))
+            )
+            self._mark_models_unknown(stmt, env)
+
+    def _mark_models_unknown(self, stmt: cst.CSTNode, env: Env) -> None:
+        """``model.add(...)`` inside a block we cannot follow: the Sequential's layers from
+        there on are unknown."""
+        for node in walk(stmt):
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "add":
+                base = self.eval(node.func.value, env)
+                if isinstance(base, SequentialObj):
+                    base.items.append(Unknown(f"layers added under a block convlint cannot follow (line {self.spans.span(node).line})"))
+
+    def _builds_keras(self, node: cst.CSTNode) -> bool:
+        for inner in walk(node):
+            if isinstance(inner, cst.Call):
+                q = qualified_name(inner.func, self.imports)
+                if q is not None and classify(q) is not None:
+                    return True
+        return False
+
+    def _check_subclass(self, stmt: cst.ClassDef, env: Env) -> None:
+        for base in stmt.bases:
+            q = qualified_name(base.value, self.imports, env)
+            kind = classify(q) if q else None
+            if kind is not None and kind[0] == "model":
+                self.notes.append(
+                    FileNote(
+                        "unsupported",
+                        f"subclassed Keras model '{stmt.name.value}' is not analysed (only Sequential and functional models are)",
+                        Span(self.spans.span(stmt).line if _has_call(stmt) else 1),
+                        stmt.name.value,
+                    )
+                )
+
+    # -- calls ------------------------------------------------------------------------------
+    def _resolve(self, func: cst.BaseExpression, env: Env) -> Optional[str]:
+        q = qualified_name(func, self.imports, env)
+        if q is None and isinstance(func, cst.Name) and not env.is_local(func.value) and func.value not in self.imports.names:
+            for star in self.keras_stars:
+                if classify(f"{star}.{func.value}") is not None:
+                    return f"{star}.{func.value}"
+        return q
+
+    def _hook(self, call: cst.Call, env: Env) -> Any:
+        func = call.func
+        q = self._resolve(func, env)
+        if q is not None:
+            kind = classify(q)
+            return self._keras_call(kind, call, env) if kind else NOT_HANDLED
+        if isinstance(func, cst.Attribute):
+            base = self.eval(func.value, env)
+            if isinstance(base, (SequentialObj, FunctionalObj)):
+                return self._model_method(base, func.attr.value, call, env)
+            if isinstance(base, QualRef):
+                kind = classify(f"{base.name}.{func.attr.value}")
+                return self._keras_call(kind, call, env) if kind else NOT_HANDLED
+            return NOT_HANDLED
+        callee = self.eval(func, env)
+        if isinstance(callee, LayerObj):
+            return self._apply_layer(callee, call, env)
+        if isinstance(callee, (SequentialObj, FunctionalObj)):
+            return self._apply_model(callee, call, env)
+        if isinstance(callee, _Closure):
+            folded = fold_call(call, env, self._hook)
+            return self._call_function(callee, folded.args, folded.kwargs, call)
+        if isinstance(callee, QualRef):
+            kind = classify(callee.name)
+            return self._keras_call(kind, call, env) if kind else NOT_HANDLED
+        return NOT_HANDLED
+
+    def _call_function(self, closure: _Closure, args: Sequence[Any], kwargs: Dict[str, Any], call: cst.CSTNode) -> Any:
+        func = closure.func
+        if len(self.stack) >= _MAX_DEPTH:
+            return Unknown(f"{func.name.value}(...) calls nest too deeply to follow")
+        self.called.add(id(func))
+        fenv = function_env(func, closure.env, args, kwargs, self._hook)
+        self.stack.append(func.name.value)
+        try:
+            self._run_body(func.body, fenv)
+        except _Return as ret:
+            return ret.value
+        except (_Break, _Continue):
+            pass
+        finally:
+            self.stack.pop()
+        return None
+
+    def _keras_call(self, kind: Optional[Tuple[str, str]], call: cst.Call, env: Env) -> Any:
+        if kind is None:
+            return NOT_HANDLED
+        what, name = kind
+        if what == "layer":
+            return self._make_layer(name, call, env)
+        if what == "input":
+            return self._make_input(call, env)
+        if what == "sequential":
+            return self._make_sequential(call, env)
+        if what == "model":
+            return self._make_functional(call, env)
+        if what == "merge":
+            return self._merge_function(name, call, env)
+        return NOT_HANDLED
+
+    def _canonical(self, name: str) -> str:
+        canonical = self.catalogue.canonical("keras", name)
+        return KERAS_ALIASES.get(canonical, canonical)
+
+    def _make_layer(self, class_name: str, call: cst.Call, env: Env, skip_first: bool = False) -> LayerObj:
+        type_name = self._canonical(class_name)
+        sizes = (0,) if type_name in _SIZE_FIRST else ()
+        stripped = call.with_changes(args=call.args[1:]) if skip_first else call
+        folded = fold_call(stripped, env, self._hook, size_positions=sizes, size_keywords=("units", "filters"))
+        kwargs = dict(folded.kwargs)
+        name = kwargs.pop("name", None)
+        input_shape: Any = None
+        if "input_shape" in kwargs:
+            input_shape = _as_shape(kwargs.pop("input_shape"))
+        if "batch_input_shape" in kwargs:
+            batch = _as_shape(kwargs.pop("batch_input_shape"))
+            input_shape = batch[1:] if isinstance(batch, tuple) else batch
+        if "input_dim" in kwargs:
+            dim = kwargs.pop("input_dim")
+            input_shape = input_shape if input_shape is not None else (dim,)
+        layer = LayerObj(type_name, folded.args, kwargs, self.spans.span(call), name=name if isinstance(name, str) else None)
+        layer.input_shape = input_shape
+        for expr, unknown in folded.unresolved:
+            layer.notes.append(("unresolved", f"{type_name}: {unknown.reason}"))
+        for value in list(folded.args[:1]) + [kwargs.get("units"), kwargs.get("filters")]:
+            if sizes and isinstance(value, Expr) and value.is_single_symbol():
+                layer.notes.append(
+                    ("unresolved", f"{type_name}: {value} has no value here (a parameter without a default); analysed as the symbol {value}")
+                )
+        return layer
+
+    def _make_input(self, call: cst.Call, env: Env) -> TensorRef:
+        shape_expr: Optional[cst.BaseExpression] = None
+        batch = False
+        name: Any = None
+        for i, arg in enumerate(call.args):
+            key = arg.keyword.value if arg.keyword is not None else None
+            if (key is None and i == 0 and not arg.star) or key == "shape":
+                shape_expr = arg.value
+            elif key in ("batch_shape", "batch_input_shape") and shape_expr is None:
+                shape_expr, batch = arg.value, True
+            elif key == "name":
+                name = self.eval(arg.value, env)
+        shape: Any = None
+        notes: List[Tuple[str, str]] = []
+        if shape_expr is not None:
+            shape = _fold_shape(shape_expr, env, self._hook)
+            if batch and isinstance(shape, tuple):
+                shape = shape[1:]
+            bad = shape if isinstance(shape, Unknown) else next((d for d in shape if isinstance(d, Unknown)), None) if isinstance(shape, tuple) else None
+            if bad is not None:
+                notes.append(("unresolved", f"Input: {bad.reason}"))
+            for d in shape if isinstance(shape, tuple) else ():
+                if isinstance(d, Expr) and d.is_single_symbol():
+                    notes.append(("unresolved", f"Input: {d} has no value here (a parameter without a default); analysed as the symbol {d}"))
+        layer = LayerObj("Input", (), {"shape": shape}, self.spans.span(call), name=name if isinstance(name, str) else None)
+        layer.notes.extend(notes)
+        return self._register(Proto(layer, []))
+
+    def _register(self, proto: Proto) -> TensorRef:
+        self.registry[proto.key] = proto
+        return TensorRef(proto.key)
+
+    def _make_sequential(self, call: cst.Call, env: Env) -> SequentialObj:
+        seq = SequentialObj(self.spans.span(call))
+        self._adopt(seq)
+        layers_expr: Optional[cst.BaseExpression] = None
+        for i, arg in enumerate(call.args):
+            key = arg.keyword.value if arg.keyword is not None else None
+            if (key is None and i == 0 and not arg.star) or key == "layers":
+                layers_expr = arg.value
+            elif key == "name":
+                name = self.eval(arg.value, env)
+                seq.name_kwarg = name if isinstance(name, str) else None
+        if layers_expr is not None:
+            items = self.eval(layers_expr, env)
+            if isinstance(items, (list, tuple)):
+                for item in items:
+                    self._add(seq, item)
+            elif items is not None:
+                reason = items.reason if isinstance(items, Unknown) else f"{source_text(layers_expr)} is not a list of layers"
+                seq.notes.append(("unresolved", f"the layers of this Sequential could not be resolved ({reason})", seq.span))
+                seq.items.append(Unknown(reason))
+        return seq
+
+    def _adopt(self, model: Any) -> None:
+        self.models.append(model)
+        if self.stack:
+            self.model_origin[id(model)] = self.stack[-1]
+
+    def _add(self, seq: SequentialObj, item: Any) -> None:
+        if isinstance(item, (SequentialObj, FunctionalObj)):
+            item.used_as_layer = True
+        seq.items.append(item)
+
+    def _model_method(self, model: Any, method: str, call: cst.Call, env: Env) -> Any:
+        folded = fold_call(call, env, self._hook)
+        if isinstance(model, SequentialObj):
+            if method == "add" and folded.args:
+                self._add(model, folded.args[0])
+            elif method == "add" and "layer" in folded.kwargs:
+                self._add(model, folded.kwargs["layer"])
+            elif method == "pop" and model.items:
+                model.items.pop()
+            elif method == "build":
+                shape = folded.args[0] if folded.args else folded.kwargs.get("input_shape")
+                shape = _as_shape(shape)
+                if isinstance(shape, tuple) and shape:
+                    model.build_shape = shape[1:]
+                elif isinstance(shape, Unknown):
+                    model.build_shape = shape
+        return None
+
+    def _make_functional(self, call: cst.Call, env: Env) -> Any:
+        folded = fold_call(call, env, self._hook)
+        inputs = folded.args[0] if folded.args else folded.kwargs.get("inputs", folded.kwargs.get("input"))
+        outputs = folded.args[1] if len(folded.args) > 1 else folded.kwargs.get("outputs", folded.kwargs.get("output"))
+        span = self.spans.span(call)
+        if inputs is None and outputs is None:
+            self.notes.append(FileNote("unsupported", "a Keras Model without inputs/outputs (subclassing style) is not analysed", span))
+            return Unknown("a Model without inputs/outputs")
+        model = FunctionalObj(span, _tensors(inputs), _tensors(outputs))
+        name = folded.kwargs.get("name")
+        model.name_kwarg = name if isinstance(name, str) else None
+        for label, value in (("inputs", inputs), ("outputs", outputs)):
+            bad = _non_tensor(value)
+            if bad is not None:
+                model.notes.append(("unresolved", f"the {label} of this Model could not be resolved ({bad})", span))
+        self._adopt(model)
+        return model
+
+    def _tensor_inputs(self, call: cst.Call, env: Env, owner: str) -> Tuple[List[str], Optional[str]]:
+        """The proto keys a layer call consumes, plus a note text if some are unknown."""
+        expr: Optional[cst.BaseExpression] = None
+        for i, arg in enumerate(call.args):
+            key = arg.keyword.value if arg.keyword is not None else None
+            if (key is None and i == 0 and not arg.star) or key == "inputs":
+                expr = arg.value
+                break
+        if expr is None:
+            return ["?no input tensor"], f"{owner} is called without an input tensor"
+        value = self.eval(expr, env)
+        items = value if isinstance(value, (list, tuple)) else [value]
+        keys: List[str] = []
+        problem: Optional[str] = None
+        for item in items:
+            if isinstance(item, TensorRef):
+                keys.append(item.key)
+            else:
+                reason = item.reason if isinstance(item, Unknown) else f"{source_text(expr)} is not a Keras tensor"
+                keys.append("?" + reason)
+                problem = problem or f"{owner}: its input is unknown ({reason}); shapes from here on are unknown"
+        if not keys:
+            keys.append("?empty input list")
+        return keys, problem
+
+    def _apply_layer(self, layer: LayerObj, call: cst.Call, env: Env) -> TensorRef:
+        keys, problem = self._tensor_inputs(call, env, layer.type)
+        if problem and not any(problem == n for _, n in layer.notes):
+            layer.notes.append(("unresolved", problem))
+        return self._register(Proto(layer, keys))
+
+    def _merge_function(self, class_name: str, call: cst.Call, env: Env) -> TensorRef:
+        layer = self._make_layer(class_name, call, env, skip_first=True)
+        return self._apply_layer(layer, call, env)
+
+    def _apply_model(self, model: Any, call: cst.Call, env: Env) -> Any:
+        model.used_as_layer = True
+        keys, problem = self._tensor_inputs(call, env, model_label(model, "model"))
+        prefix = f"{model.name_kwarg or model.var_name or ('sequential' if isinstance(model, SequentialObj) else 'functional')}/"
+        if problem:
+            self.notes.append(FileNote("unresolved", problem, self.spans.span(call)))
+        if isinstance(model, SequentialObj):
+            current = keys[0]
+            return TensorRef(self._inline_sequential(model, current, prefix))
+        mapping = {t.key: k for t, k in zip(model.inputs, keys)}
+        from .keras_lower import ancestors
+
+        for proto in sorted((self.registry[k] for k in ancestors([t.key for t in model.outputs], self.registry)), key=lambda p: p.uid):
+            if proto.layer.type == "Input":
+                continue
+            new = Proto(proto.layer, [mapping.get(k, k) for k in proto.inputs], prefix + proto.prefix)
+            self.registry[new.key] = new
+            mapping[proto.key] = new.key
+        outs = [TensorRef(mapping.get(t.key, t.key)) for t in model.outputs]
+        return outs[0] if len(outs) == 1 else outs
+
+    def _inline_sequential(self, seq: SequentialObj, current: str, prefix: str) -> str:
+        for item in seq.items:
+            if isinstance(item, LayerObj):
+                if item.type == "InputLayer":
+                    continue
+                proto = Proto(item, [current], prefix)
+                self.registry[proto.key] = proto
+                current = proto.key
+            elif isinstance(item, SequentialObj):
+                current = self._inline_sequential(item, current, prefix + f"{item.name_kwarg or item.var_name or 'sequential'}/")
+            elif isinstance(item, TensorRef):
+                continue
+            else:
+                current = "?" + (item.reason if isinstance(item, Unknown) else "a layer of the sub-model is not resolved")
+        return current
+
+
+def _is_plain(v: Any) -> bool:
+    if isinstance(v, (tuple, list)):
+        return all(_is_plain(x) for x in v)
+    return v is None or isinstance(v, (bool, int, float, str, dict))
+
+
+def _target_names(target: cst.BaseExpression) -> List[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for el in target.elements for n in _target_names(el.value)]
+    return []
+
+
+def _has_call(node: cst.CSTNode) -> bool:
+    return any(isinstance(n, cst.Call) for n in walk(node))
+
+
+def _as_shape(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (value,)
+    return value
+
+
+def _fold_shape(expr: cst.BaseExpression, env: Env, hook: Any) -> Any:
+    """A shape tuple; a bare parameter without a value inside a literal becomes a symbol."""
+    from .values import fold_size
+
+    if isinstance(expr, (cst.Tuple, cst.List)) and not any(isinstance(el, cst.StarredElement) for el in expr.elements):
+        return tuple(fold_size(el.value, env, hook) for el in expr.elements)
+    return _as_shape(fold(expr, env, hook))
+
+
+def _tensors(value: Any) -> List[TensorRef]:
+    if isinstance(value, TensorRef):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if isinstance(v, TensorRef)]
+    return []
+
+
+def _non_tensor(value: Any) -> Optional[str]:
+    items = list(value.values()) if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else [value]
+    for item in items:
+        if not isinstance(item, TensorRef):
+            return item.reason if isinstance(item, Unknown) else f"{type(item).__name__} is not a Keras tensor"
+    return None
+
+
+def extract(module: cst.Module, source: str, path: str, options: FrontendOptions) -> Tuple[List[ModelGraph], List[FileNote]]:
+    """Every Keras ``Sequential`` / functional model built in ``module``, and notes."""
+    interp = _Interpreter(module, source, path, options or FrontendOptions())
+    if not interp.uses_keras():
+        return [], []
+    return interp.run()

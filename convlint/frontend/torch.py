@@ -18,9 +18,9 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from ..dims import sym
-from ..graph import ModelGraph, Node, Span, Unknown
+from ..graph import ModelGraph, Node, Unknown
 from . import FileNote, FrontendOptions
-from .torch_interp import Builder, Example, Interp, Positions, walk_names
+from .torch_interp import Builder, Example, Interp, Positions
 from .torch_values import ClassVal, ContainerObj, FuncVal, ModuleObj, ParamVal, TensorVal, UserObj, is_module
 
 __all__ = ["extract", "declared_shape"]
@@ -43,7 +43,7 @@ def extract(
     extra_notes: List[FileNote] = []
 
     classes = [v for v in _in_order(interp.globals, module) if isinstance(v, ClassVal) and v.is_module]
-    components = _component_names(module, {c.name for c in classes})
+    components = _component_names(positions.tree(), {c.name for c in classes})
     for cls in classes:
         instance = _instance_of(interp.globals, cls)
         examples = [e for e in interp.examples if isinstance(e.target, UserObj) and e.target.cls is cls]
@@ -80,21 +80,26 @@ def _instance_of(env: Dict[str, Any], cls: ClassVal) -> Optional[UserObj]:
     return None
 
 
-def _component_names(module: cst.Module, class_names: set) -> set:
+_NOT_A_USE = frozenset({"super", "isinstance", "issubclass", "type", "print", "repr", "str"})
+
+
+def _component_names(tree: Optional[ast.Module], class_names: set) -> set:
     """Classes used inside other model classes or passed as arguments (``ResNet(BasicBlock)``):
-    parts of a model, not models of their own (unless the file gives them an input)."""
+    parts of a model, not models of their own (unless the file gives them an input).
+    Uses Python's ``ast``: walking it is far cheaper than walking the libcst tree."""
     used: set = set()
-    for stmt in module.body:
-        if isinstance(stmt, cst.ClassDef):
-            for name in walk_names(stmt.body):
-                if name in class_names and name != stmt.name.value:
-                    used.add(name)
-    stack: List[cst.CSTNode] = [module]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.Arg) and isinstance(node.value, cst.Name) and node.value.value in class_names:
-            used.add(node.value.value)
-        stack.extend(node.children)
+    if tree is None:
+        return used
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ClassDef):
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.Name) and node.id in class_names and node.id != stmt.name:
+                    used.add(node.id)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name) and node.func.id in _NOT_A_USE):
+            for arg in list(node.args) + [k.value for k in node.keywords]:
+                if isinstance(arg, ast.Name) and arg.id in class_names:
+                    used.add(arg.id)
     return used
 
 
@@ -146,6 +151,10 @@ def assign_paths(value: Any, prefix: str, seen: Optional[set] = None) -> None:
         return
     if isinstance(value, UserObj):
         value.path = prefix or None
+        if value.seq is not None:
+            for key, child in value.seq.items:
+                if is_module(child):
+                    assign_paths(child, f"{prefix}.{key}" if prefix else str(key), seen)
         for key, child in value.attrs.items():
             if is_module(child) or isinstance(child, ParamVal):
                 assign_paths(child, f"{prefix}.{key}" if prefix else key, seen)
@@ -153,6 +162,7 @@ def assign_paths(value: Any, prefix: str, seen: Optional[set] = None) -> None:
 
 def _start(interp: Interp, name: str) -> Builder:
     builder = Builder()
+    interp.steps = 0
     interp.builder = builder
     interp.script = False
     interp.quiet = False
@@ -247,7 +257,9 @@ def _script_model(interp: Interp, path: str) -> ModelGraph:
 
 
 # -- input shapes -----------------------------------------------------------------------------
-def _set_input_shapes(model: ModelGraph, examples: List[Example], declared: Optional[Tuple[Any, ...]], notes: List[FileNote]) -> None:
+def _set_input_shapes(
+    model: ModelGraph, examples: List[Example], declared: Optional[Tuple[Any, ...]], notes: List[FileNote]
+) -> None:
     inputs = [model.node(i) for i in model.inputs]
     if not inputs:
         return

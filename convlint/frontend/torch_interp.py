@@ -38,12 +38,25 @@ from .torch_values import (
     TensorVal,
     UserObj,
     is_module,
+    torch_base,
 )
 
 __all__ = ["Builder", "Interp", "Positions", "Example"]
 
 MAX_DEPTH = 40
+MAX_STEPS = 20000
+"""Statements followed per model (and for the module's own code) before giving up."""
+_OPAQUE_METHODS = frozenset(
+    {"modules", "children", "parameters", "named_modules", "named_children", "named_parameters", "buffers", "state_dict"}
+)
 MAX_UNROLL = 512
+
+
+class _Opaque:
+    """``self.modules()`` and friends: iterating them initialises weights, it builds nothing."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
 
 
 class _Return(Exception):
@@ -78,13 +91,14 @@ class Positions:
         self._calls = SpanIndex(module, source)
         self._defs: Optional[Dict[int, Span]] = None
         self._map: Optional[Any] = None
+        self._tree: Any = None
 
     def span(self, node: cst.CSTNode) -> Span:
         if isinstance(node, (cst.ClassDef, cst.FunctionDef)):
             found = self._def_spans().get(id(node))
             if found is not None:
                 return found
-        elif any(isinstance(n, cst.Call) for n in walk(node)):
+        elif isinstance(node, cst.Call) or any(isinstance(n, cst.Call) for n in walk(node)):
             return self._calls.span(node)
         if self._map is None:
             self._map = MetadataWrapper(self._module, unsafe_skip_copy=True).resolve(PositionProvider)
@@ -93,22 +107,53 @@ class Positions:
             return Span(1, 1)
         return Span(rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1)
 
+    def tree(self) -> Optional[ast.Module]:
+        """The module parsed by Python's ``ast`` (cheap; shared by the position lookups)."""
+        if self._tree is None:
+            try:
+                self._tree = ast.parse(self._source)
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
+                self._tree = False
+        return self._tree or None
+
     def _def_spans(self) -> Dict[int, Span]:
         """The ``class``/``def`` keyword line of each definition (decorators excluded)."""
         if self._defs is None:
             self._defs = {}
-            defs = [n for n in walk(self._module) if isinstance(n, (cst.ClassDef, cst.FunctionDef))]
-            try:
-                tree = ast.parse(self._source)
-                located = sorted(
-                    (n for n in ast.walk(tree) if isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))),
-                    key=lambda n: (n.lineno, n.col_offset),
-                )
-            except (SyntaxError, ValueError, MemoryError, RecursionError):
-                located = []
+            defs = list(_definitions(self._module.body))
+            tree = self.tree()
+            located = sorted(
+                (n for n in ast.walk(tree) if isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))),
+                key=lambda n: (n.lineno, n.col_offset),
+            ) if tree is not None else []
             if len(located) == len(defs) and all(d.name.value == a.name for d, a in zip(defs, located)):
                 self._defs = {id(d): Span(a.lineno, a.col_offset + 1) for d, a in zip(defs, located)}
         return self._defs
+
+
+def _definitions(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
+    """Class and function definitions in source order, descending only into statement blocks
+    (a definition cannot hide inside an expression), which is much cheaper than a full walk."""
+    for stmt in body:
+        if isinstance(stmt, (cst.ClassDef, cst.FunctionDef)):
+            yield stmt
+        for block in _blocks(stmt):
+            yield from _definitions(block)
+
+
+def _blocks(stmt: cst.CSTNode) -> List[Sequence[cst.CSTNode]]:
+    out: List[Sequence[cst.CSTNode]] = []
+    for attr in ("body", "orelse", "finalbody"):
+        part = getattr(stmt, attr, None)
+        if isinstance(part, (cst.IndentedBlock, cst.SimpleStatementSuite)):
+            out.append(part.body)
+        elif isinstance(part, (cst.Else, cst.Finally)):
+            out.append(part.body.body)
+        elif isinstance(part, cst.If):
+            out.append([part])
+    for handler in getattr(stmt, "handlers", ()) or ():
+        out.append(handler.body.body)
+    return out
 
 
 class Builder:
@@ -220,6 +265,8 @@ _CMP: Dict[type, Callable[[Any, Any], Any]] = {
     cst.NotIn: lambda a, b: a not in b,
 }
 _MERGE_OPS = {cst.Add: "add", cst.Subtract: "sub", cst.Multiply: "mul"}
+_MODULE_SELF_METHODS = frozenset({"to", "eval", "train", "cuda", "cpu", "double", "float", "half", "requires_grad_"})
+"""Module methods returning the module itself (``Net().to(device)``)."""
 _PLAIN = (int, float, str, bool, type(None), tuple, list, dict, range)
 
 
@@ -251,7 +298,8 @@ class Interp:
         self.script_inputs: Dict[int, TensorVal] = {}
         self.depth = 0
         self.anon = 0
-        self.sites: Dict[str, cst.CSTNode] = {}  # module-level name -> the statement binding it
+        self.sites: Dict[str, cst.CSTNode] = {}
+        self.steps = 0  # module-level name -> the statement binding it
 
     # -- notes --------------------------------------------------------------------------
     def note(self, kind: str, message: str, node: cst.CSTNode) -> None:
@@ -289,6 +337,11 @@ class Interp:
         return block.body if isinstance(block, (cst.IndentedBlock, cst.SimpleStatementSuite)) else [block]
 
     def exec_stmt(self, stmt: cst.CSTNode, frame: Frame) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            if self.steps == MAX_STEPS + 1:
+                self.note("unsupported", f"more than {MAX_STEPS} statements to follow; the rest is not analysed", stmt)
+            raise _Stop()
         try:
             self._exec_stmt(stmt, frame)
         except (_Return, _Break, _Continue, _Stop):
@@ -457,7 +510,10 @@ class Interp:
                 frame.env[k] = UNKNOWN_TENSOR("control flow")
 
     def exec_for(self, stmt: cst.For, frame: Frame) -> None:
-        items = self.iterate(self.eval(stmt.iter, frame))
+        iterable = self.eval(stmt.iter, frame)
+        if isinstance(iterable, _Opaque):
+            return  # ``for m in self.modules(): nn.init...``: weight initialisation, no layers
+        items = self.iterate(iterable)
         if items is None or len(items) > MAX_UNROLL:
             if self.builder is not None and not self.script:
                 self.assign(stmt.target, Unknown("loop variable"), frame, stmt)
@@ -495,16 +551,18 @@ class Interp:
         for b in bases:
             if isinstance(b, ClassVal) and b.is_module:
                 is_mod = True
-            elif isinstance(b, QualName) and b.name.startswith("torch.nn") and b.name.endswith(".Module"):
+            elif isinstance(b, QualName) and b.name.startswith("torch.nn.") and b.name.rsplit(".", 1)[-1][:1].isupper():
                 is_mod = True
         return ClassVal(node.name.value, node, bases, is_mod)
 
     def instantiate(self, cls: ClassVal, args: List[Any], kwargs: Dict[str, Any], call: cst.CSTNode) -> Any:
-        for b in cls.bases:
-            if isinstance(b, QualName) and b.name.startswith("torch.nn.") and not b.name.endswith(".Module"):
-                self.note("unsupported", f"convlint does not follow subclasses of {b.name} ({cls.name})", call)
-                return Unknown(f"a subclass of {b.name}")
+        base = torch_base(cls)
+        if base not in (None, "Module", "Sequential"):
+            self.note("unsupported", f"convlint does not follow subclasses of nn.{base} ({cls.name})", call)
+            return Unknown(f"a subclass of nn.{base}")
         obj = UserObj(cls)
+        if base == "Sequential":
+            obj.seq = ContainerObj("Sequential", [], call if isinstance(call, cst.Call) else None)
         found = cls.find_owner("__init__")
         if found is not None:
             init, owner = found
@@ -716,6 +774,8 @@ class Interp:
                 x = self.apply_module(child, [x], {}, node)
             return x
         forward = obj.cls.find_owner("forward")
+        if (forward is None or not isinstance(forward[0], cst.FunctionDef)) and obj.seq is not None:
+            return self.apply_module(obj.seq, args, kwargs, node)
         if forward is None or not isinstance(forward[0], cst.FunctionDef):
             return self.unknown_tensor(f"{obj.cls.name} (no forward method found)", node)
         return self.invoke(FuncVal(forward[0], forward[1]), [obj] + list(args), kwargs, node)
@@ -738,7 +798,8 @@ class Interp:
         if obj.type == "Identity":
             return inputs[0]
         path = obj.path or obj.type.lower()
-        return builder.emit(obj.type, obj.args, obj.kwargs, inputs, self.positions.span(obj.call), path, obj.path or f"{path}@{id(obj)}")
+        layer_id = obj.path or f"{path}@{id(obj)}"
+        return builder.emit(obj.type, obj.args, obj.kwargs, inputs, self.positions.span(obj.call), path, layer_id)
 
     # -- functional ops -----------------------------------------------------------------
     def _graph(self) -> Optional[Builder]:
@@ -746,7 +807,16 @@ class Interp:
             return self.builder
         return self.script_builder if self.script else None
 
-    def emit_op(self, spec: OpSpec, x: Any, rest: List[Any], kwargs: Dict[str, Any], node: cst.Call, op: str, extra_inputs: Sequence[TensorVal] = ()) -> Any:
+    def emit_op(
+        self,
+        spec: OpSpec,
+        x: Any,
+        rest: List[Any],
+        kwargs: Dict[str, Any],
+        node: cst.Call,
+        op: str,
+        extra_inputs: Sequence[TensorVal] = (),
+    ) -> Any:
         if not isinstance(x, TensorVal):
             return Unknown(f"{op} of a non-tensor")
         builder = self._graph()
@@ -817,7 +887,12 @@ class Interp:
     def torch_func(self, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
         op = self.code(node.func)
         if name in TENSOR_FACTORIES:
-            sizes = args[2] if name == "randint" and len(args) > 2 else kwargs.get("size", args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args)
+            if name == "randint" and len(args) > 2:
+                sizes = args[2]
+            elif len(args) == 1 and isinstance(args[0], (tuple, list)):
+                sizes = args[0]
+            else:
+                sizes = kwargs.get("size", args)
             if name == "full":
                 sizes = args[0] if args else kwargs.get("size")
             if isinstance(sizes, (tuple, list)) and all(isinstance(s, int) and not isinstance(s, bool) for s in sizes):
@@ -840,9 +915,7 @@ class Interp:
             return self.view(x, list(shape) if isinstance(shape, (tuple, list)) else [shape], node, op)
         if name == "permute" and len(args) >= 2:
             dims = args[1] if isinstance(args[1], (tuple, list)) else args[1:]
-            return self.emit_op(OpSpec("permute"), args[0], [], {}, node, op, ()) if False else self._emit_args("permute", args[0], tuple(dims), node, op)
-        if name == "transpose" and len(args) >= 3:
-            return self._emit_args("transpose", args[0], tuple(args[1:3]), node, op)
+            return self._emit_args("permute", args[0], tuple(dims), node, op)
         if name in TORCH_FUNCS:
             if not args:
                 return Unknown(op)
@@ -937,17 +1010,32 @@ class Interp:
             if name in ("items", "keys", "values") and obj.kind == "ModuleDict":
                 pairs = list(obj.items)
                 return pairs if name == "items" else [k for k, _ in pairs] if name == "keys" else [v for _, v in pairs]
+        if isinstance(obj, (UserObj, ContainerObj)) and name in _OPAQUE_METHODS:
+            return _Opaque(name)
         if isinstance(obj, UserObj):
             if name in ("add_module", "register_module") and len(args) == 2 and isinstance(args[0], str):
-                obj.attrs[args[0]] = args[1]
+                if obj.seq is not None:
+                    obj.seq.items.append((args[0], args[1]))
+                else:
+                    obj.attrs[args[0]] = args[1]
                 return None
-            if name in ("register_buffer", "register_parameter", "apply", "to", "eval", "train", "cuda", "cpu", "double", "float"):
-                return obj if name in ("to", "eval", "train", "cuda", "cpu", "double", "float") else None
-        if isinstance(obj, (ModuleObj, ContainerObj)) and name in ("to", "eval", "train", "cuda", "cpu", "double", "float"):
+            if name in ("append",) and obj.seq is not None and args:
+                obj.seq.items.append((str(len(obj.seq.items)), args[0]))
+                return None
+            if name in _MODULE_SELF_METHODS:
+                return obj
+            if name in ("register_buffer", "register_parameter", "apply"):
+                return None
+        if isinstance(obj, (ModuleObj, ContainerObj)) and name in _MODULE_SELF_METHODS:
             return obj
         if isinstance(obj, str) and name == "format":
             return Unknown("str.format")
         if isinstance(obj, SuperVal):
+            target = obj.self_obj
+            if name == "__init__" and isinstance(target, UserObj) and target.seq is not None:
+                built = self.container("Sequential", args, kwargs, node)
+                if isinstance(built, ContainerObj):
+                    target.seq.items = built.items
             return None
         if any(isinstance(a, TensorVal) for a in args):
             return self.unknown_tensor(f"`{self.code(node.func)}(...)`", node)
@@ -1161,13 +1249,18 @@ class Interp:
         if isinstance(a, TensorVal) or isinstance(b, TensorVal):
             if op in _MERGE_OPS:
                 return self.merge(_MERGE_OPS[op], a, b, node, _MERGE_OPS[op])
-            if op in (cst.Divide, cst.Power, cst.FloorDivide) and isinstance(a, TensorVal) and _plain(b) and not isinstance(b, (tuple, list)):
+            scalar = _plain(b) and not isinstance(b, (tuple, list))
+            if op in (cst.Divide, cst.Power, cst.FloorDivide) and isinstance(a, TensorVal) and scalar:
                 return a
             return self.unknown_tensor(f"`{self.code(node)}`", node)
         if isinstance(a, Unknown):
             return a
         if isinstance(b, Unknown):
             return b
+        if op is cst.Add and type(a) is type(b) and isinstance(a, (list, tuple)):
+            return a + b  # layer lists: ``layers += [conv, nn.ReLU(True)]``
+        if op is cst.Multiply and isinstance(a, (list, tuple)) and isinstance(b, int) and not isinstance(b, bool):
+            return a * b if len(a) * b <= 10000 else Unknown("large sequence")
         if not (_plain(a) and _plain(b)) or op not in _BIN:
             return Unknown(f"`{self.code(node)}`")
         if op is cst.Power and isinstance(b, int) and b > 64:
@@ -1199,13 +1292,16 @@ class Interp:
     def subscript(self, node: cst.Subscript, frame: Frame) -> Any:
         value = self.eval(node.value, frame)
         if len(node.slice) != 1:
-            return self._unknown_like(value, "multi-index") if not isinstance(value, TensorVal) else self.unknown_tensor(f"indexing `{self.code(node)}`", node)
+            if isinstance(value, TensorVal):
+                return self.unknown_tensor(f"indexing `{self.code(node)}`", node)
+            return Unknown("multi-index")
         sl = node.slice[0].slice
         if isinstance(sl, cst.Slice):
             parts = [self.eval(p, frame) if p is not None else None for p in (sl.lower, sl.upper, sl.step)]
             if isinstance(value, (list, tuple, str)) and all(p is None or isinstance(p, int) for p in parts):
                 return value[slice(*parts)]
-            if isinstance(value, ContainerObj) and value.kind != "ModuleDict" and all(p is None or isinstance(p, int) for p in parts):
+            ints = all(p is None or isinstance(p, int) for p in parts)
+            if isinstance(value, ContainerObj) and value.kind != "ModuleDict" and ints:
                 return ContainerObj(value.kind, value.items[slice(*parts)], value.call)
             if isinstance(value, TensorVal):
                 return self.unknown_tensor(f"slicing `{self.code(node)}`", node)

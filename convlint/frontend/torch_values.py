@@ -125,6 +125,18 @@ class ContainerObj:
         return Unknown(f"{self.kind} index {key!r}")
 
 
+def torch_base(cls: "ClassVal") -> Optional[str]:
+    """The ``torch.nn`` class a local class derives from (through local bases), if any."""
+    for base in cls.bases:
+        if isinstance(base, QualName) and base.name.startswith("torch.nn."):
+            return base.name.rsplit(".", 1)[-1]
+        if isinstance(base, ClassVal):
+            found = torch_base(base)
+            if found is not None:
+                return found
+    return None
+
+
 @dataclass(eq=False)
 class ClassVal:
     """A class defined in this file."""
@@ -164,6 +176,8 @@ class UserObj:
     cls: ClassVal
     attrs: Dict[str, Any] = field(default_factory=dict)
     path: Optional[str] = None
+    seq: Optional["ContainerObj"] = None
+    """For a subclass of ``nn.Sequential``: the layers ``super().__init__(...)`` was given."""
 
 
 @dataclass(eq=False)

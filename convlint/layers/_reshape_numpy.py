@@ -15,12 +15,25 @@ import numpy as np
 __all__ = ["interp_matrix", "resample", "pad_array"]
 
 
-def interp_matrix(mode: str, n_in: int, n_out: int, scale: Optional[float], align_corners: bool) -> Any:
-    """(n_out, n_in) weights of PyTorch's resampling along one axis (float32 arithmetic)."""
+def interp_matrix(
+    mode: str, n_in: int, n_out: int, scale: Optional[float], align_corners: bool, shortcuts: bool = False
+) -> Any:
+    """(n_out, n_in) weights of PyTorch's resampling along one axis (float32 arithmetic).
+
+    PyTorch's linear kernels copy an axis whose size is unchanged, whatever ``scale_factor``
+    says.  ``shortcuts``: its 2D nearest kernel does the same and also halves the indices of an
+    axis exactly doubled; the 1D and 3D nearest kernels do neither.
+    """
     f32 = np.float32
     dst = np.arange(n_out, dtype=f32)
     m = np.zeros((n_out, n_in), dtype=np.float64)
     rows = np.arange(n_out)
+    if mode == "linear" and n_out == n_in:
+        m[rows, rows] = 1.0
+        return m
+    if mode == "nearest" and shortcuts and n_out in (n_in, 2 * n_in):
+        m[rows, rows if n_out == n_in else rows >> 1] = 1.0
+        return m
     if mode in ("nearest", "nearest-exact"):
         ratio = f32(1.0 / scale) if scale else f32(n_in) / f32(n_out)
         if mode == "nearest":
@@ -66,9 +79,11 @@ def interp_matrix(mode: str, n_in: int, n_out: int, scale: Optional[float], alig
 
 
 def resample(x: Any, axes: Sequence[int], sizes: Sequence[int], mode: str, scales: Sequence[Optional[float]], align: bool) -> Any:
+    """Resample ``x`` along ``axes`` to ``sizes`` as ``torch.nn.functional.interpolate`` does."""
+    shortcuts = mode == "nearest" and len(axes) == 2
     y = x.astype(np.float64)
     for axis, n_out, scale in zip(axes, sizes, scales):
-        m = interp_matrix(mode, y.shape[axis], n_out, scale, align)
+        m = interp_matrix(mode, y.shape[axis], n_out, scale, align, shortcuts)
         y = np.moveaxis(np.tensordot(y, m, axes=([axis], [1])), -1, axis)
     return y.astype(np.float32)
 

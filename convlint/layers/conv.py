@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ..dims import Dim, ceil_div, is_known
 from ..graph import Shape, Unknown
+from .core import keras_activation_name
 from .base import (
     REQUIRED,
     LayerError,
@@ -158,6 +159,7 @@ class KerasConv(LayerSpec):
         attrs["padding"] = choice(params["padding"], options, "padding", type_name)
         attrs["data_format"] = data_format(params["data_format"], layout, type_name)
         attrs["use_bias"] = flag(params["use_bias"], "use_bias")
+        attrs["activation"] = keras_activation_name(params.get("activation"), type_name)
         if self.kind == "conv":
             groups = params["groups"]
             if isinstance(groups, Unknown):
@@ -281,6 +283,10 @@ class KerasConv(LayerSpec):
                 y = y @ pw
         if attrs["use_bias"]:
             y = y + weights["bias"]
+        if attrs["activation"] is not None:
+            from . import _activations
+
+            y = _activations.keras_activation(attrs["activation"], y)
         return K.from_channels_last(y.astype("float32"), attrs["data_format"])
 
 

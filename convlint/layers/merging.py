@@ -17,7 +17,7 @@ from ..dims import Dim, exact_div, is_known
 from ..graph import Shape, Unknown
 from .base import REQUIRED, LayerError, LayerSpec, UnknownAttr, flag, fmt_shape
 
-__all__ = ["same_dim", "join_dim", "concat_shapes", "broadcast_shapes", "SPECS"]
+__all__ = ["same_dim", "join_dim", "concat_shapes", "concat_note", "broadcast_shapes", "SPECS"]
 
 ODim = Optional[Dim]
 
@@ -162,6 +162,14 @@ def _count_inputs(type_name: str, shapes: Sequence[Shape], exactly: Optional[int
         )
 
 
+def concat_note(shapes: Sequence[Shape], axis: int) -> Dict[int, str]:
+    """How the concatenated axis came about (``"32 + 16"``), for messages that name its size."""
+    sizes = [s[axis] for s in shapes]
+    if len(sizes) < 2 or any(d is None for d in sizes):
+        return {}
+    return {axis: " + ".join(f"({d})" if not is_known(d) and " " in str(d) else str(d) for d in sizes)}
+
+
 # -- Keras ---------------------------------------------------------------------------------
 def _keras_align(xs: List[Any]) -> List[Any]:
     """Keras' Merge inserts axes after the batch axis until the ranks agree."""
@@ -243,6 +251,9 @@ class KerasConcatenate(LayerSpec):
         _count_inputs(name, inputs)
         axis = _axis_index(attrs["axis"], len(inputs[0]), name, "axis")
         return concat_shapes(inputs, axis, name)
+
+    def explain_dims(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Dict[int, str]:
+        return concat_note(inputs, attrs["axis"] % len(inputs[0]))
 
     def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
         import numpy as np
@@ -350,6 +361,9 @@ class TorchCat(LayerSpec):
         axis = _axis_index(attrs["dim"], len(inputs[0]), name, "dim")
         return concat_shapes(inputs, axis, name)
 
+    def explain_dims(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Dict[int, str]:
+        return concat_note(inputs, attrs["dim"] % len(inputs[0]))
+
     def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
         import numpy as np
 
@@ -363,7 +377,12 @@ class TorchArithmetic(LayerSpec):
     _OPS = {"add": "add", "sub": "sub", "mul": "mul"}
     types = tuple(("torch", name) for name in _OPS)
     aliases = {("torch", "subtract"): "sub", ("torch", "multiply"): "mul"}
-    signatures: Dict[Tuple[str, str], Any] = {}
+    # what follows the tensors in the call: a scalar operand (``torch.add(x, 2)``), then alpha
+    signatures = {
+        ("torch", "add"): [("other", None), ("alpha", 1)],
+        ("torch", "sub"): [("other", None), ("alpha", 1)],
+        ("torch", "mul"): [("other", None)],
+    }
 
     def normalize(self, framework: str, type_name: str, params: Dict[str, Any], layout: str) -> Dict[str, Any]:
         alpha = params.get("alpha", 1)
@@ -371,9 +390,17 @@ class TorchArithmetic(LayerSpec):
             raise LayerError(
                 "invalid-argument", f"torch.{type_name}: 'alpha' must be a number. Received: alpha={alpha!r}", attr="alpha"
             )
+        other = params.get("other")
+        scalar = isinstance(other, (int, float)) and not isinstance(other, bool)
+        if not (other is None or isinstance(other, Unknown) or scalar):
+            raise LayerError(
+                "invalid-argument",
+                f"torch.{type_name}: the operand must be a tensor or a number. Received: {other!r}",
+                attr="other",
+            )
         if type_name == "mul" and "alpha" in params:
             raise LayerError("invalid-argument", "torch.mul takes no 'alpha' argument. Received: alpha", attr="alpha")
-        return {"type": type_name, "alpha": alpha, "other": params.get("other")}
+        return {"type": type_name, "alpha": alpha, "other": other}
 
     def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
         name = f"torch.{attrs['type']}"

@@ -53,8 +53,17 @@ __all__ = [
 
 ODim = Optional[Dim]
 Pair = Tuple[Dim, Dim]
-_ABSENT: Any = type("_Absent", (), {"__repr__": lambda self: "ABSENT"})()
-_MAX_VARARGS = 8
+
+
+class _Absent:
+    """Default of the numbered slots that collect ``*sizes`` (``x.view(a, b, c)``)."""
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+_ABSENT: Any = _Absent()
+_MAX_VARARGS = 12  # positional slots for view/reshape/permute sizes
 
 
 # -- pure helpers -------------------------------------------------------------------------
@@ -252,12 +261,15 @@ def _call_text(name: str, values: Sequence[Any]) -> str:
     return f"{name}({', '.join(shown)})"
 
 
-def view_shape(shape: Shape, target: Sequence[Any], what: str) -> Shape:
+def view_shape(shape: Shape, target: Sequence[Any], name: str = "view") -> Shape:
     """Output shape of ``x.view(*target)`` (target includes the batch axis), read per sample.
 
-    ``SizeOf(i)`` is the size of input axis ``i``; ``SizeOf(0)`` (the batch) and the first
-    target axis are treated as the batch, so the other axes must hold one sample's elements.
+    ``SizeOf(i)`` is the size of input axis ``i``.  The first target axis is the batch (``-1``,
+    ``SizeOf(0)`` or a literal), so the other axes must hold one sample's elements; a literal
+    first axis is also accepted when the whole target fits a batch of one (``x.view(4, 100)``
+    on 400 elements per sample).
     """
+    what = _call_text(name, target)
     rank = len(shape)
     sizes: List[Any] = []
     for v in target:
@@ -276,26 +288,36 @@ def view_shape(shape: Shape, target: Sequence[Any], what: str) -> Shape:
     in_dims = shape[1:]
     if any(s is None for s in rest):
         return (None,) + tuple(None if (s is None or (is_known(s) and s == -1)) else s for s in rest)
-    first_free = is_known(sizes[0]) and sizes[0] == -1
-    if first_free:
-        # view(-1, a, b): the -1 absorbs the batch; a * b must divide one sample's elements
-        n = prod(in_dims)
-        known = prod(rest)
-        if is_known(n) and is_known(known) and (known == 0 or n % known):  # type: ignore[operator]
-            raise LayerError(
-                "reshape-size",
-                f"{what} on an input of {_size_text(n, in_dims)} elements per sample: {n} is not a multiple "
-                f"of {known}, so its rows would straddle samples (PyTorch fails unless batch * {n} is a "
-                f"multiple of {known}; convlint checks one sample, batch = 1). "
-                + (f"Expected {_call_text('view', [-1, n])}. " if len(rest) == 1 else "")
-                + f"Received: {received}",
-                expected=n,
-                received=known,
-                attr="size",
-            )
-        return (None,) + tuple(rest)
-    out = reshape_dims(in_dims, rest, what, received)
-    return (None,) + tuple(out)
+    if is_known(sizes[0]) and sizes[0] == -1:
+        return (None,) + _free_batch_view(in_dims, rest, what, received, name)
+    try:
+        return (None,) + reshape_dims(in_dims, rest, what, received)
+    except LayerError:
+        if sizes[0] == "batch" or not is_known(sizes[0]):
+            raise
+        try:  # a literal first axis: the whole tensor of a batch of one may fit
+            return (None,) + reshape_dims(in_dims, sizes, what, received)[1:]
+        except LayerError:
+            pass
+        raise
+
+
+def _free_batch_view(in_dims: Sequence[ODim], rest: Sequence[Dim], what: str, received: str, name: str) -> Tuple[Dim, ...]:
+    """``view(-1, a, b)``: the -1 absorbs the batch; ``a * b`` must divide one sample."""
+    n = prod(in_dims)
+    known = prod(rest)
+    if is_known(n) and is_known(known) and (known == 0 or n % known):  # type: ignore[operator]
+        hint = f"Expected {_call_text(name, [-1, n])}. " if len(rest) == 1 else ""
+        raise LayerError(
+            "reshape-size",
+            f"{what} on an input of {_size_text(n, in_dims)} elements per sample: {n} is not a multiple "
+            f"of {known}, so its rows would straddle samples (PyTorch fails unless batch * {n} is a "
+            f"multiple of {known}; convlint checks one sample, batch = 1). {hint}Received: {received}",
+            expected=n,
+            received=known,
+            attr="size",
+        )
+    return tuple(rest)
 
 
 def _resolved_view(shape: Shape, target: Sequence[Any]) -> List[Any]:
@@ -646,10 +668,12 @@ class TorchView(LayerSpec):
 
     def normalize(self, framework: str, type_name: str, params: Dict[str, Any], layout: str) -> Dict[str, Any]:
         values = _varargs(params, ("size", "shape"))
+        if any(isinstance(v, str) for v in values):  # x.view(dtype) reinterprets the elements
+            raise UnknownAttr("dtype", f"{type_name}({values[0]}) changes the element type; its shape is not modelled")
         return {"type": type_name, "target": _target(values, type_name, allow_sizeof=True)}
 
     def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
-        return view_shape(inputs[0], attrs["target"], _call_text(attrs["type"], attrs["target"]))
+        return view_shape(inputs[0], attrs["target"], attrs["type"])
 
     def explain_dims(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Dict[int, str]:
         shape = inputs[0]

@@ -30,6 +30,8 @@ def model_table(shaped: Any) -> str:
         shape = "?" if r.output_shape is None else fmt_shape(r.output_shape)
         if not r.first_use:
             weights = biases = params = "(shared)"
+        elif r.params is None:  # not reached: the weights depend on an unknown input
+            weights = biases = params = "?"
         else:
             weights, biases, params = _count(r.weight_count), _count(r.bias_count), _count(r.params)
         rows.append((_layer_label(r.node), shape, weights, biases, params))

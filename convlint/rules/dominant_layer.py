@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Iterator
 from ..diagnostics import Diagnostic
 from ..dims import is_known
 from . import Rule
+from .dense_on_feature_map import is_spatial
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..config import Config
@@ -20,9 +21,10 @@ def is_fully_connected(result: "LayerResult") -> bool:
 
 class DominantLayer(Rule):
     """## What it does
-    Reports a fully connected layer (``Dense``, ``Linear``) holding more than
-    ``dominant-layer-share`` (default 0.5) of all the model's parameters.  Convolutions are
-    exempt: in a conv stack the deepest convolution is legitimately the largest.
+    Reports a fully connected layer (``Dense``, ``Linear``) of a convolutional network holding
+    more than ``dominant-layer-share`` (default 0.5) of all the model's parameters.
+    Convolutions are exempt (in a conv stack the deepest convolution is legitimately the
+    largest), and so are plain MLPs (their first layer always dominates).
 
     ## Why is this bad?
     The classic case is a ``Dense`` layer after ``Flatten`` on a large feature map: most of the
@@ -71,7 +73,12 @@ model = keras.Sequential([
         if len(weighted) < 2:
             return
         m = model.model
-        for r in weighted:
+        weighted_ids = {id(r) for r in weighted}
+        seen_feature_map = False
+        for r in model.layers:
+            seen_feature_map = seen_feature_map or is_spatial(r.node.type)
+            if id(r) not in weighted_ids or not seen_feature_map:
+                continue
             share = r.params / total
             if share > config.dominant_layer_share and is_fully_connected(r):
                 label = r.node.name or r.node.id

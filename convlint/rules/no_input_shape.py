@@ -21,3 +21,25 @@ class NoInputShape(NoteRule):
     name = "no-input-shape"
     severity = "info"
     kind = "no-input-shape"
+
+    VALID = (
+        """\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    layers.Conv2D(32, 3),
+])
+""",
+    )
+    INVALID = (
+        """\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    layers.Conv2D(32, 3),
+])
+""",
+    )

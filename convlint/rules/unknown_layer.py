@@ -19,3 +19,26 @@ class UnknownLayer(FindingRule):
     name = "unknown-layer"
     severity = "info"
     kind = "unknown-layer"
+
+    VALID = (
+        """\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(10, 28, 28, 1)),
+    layers.Conv3D(8, 3),
+])
+""",
+    )
+    INVALID = (
+        """\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(10, 28, 28, 1)),
+    layers.ConvLSTM2D(8, 3),
+])
+""",
+    )

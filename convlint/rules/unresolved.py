@@ -28,6 +28,33 @@ class Unresolved(NoteRule):
     severity = "info"
     kind = "unresolved"
 
+    VALID = (
+        """\
+import keras
+from keras import layers
+
+KERNEL = 3
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    layers.Conv2D(32, kernel_size=KERNEL),
+])
+""",
+    )
+    INVALID = (
+        """\
+import sys
+
+import keras
+from keras import layers
+
+kernel = int(sys.argv[1])
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    layers.Conv2D(32, kernel_size=kernel),
+])
+""",
+    )
+
     def check(self, model: "ShapedModel", config: "Config") -> Iterator[Diagnostic]:
         m = model.model
         for span, text, _node in m.notes:

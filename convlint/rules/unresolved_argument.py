@@ -18,3 +18,30 @@ class UnresolvedArgument(FindingRule):
     name = "unresolved-argument"
     severity = "info"
     kind = "unknown-value"
+
+    VALID = (
+        """\
+import keras
+from keras import layers
+
+KERNEL = 3
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    layers.Conv2D(32, kernel_size=KERNEL),
+])
+""",
+    )
+    INVALID = (
+        """\
+import sys
+
+import keras
+from keras import layers
+
+kernel = int(sys.argv[1])
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    layers.Conv2D(32, kernel_size=kernel),
+])
+""",
+    )

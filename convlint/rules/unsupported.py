@@ -18,3 +18,26 @@ class Unsupported(NoteRule):
     name = "unsupported"
     severity = "info"
     kind = "unsupported"
+
+    VALID = (
+        """\
+import keras
+from keras import layers
+
+model = keras.Sequential([keras.Input(shape=(64,))])
+model.add(layers.Dense(64))
+model.add(layers.Dense(64))
+""",
+    )
+    INVALID = (
+        """\
+import sys
+
+import keras
+from keras import layers
+
+model = keras.Sequential([keras.Input(shape=(64,))])
+for _ in range(int(sys.argv[1])):
+    model.add(layers.Dense(64))
+""",
+    )

@@ -8,6 +8,52 @@ covers it.
 
 from ._case import case, error
 
+# torch functional forms (``F.relu(x)``, ``torch.sigmoid(x)``) the front end may record under the
+# function's own name: the catalogue resolves them to the module classes (same semantics, same
+# argument order after the tensor); the oracle runs the real function with the row's args.
+TORCH_FUNCTIONS = {
+    name: f"torch.nn.functional.{name}"
+    for name in (
+        "relu relu6 leaky_relu elu selu celu gelu silu mish hardswish hardsigmoid hardtanh softplus softsign "
+        "tanhshrink logsigmoid hardshrink softshrink rrelu softmax log_softmax softmin glu dropout dropout1d "
+        "dropout2d dropout3d alpha_dropout feature_alpha_dropout threshold"
+    ).split()
+}
+TORCH_FUNCTIONS.update({"sigmoid": "torch.sigmoid", "tanh": "torch.tanh"})
+
+_TORCH_FUNCTIONAL = [
+    ("relu", (), {}),
+    ("leaky_relu", (0.2,), {}),
+    ("softmax", (), {"dim": 1}),
+    ("log_softmax", (-1,), {}),
+    ("gelu", (), {"approximate": "tanh"}),
+    ("dropout", (0.3,), {"training": False}),
+    ("dropout2d", (), {"p": 0.3, "training": False}),
+    ("hardtanh", (-2.0, 2.0), {}),
+    ("sigmoid", (), {}),
+    ("tanh", (), {}),
+    ("elu", (), {"alpha": 0.5}),
+    ("silu", (), {}),
+    ("softplus", (), {"beta": 2.0}),
+    ("threshold", (0.1, 20.0), {}),
+    ("dropout3d", (0.1,), {"training": False}),
+    ("alpha_dropout", (0.2,), {}),
+    ("feature_alpha_dropout", (), {"p": 0.2}),
+    ("relu6", (), {}),
+    ("celu", (), {"alpha": 2.0}),
+    ("selu", (), {}),
+    ("mish", (), {}),
+    ("hardswish", (), {}),
+    ("hardsigmoid", (), {}),
+    ("softsign", (), {}),
+    ("tanhshrink", (), {}),
+    ("logsigmoid", (), {}),
+    ("hardshrink", (0.3,), {}),
+    ("softshrink", (), {"lambd": 0.2}),
+    ("rrelu", (0.1, 0.3), {}),
+    ("softmin", (), {"dim": 2}),
+]
+
 _KERAS_ACTIVATIONS = (
     "linear relu relu6 sigmoid tanh softmax log_softmax elu celu selu gelu silu swish hard_sigmoid hard_silu "
     "hard_swish softplus softsign mish exponential leaky_relu log_sigmoid hard_tanh hard_shrink soft_shrink "
@@ -137,6 +183,12 @@ CASES = [
         case("torch", t, a, k, inp=(None, 3, 4, 5), out=(None, 3, 4, 5), id=_rid(t, a, k))
         for t, a, k in _TORCH_SHAPE_KEEPING
     ],
+    *[
+        case("torch", t, a, k, inp=(None, 3, 4, 5), out=(None, 3, 4, 5), id=f"functional-{_rid(t, a, k)}")
+        for t, a, k in _TORCH_FUNCTIONAL
+    ],
+    case("torch", "glu", (1,), inp=(None, 6, 5), out=(None, 3, 5), id="functional-glu"),
+    case("torch", "dropout1d", (0.5,), {"training": False}, inp=(None, 6, 5), out=(None, 6, 5), id="functional-dropout1d"),
 ]
 
 ERRORS = [
@@ -157,6 +209,9 @@ ERRORS = [
     error("keras", "ReLU", (), {"threshold": -1.0}, inp=(None, 5), kind="invalid-argument", id="relu-threshold-negative"),
     error("keras", "LeakyReLU", (-0.1,), inp=(None, 5), kind="invalid-argument", id="leaky-negative"),
     error("keras", "Activation", ("nope",), inp=(None, 5), kind="invalid-argument", id="activation-unknown"),
+    error("keras", "GaussianNoise", (1.5,), inp=(None, 5), kind="invalid-argument", id="gaussian-noise-stddev"),
+    error("keras", "AlphaDropout", (1.5,), inp=(None, 5), kind="invalid-argument", id="alpha-dropout-rate"),
+    error("keras", "Dense", (2.0,), inp=(None, 5), kind="invalid-argument", id="dense-float-units"),
     error("keras", "Softmax", (3,), inp=(None, 5), kind="invalid-argument", id="softmax-axis-range"),
     error("keras", "PReLU", (), {"shared_axes": [4]}, inp=(None, 4, 5, 3), kind="invalid-argument", id="prelu-shared-axis"),
     # -- torch -----------------------------------------------------------------------------------
@@ -176,4 +231,8 @@ ERRORS = [
     error("torch", "Softmax2d", (), inp=(None, 5), kind="rank-mismatch", id="softmax2d-rank"),
     error("torch", "GLU", (), inp=(None, 5), kind="invalid-argument", id="glu-odd"),
     error("torch", "PReLU", (3,), inp=(None, 4, 5), kind="channel-mismatch", id="prelu-channels"),
+    error("torch", "Softshrink", (-1.0,), inp=(None, 5), kind="invalid-argument", id="softshrink-negative"),
+    error("torch", "RReLU", (0.5, 0.1), inp=(None, 5), kind="invalid-argument", id="rrelu-bounds"),
+    error("torch", "softmax", (), {"dim": 3}, inp=(None, 4, 5), kind="invalid-argument", id="functional-softmax-dim"),
+    error("torch", "dropout", (1.5,), inp=(None, 4, 5), kind="invalid-argument", id="functional-dropout-p"),
 ]

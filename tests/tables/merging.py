@@ -51,6 +51,8 @@ CASES = [
     case("keras", "Dot", ((2, 1),), inp=[(None, 3, 4), (None, 4, 6)], out=(None, 3, 6), id="dot-matmul"),
     case("keras", "Dot", (), {"axes": -1, "normalize": True}, inp=[(None, 3, 4), (None, 5, 4)], out=(None, 3, 5), id="dot-cosine"),
     case("keras", "Dot", (), {"axes": [1, 1]}, inp=[(None, 3, 4), (None, 3, 2)], out=(None, 4, 2), id="dot-axes1"),
+    case("keras", "Dot", ((3, 1),), inp=[(None, 3, 4, 5), (None, 5, 6)], out=(None, 3, 4, 6), id="dot-rank4"),
+    case("keras", "Dot", (2,), inp=[(None, 3, 4, 5), (None, 3, 4, 6)], out=(None, 3, 5, 3, 6), id="dot-outer-rest"),
     # -- torch cat -----------------------------------------------------------------------------
     case("torch", "cat", (1,), inp=[(None, 3, 8, 8), (None, 5, 8, 8)], out=(None, 8, 8, 8), id="cat-channels"),
     case("torch", "cat", (), {"dim": 1}, inp=[(None, 3, 8), (None, 5, 8), (None, 2, 8)], out=(None, 10, 8), id="cat-three"),
@@ -66,6 +68,9 @@ CASES = [
     case("torch", "sub", inp=[(None, 6, 2), (None, 6, 2)], out=(None, 6, 2), id="sub"),
     case("torch", "sub", (), {"alpha": 0.5}, inp=[(None, 6, 2), (None, 1, 2)], out=(None, 6, 2), id="sub-alpha-broadcast"),
     case("torch", "mul", inp=[(None, 3, 4, 4), (None, 3, 1, 1)], out=(None, 3, 4, 4), id="mul-gate"),
+    case("torch", "add", (2.0,), inp=[(None, 3, 4)], out=(None, 3, 4), id="add-scalar"),
+    case("torch", "sub", (1,), {"alpha": 3}, inp=[(None, 5)], out=(None, 5), id="sub-scalar-alpha"),
+    case("torch", "mul", (0.5,), inp=[(None, 2, 2)], out=(None, 2, 2), id="mul-scalar"),
     case("torch", "subtract", inp=[(None, 2), (None, 2)], out=(None, 2), id="subtract-alias"),
     case("torch", "multiply", inp=[(None, 2, 3), (None, 2, 1)], out=(None, 2, 3), id="multiply-alias"),
 ]
@@ -81,6 +86,8 @@ ERRORS = [
     error("keras", "Multiply", inp=[(None, 4), (None, 4), (None, 3)], kind="merge-mismatch", id="multiply-third"),
     error("keras", "Subtract", inp=[(None, 3), (None, 3), (None, 3)], kind="merge-mismatch", id="subtract-three"),
     error("keras", "Dot", (1,), inp=[(None, 5), (None, 6)], kind="merge-mismatch", id="dot-mismatch"),
+    error("keras", "Dot", ((2, 1),), inp=[(None, 3, 4), (None, 5, 6)], kind="merge-mismatch", id="dot-pair-mismatch"),
+    error("keras", "Dot", (1,), inp=[(None, 5), (None, 5), (None, 5)], kind="merge-mismatch", id="dot-three"),
     # -- torch ----------------------------------------------------------------------------------
     error("torch", "cat", (1,), inp=[(None, 3, 8, 8), (None, 5, 7, 8)], kind="merge-mismatch", id="cat-spatial"),
     error("torch", "cat", (1,), inp=[(None, 3, 8), (None, 3, 8, 1)], kind="merge-mismatch", id="cat-rank"),

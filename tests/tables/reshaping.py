@@ -113,6 +113,12 @@ CASES = [
     case("torch", "Upsample", (), {"scale_factor": 1.7, "recompute_scale_factor": True}, inp=(None, 3, 7, 9), out=(None, 3, 11, 15), id="up-recompute"),
     case("torch", "Upsample", (), {"scale_factor": 2}, inp=(None, 3, 5), out=(None, 3, 10), id="up-nearest-1d"),
     case("torch", "Upsample", (), {"scale_factor": 2}, inp=(None, 2, 3, 4, 5), out=(None, 2, 6, 8, 10), id="up-nearest-3d"),
+    # PyTorch kernels' shortcuts: an unchanged axis is copied (linear modes; 2D nearest), and the
+    # 2D nearest kernel halves the indices of an exactly doubled axis whatever the scale says
+    case("torch", "Upsample", (), {"scale_factor": 1.3}, inp=(None, 2, 6, 2), out=(None, 2, 7, 2), id="up-nearest2d-same-axis"),
+    case("torch", "Upsample", (), {"scale_factor": 2.3}, inp=(None, 2, 3, 3), out=(None, 2, 6, 6), id="up-nearest2d-doubled"),
+    case("torch", "Upsample", (), {"scale_factor": 1.3}, inp=(None, 2, 2), out=(None, 2, 2), id="up-nearest1d-same-axis"),
+    case("torch", "Upsample", (), {"scale_factor": 1.3, "mode": "trilinear"}, inp=(None, 1, 3, 5, 5), out=(None, 1, 3, 6, 6), id="up-trilinear-same-axis"),
     case("torch", "UpsamplingNearest2d", (), {"scale_factor": 2}, inp=(None, 3, 7, 9), out=(None, 3, 14, 18), id="upsampling-nearest2d"),
     case("torch", "UpsamplingBilinear2d", ((4, 5),), inp=(None, 3, 7, 9), out=(None, 3, 4, 5), id="upsampling-bilinear2d"),
     case("torch", "UpsamplingBilinear2d", (None, 2), inp=(None, 3, 7, 9), out=(None, 3, 14, 18), id="upsampling-bilinear2d-scale"),
@@ -136,6 +142,8 @@ CASES = [
     case("torch", "ReplicationPad1d", ((3, 1),), inp=(None, 3, 2), out=(None, 3, 6), id="replicate1d"),
     case("torch", "ReplicationPad2d", (2,), inp=(None, 3, 5, 6), out=(None, 3, 9, 10), id="replicate2d"),
     case("torch", "ReplicationPad3d", ((0, 1, 2, 0, 1, 1),), inp=(None, 2, 3, 4, 5), out=(None, 2, 5, 6, 6), id="replicate3d"),
+    case("torch", "CircularPad1d", ((2, 5),), inp=(None, 3, 5), out=(None, 3, 12), id="circular1d"),
+    case("torch", "CircularPad3d", (1,), inp=(None, 2, 3, 4, 5), out=(None, 2, 5, 6, 7), id="circular3d"),
     case("torch", "CircularPad2d", ((1, 2, 5, 0),), inp=(None, 3, 5, 6), out=(None, 3, 10, 9), id="circular2d"),
     # -- torch pseudo-types: view / reshape / pad / permute / transpose -------------------------
     case("torch", "view", (-1, 16 * 5 * 5), inp=(None, 16, 5, 5), out=(None, 400), id="view-lenet"),

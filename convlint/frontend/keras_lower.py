@@ -1,0 +1,175 @@
+"""Lowering finished Keras models (``Sequential`` / functional) to ``ModelGraph``s.
+
+Nested models are inlined so that every layer's shape is visible; their layers are named
+``<sub-model>/<layer>`` so the nesting stays readable in reports.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
+
+from ..graph import ModelGraph, Span, Unknown
+from . import FileNote
+from .keras_objects import FunctionalObj, LayerObj, Lowering, Proto, SequentialObj, TensorRef, spatial_rank
+
+__all__ = ["lower_sequential", "lower_functional", "model_label", "ancestors"]
+
+# Layers after which the input rank cannot be guessed from the layers that follow.
+_RANK_BARRIERS = {"Flatten", "Reshape", "Permute", "RepeatVector", "Embedding", "Lambda", "TextVectorization"}
+
+
+def model_label(model: Any, default: str) -> str:
+    """The name a model is reported under: its variable, else ``name=``, else ``default``."""
+    return model.var_name or model.name_kwarg or default
+
+
+def _sub_prefix(model: Any) -> str:
+    kind = "sequential" if isinstance(model, SequentialObj) else "functional"
+    return f"{model.name_kwarg or model.var_name or kind}/"
+
+
+def _declared_input(item: Any, registry: Dict[str, Proto]) -> Optional[LayerObj]:
+    """The ``Input`` a Sequential's first item declares (an ``Input`` tensor, an
+    ``InputLayer``, a layer with ``input_shape=``, or a nested model's own), else ``None``."""
+    if isinstance(item, TensorRef) and item.key in registry:
+        layer = registry[item.key].layer
+        return layer if layer.type == "Input" else None
+    if isinstance(item, LayerObj):
+        if item.type == "InputLayer":
+            kw = item.kwargs
+            shape = kw.get("shape", kw.get("input_shape"))
+            if shape is None and isinstance(kw.get("batch_shape"), (tuple, list)):
+                shape = tuple(kw["batch_shape"])[1:]
+            if shape is None and item.input_shape is not None:
+                shape = item.input_shape
+            return LayerObj("Input", (), {"shape": shape}, item.span, name=item.name)
+        if item.input_shape is not None:
+            return LayerObj("Input", (), {"shape": item.input_shape}, item.span)
+        return None
+    if isinstance(item, SequentialObj) and item.items:
+        return _declared_input(item.items[0], registry)
+    return None
+
+
+def _flat_layers(items: List[Any]) -> Iterator[LayerObj]:
+    for item in items:
+        if isinstance(item, LayerObj):
+            yield item
+        elif isinstance(item, SequentialObj):
+            yield from _flat_layers(item.items)
+
+
+def _first_family(items: List[Any]) -> Optional[str]:
+    """The first layer type that fixes the input rank (``Conv2D``, ``Dense``...), if any."""
+    for layer in _flat_layers(items):
+        if spatial_rank(layer.type) is not None:
+            return layer.type
+        if layer.type in _RANK_BARRIERS:
+            return None
+    return None
+
+
+def lower_sequential(
+    seq: SequentialObj, name: str, path: str, registry: Dict[str, Proto], input_shapes: Dict[str, Tuple[Any, ...]]
+) -> Tuple[ModelGraph, List[FileNote]]:
+    low = Lowering(name, path, seq.span, input_shapes)
+    for kind, message, span in seq.notes:
+        low.note(kind, message, span)
+    items = list(seq.items)
+    declared = _declared_input(items[0], registry) if items else None
+    skip_first = bool(items) and (
+        isinstance(items[0], TensorRef) or (isinstance(items[0], LayerObj) and items[0].type == "InputLayer")
+    )
+    if declared is None:
+        shape = seq.build_shape
+        declared = LayerObj("Input", (), {"shape": shape}, seq.span)
+    current = low.input_node(declared, consumer=_first_family(items)).id
+    for item in items[1:] if skip_first else items:
+        current = _emit(low, item, current, "", registry, top=True)
+    low.graph.outputs.append(current)
+    return low.graph, low.notes
+
+
+def _emit(low: Lowering, item: Any, current: str, prefix: str, registry: Dict[str, Proto], top: bool = False) -> str:
+    """Append ``item`` (a layer or a sub-model) after ``current``; returns the new tail id."""
+    if isinstance(item, LayerObj):
+        if item.type == "InputLayer":
+            return current
+        return low.layer_node(item, [current], prefix).id
+    if isinstance(item, SequentialObj):
+        sub_prefix = prefix + _sub_prefix(item)
+        sub_items = list(item.items)
+        if sub_items and (isinstance(sub_items[0], TensorRef)):
+            sub_items = sub_items[1:]
+        for sub in sub_items:
+            current = _emit(low, sub, current, sub_prefix, registry)
+        return current
+    if isinstance(item, FunctionalObj):
+        mapping = {t.key: current for t in item.inputs[:1]}
+        outs = _inline_functional(low, item, mapping, prefix + _sub_prefix(item), registry)
+        return outs[0] if outs else "?the sub-model has no outputs"
+    if isinstance(item, TensorRef):
+        low.note("unsupported", "an Input in the middle of a Sequential is ignored", low.graph.span)
+        return current
+    reason = item.reason if isinstance(item, Unknown) else f"{type(item).__name__} is not a layer"
+    low.note("unresolved", f"a layer of this Sequential could not be resolved ({reason}); shapes after it are unknown", low.graph.span)
+    return "?" + reason
+
+
+def ancestors(outputs: List[str], registry: Dict[str, Proto]) -> Set[str]:
+    """Every proto key the outputs depend on (unknown ``?`` keys excluded)."""
+    seen: Set[str] = set()
+    stack = [k for k in outputs if k in registry]
+    while stack:
+        key = stack.pop()
+        if key in seen:
+            continue
+        seen.add(key)
+        stack.extend(k for k in registry[key].inputs if k in registry and k not in seen)
+    return seen
+
+
+def _inline_functional(
+    low: Lowering, model: FunctionalObj, mapping: Dict[str, str], prefix: str, registry: Dict[str, Proto]
+) -> List[str]:
+    """Copy a functional sub-model's layers into ``low`` with its inputs bound by ``mapping``."""
+    keys = ancestors([t.key for t in model.outputs], registry)
+    for proto in sorted((registry[k] for k in keys), key=lambda p: p.uid):
+        if proto.layer.type == "Input":
+            mapping.setdefault(proto.key, "?an input of the sub-model is not connected")
+            continue
+        inputs = [mapping.get(k, k) for k in proto.inputs]
+        mapping[proto.key] = low.layer_node(proto.layer, inputs, prefix + proto.prefix).id
+    return [mapping.get(t.key, t.key) for t in model.outputs]
+
+
+def lower_functional(
+    model: FunctionalObj, name: str, path: str, registry: Dict[str, Proto], input_shapes: Dict[str, Tuple[Any, ...]]
+) -> Tuple[ModelGraph, List[FileNote]]:
+    low = Lowering(name, path, model.span, input_shapes)
+    for kind, message, span in model.notes:
+        low.note(kind, message, span)
+    keys = ancestors([t.key for t in model.outputs], registry) | {t.key for t in model.inputs if t.key in registry}
+    protos = sorted((registry[k] for k in keys), key=lambda p: p.uid)
+    consumers: Dict[str, str] = {}
+    for p in protos:
+        for k in p.inputs:
+            consumers.setdefault(k, p.layer.type)
+    mapping: Dict[str, str] = {}
+    declared = [t.key for t in model.inputs]
+    for proto in protos:
+        if proto.layer.type == "Input":
+            mapping[proto.key] = low.input_node(proto.layer, consumer=consumers.get(proto.key)).id
+            if proto.key not in declared:
+                low.note(
+                    "unsupported",
+                    f"model '{name}' uses an Input that is not among its inputs (Keras reports a disconnected graph)",
+                    proto.layer.span,
+                )
+            continue
+        inputs = [mapping.get(k, k) for k in proto.inputs]
+        mapping[proto.key] = low.layer_node(proto.layer, inputs, proto.prefix).id
+    order = {mapping[k]: i for i, k in enumerate(declared) if k in mapping}
+    low.graph.inputs.sort(key=lambda node_id: order.get(node_id, len(order)))
+    low.graph.outputs = [mapping.get(t.key, t.key) for t in model.outputs]
+    return low.graph, low.notes

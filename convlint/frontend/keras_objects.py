@@ -1,0 +1,241 @@
+"""The objects the Keras front end's interpreter computes with, and their lowering to the IR.
+
+Reading Keras code means following what it *builds*: layer objects (constructed, maybe called
+several times), symbolic tensors (``Input`` and every layer call), ``Sequential`` containers
+(filled by a list or by ``.add``) and functional ``Model``s.  These classes record exactly
+that; :func:`sequential_graph` and :func:`functional_graph` turn a finished model into a
+:class:`~convlint.graph.ModelGraph` (auto names, ids, input shapes, inlined sub-models).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple, Union
+
+from ..dims import sym
+from ..graph import ModelGraph, Node, Span, Unknown
+from . import FileNote
+
+__all__ = [
+    "LayerObj",
+    "TensorRef",
+    "Proto",
+    "SequentialObj",
+    "FunctionalObj",
+    "Lowering",
+    "snake_case",
+    "spatial_rank",
+    "symbolic_shape",
+]
+
+_ids = itertools.count()
+
+
+@dataclass(eq=False)
+class LayerObj:
+    """A constructed layer: canonical ``type``, folded arguments, where it was written."""
+
+    type: str
+    args: Tuple[Any, ...]
+    kwargs: Dict[str, Any]
+    span: Span
+    name: Optional[str] = None
+    input_shape: Any = None  # from input_shape= / input_dim= / batch_input_shape=, no batch dim
+    notes: List[Tuple[str, str]] = field(default_factory=list)  # (kind, message)
+    uid: int = field(default_factory=lambda: next(_ids))
+
+
+@dataclass(eq=False)
+class Proto:
+    """One application of a layer (or an ``Input``) in the functional world, before naming."""
+
+    layer: LayerObj
+    inputs: List[str]  # proto uids as strings, or "?reason" for an unknown tensor
+    prefix: str = ""
+    uid: int = field(default_factory=lambda: next(_ids))
+
+    @property
+    def key(self) -> str:
+        return f"p{self.uid}"
+
+
+@dataclass(eq=False)
+class TensorRef:
+    """A symbolic Keras tensor: the output of a proto (``key``) or an unknown (``?reason``)."""
+
+    key: str
+
+    @property
+    def known(self) -> bool:
+        return not self.key.startswith("?")
+
+
+@dataclass(eq=False)
+class SequentialObj:
+    """A ``Sequential`` being filled; ``items`` are layers, tensors (``Input``) or sub-models."""
+
+    span: Span
+    items: List[Any] = field(default_factory=list)
+    name_kwarg: Optional[str] = None
+    var_name: Optional[str] = None
+    build_shape: Any = None
+    notes: List[Tuple[str, str, Span]] = field(default_factory=list)
+    used_as_layer: bool = False
+
+
+@dataclass(eq=False)
+class FunctionalObj:
+    """``Model(inputs, outputs)``."""
+
+    span: Span
+    inputs: List[TensorRef]
+    outputs: List[TensorRef]
+    name_kwarg: Optional[str] = None
+    var_name: Optional[str] = None
+    notes: List[Tuple[str, str, Span]] = field(default_factory=list)
+    used_as_layer: bool = False
+
+
+ModelObj = Union[SequentialObj, FunctionalObj]
+
+
+def snake_case(name: str) -> str:
+    """Keras' automatic layer name base: ``MaxPooling2D`` -> ``max_pooling2d``."""
+    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()
+
+
+def spatial_rank(type_name: str) -> Optional[int]:
+    """Input rank (without batch) a layer family implies: ``Conv2D`` -> 3, ``Dense`` -> 1."""
+    m = re.search(r"([123])D(Transpose)?$", type_name)
+    if m:
+        return int(m.group(1)) + 1
+    if type_name == "Dense":
+        return 1
+    return None
+
+
+_AXES = {1: ("C",), 2: ("L", "C"), 3: ("H", "W", "C"), 4: ("D", "H", "W", "C")}
+
+
+def symbolic_shape(rank: int, index: int = 0, template: Optional[Tuple[Any, ...]] = None) -> Tuple[Any, ...]:
+    """A channels-last shape of ``rank`` axes with named symbols; with ``template``, only its
+    ``None`` axes are replaced (``(None, None, 3)`` -> ``(H, W, 3)``)."""
+    names = _AXES.get(rank, tuple(f"S{i + 1}" for i in range(rank - 1)) + ("C",))
+    suffix = f"_{index}" if index else ""
+    if template is None:
+        template = (None,) * rank
+    return tuple(sym(n + suffix) if d is None else d for n, d in zip(names, template))
+
+
+class Lowering:
+    """Turns one finished model into a ``ModelGraph``: names, ids, input shapes, notes."""
+
+    def __init__(self, name: str, path: str, span: Span, input_shapes: Dict[str, Tuple[Any, ...]]) -> None:
+        self.graph = ModelGraph(name=name, framework="keras", path=path, span=span, layout="channels_last")
+        self.path = path
+        self.input_shapes = input_shapes
+        self.notes: List[FileNote] = []
+        self._counts: Dict[str, int] = {}
+        self._layer_names: Dict[int, str] = {}
+        self._uses: Dict[int, int] = {}
+        self._ids: set = set()
+        self._n_inputs = 0
+
+    # -- naming ---------------------------------------------------------------------------
+    def _auto(self, base: str) -> str:
+        n = self._counts.get(base, 0)
+        self._counts[base] = n + 1
+        return base if n == 0 else f"{base}_{n}"
+
+    def layer_name(self, layer: LayerObj, prefix: str = "") -> str:
+        if layer.uid not in self._layer_names:
+            base = layer.name or self._auto("input_layer" if layer.type in ("Input", "InputLayer") else snake_case(layer.type))
+            self._layer_names[layer.uid] = prefix + base
+        return self._layer_names[layer.uid]
+
+    def _node_id(self, name: str, layer: LayerObj) -> str:
+        uses = self._uses.get(layer.uid, 0)
+        self._uses[layer.uid] = uses + 1
+        node_id = name if uses == 0 else f"{name}:{uses}"
+        while node_id in self._ids:
+            node_id += "'"
+        self._ids.add(node_id)
+        return node_id
+
+    # -- nodes ----------------------------------------------------------------------------
+    def note(self, kind: str, message: str, span: Span) -> None:
+        self.notes.append(FileNote(kind, message, span, self.graph.name))
+
+    def layer_node(self, layer: LayerObj, inputs: List[str], prefix: str = "") -> Node:
+        name = self.layer_name(layer, prefix)
+        first = layer.uid not in self._uses
+        node = Node(
+            id=self._node_id(name, layer),
+            type=layer.type,
+            args=layer.args,
+            kwargs=dict(layer.kwargs),
+            inputs=list(inputs),
+            span=layer.span,
+            name=name,
+            layer_id=f"L{layer.uid}",
+        )
+        if first:
+            for kind, message in layer.notes:
+                self.note(kind, message, layer.span)
+        return self.graph.add(node)
+
+    def input_node(self, layer: LayerObj, consumer: Optional[str] = None) -> Node:
+        """An ``Input`` node for ``layer`` (type ``Input``, ``kwargs["shape"]`` possibly
+        ``None``/``Unknown``): ``None`` axes become symbols, a missing shape comes from the
+        configuration or is made symbolic from the first consuming layer's family."""
+        index = self._n_inputs
+        self._n_inputs += 1
+        shape = self._resolve_shape(layer.kwargs.get("shape"), layer.span, index, consumer)
+        node_name = self.layer_name(layer)
+        node = Node(
+            id=self._node_id(node_name, layer),
+            type="Input",
+            kwargs={"shape": shape},
+            span=layer.span,
+            name=node_name,
+            layer_id=f"L{layer.uid}",
+        )
+        self.graph.inputs.append(node.id)
+        return self.graph.add(node)
+
+    def _resolve_shape(self, shape: Any, span: Span, index: int, consumer: Optional[str]) -> Any:
+        if isinstance(shape, (tuple, list)) and not any(isinstance(d, Unknown) for d in shape):
+            if any(d is None for d in shape):
+                return symbolic_shape(len(shape), index, tuple(shape))
+            return tuple(shape)
+        configured = self.input_shapes.get(f"{self.path}::{self.graph.name}", self.input_shapes.get(self.graph.name))
+        if configured is not None and index == 0:
+            return tuple(configured)
+        why = shape.reason if isinstance(shape, Unknown) else "it declares no input shape"
+        if isinstance(shape, (tuple, list)):
+            bad = next(d for d in shape if isinstance(d, Unknown))
+            why = bad.reason
+        rank = spatial_rank(consumer) if consumer else None
+        if isinstance(shape, (tuple, list)):
+            rank = len(shape)
+        if rank is None:
+            self.note(
+                "no-input-shape",
+                f"model '{self.graph.name}': input shape unknown ({why}) and not inferable from its first layer; "
+                "shapes are unknown",
+                span,
+            )
+            return Unknown(why)
+        symbolic = symbolic_shape(rank, index)
+        if isinstance(shape, (tuple, list)):  # keep the axes that are known
+            symbolic = tuple(s if isinstance(d, Unknown) or d is None else d for s, d in zip(symbolic, shape))
+        shown = "(" + ", ".join(str(d) for d in symbolic) + (",)" if len(symbolic) == 1 else ")")
+        self.note(
+            "no-input-shape",
+            f"model '{self.graph.name}': input shape unknown ({why}); analysed for the symbolic input {shown}",
+            span,
+        )
+        return symbolic
