@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-from .dims import Dim, Expr, fmt, is_known, sym
+from .dims import Dim, Expr, fmt, is_known, prod, sym
 from .graph import ModelGraph, Node, Shape, Span, Unknown
 from .layers import Catalogue, default_catalogue
 from .layers.base import LayerError, LayerSpec, Requirement, UnknownAttr, Weight, bind, count_params, fmt_shape
@@ -291,6 +291,11 @@ def _check_requirements(
     """Known mismatches raise ``channel-mismatch``; symbolic ones are recorded as constraints."""
     for req in requirements:
         shape = shapes[req.input]
+        if req.axis is None:  # the elements of one sample, e.g. view(-1, 400) on a symbolic input
+            actual = prod(shape[1:])
+            if actual is not None and not is_known(actual) and actual != req.value:
+                constraints.append(Constraint(node.id, req.attr, req.value, actual, node.span))
+            continue
         actual = shape[req.axis]
         if actual is None:
             continue

@@ -21,9 +21,10 @@ from keras import layers
 
 model = keras.Sequential([
     keras.Input(shape=(28, 28, 1)),
-    layers.Conv2D(32, 3, activation="relu"),
+    layers.Conv2D(32, 3, padding="same", activation="relu"),
     layers.MaxPooling2D(2),
-    layers.Flatten(),
+    layers.Conv2D(64, 3, padding="same", activation="relu"),
+    layers.GlobalAveragePooling2D(),
     layers.Dense(10),
 ])
 """
@@ -189,17 +190,19 @@ def test_json_report_of_a_real_model(tree, capsys):
     assert (m["name"], m["path"], m["line"], m["framework"]) == ("model", "good.py", 4, "keras")
     assert m["input_shape"] == [None, 28, 28, 1]
     assert [(layer["type"], layer["output_shape"], layer["params"]) for layer in m["layers"]] == [
-        ("Conv2D", [None, 26, 26, 32], 320),
-        ("MaxPooling2D", [None, 13, 13, 32], 0),
-        ("Flatten", [None, 5408], 0),
-        ("Dense", [None, 10], 54090),
+        ("Conv2D", [None, 28, 28, 32], 320),
+        ("MaxPooling2D", [None, 14, 14, 32], 0),
+        ("Conv2D", [None, 14, 14, 64], 18496),
+        ("GlobalAveragePooling2D", [None, 64], 0),
+        ("Dense", [None, 10], 650),
     ]
-    assert m["total_params"] == 54410
+    assert m["total_params"] == 19466
     # the unreached layers of a broken model still appear
     (tree / "bad.py").write_text(BAD)
     code, report = run_json(["bad.py"], capsys)
     layers = report["models"][0]["layers"]
-    assert [layer["output_shape"] for layer in layers][1:] == [None, None, None]
+    assert [layer["type"] for layer in layers] == ["Conv2D", "Reshape", "Conv2D", "GlobalAveragePooling2D", "Dense"]
+    assert [layer["output_shape"] for layer in layers][1:] == [None, None, None, None]
     jsonschema.Draft202012Validator(report_schema()).validate(report)
 
 
@@ -208,7 +211,7 @@ def test_summary_table_from_the_cli(tree, capsys):
     assert main(["good.py", "--summary"]) == 0
     out = capsys.readouterr().out
     assert 'Model: "model" (keras, good.py:4)' in out
-    assert " Total params: 54,410" in out
+    assert " Total params: 19,466" in out
 
 
 # -- as a user runs it ------------------------------------------------------------------------
@@ -279,3 +282,22 @@ def test_identical_diagnostics_are_reported_once():
     e = Diagnostic("CL905", "info", "a.py", 2, 1, None, None, "unknown", "Net", name="unknown-layer")
     report = build_report(1, [FileOutcome("a.py", diagnostics=[d, e, d, d])])
     assert report.diagnostics == [e, d]
+
+
+@needs_keras
+@pytest.mark.oracle
+def test_json_report_matches_real_keras(tmp_path, capsys):
+    """The same source, built by Keras itself: every layer's output shape and parameter count."""
+    keras = pytest.importorskip("keras")
+    path = tmp_path / "good.py"
+    path.write_text(GOOD)
+    main([str(path), "--format", "json"])
+    (m,) = json.loads(capsys.readouterr().out)["models"]
+    namespace: dict = {}
+    exec(compile(GOOD, str(path), "exec"), namespace)
+    model = namespace["model"]
+    assert isinstance(model, keras.Model)
+    assert [type(layer).__name__ for layer in model.layers] == [layer["type"] for layer in m["layers"]]
+    assert [list(layer.output.shape) for layer in model.layers] == [layer["output_shape"] for layer in m["layers"]]
+    assert [layer.count_params() for layer in model.layers] == [layer["params"] for layer in m["layers"]]
+    assert model.count_params() == m["total_params"]

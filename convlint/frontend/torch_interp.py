@@ -313,7 +313,12 @@ class Interp:
             return "?"
         return text if len(text) <= 60 else text[:57] + "..."
 
-    def unknown_tensor(self, construct: str, node: cst.CSTNode) -> TensorVal:
+    def unknown_tensor(self, construct: str, node: cst.CSTNode, *inputs: Any) -> TensorVal:
+        """An unknown result, with a note unless every tensor it was computed from was already
+        unknown (the construct that made them unknown has been reported)."""
+        tensors = [t for t in inputs if isinstance(t, TensorVal)]
+        if tensors and not any(t.known or t.shape is not None for t in tensors):
+            return UNKNOWN_TENSOR(construct)
         self.note("unsupported", f"convlint does not follow {construct}; shapes after it are unknown", node)
         return UNKNOWN_TENSOR(construct)
 
@@ -648,7 +653,7 @@ class Interp:
             except Exception as err:
                 return Unknown(f"{self.code(node.func)}(...) ({type(err).__name__})")
         if any(isinstance(a, TensorVal) for a in list(args) + list(kwargs.values())):
-            return self.unknown_tensor(f"the call `{self.code(node.func)}(...)`", node)
+            return self.unknown_tensor(f"the call `{self.code(node.func)}(...)`", node, *_tensors(args, kwargs))
         if isinstance(callee, Unknown):
             return Unknown(callee.reason)
         return Unknown(f"call to {self.code(node.func)}")
@@ -680,7 +685,7 @@ class Interp:
         if len(parts) == 2 and parts[0] == "torch":
             return self.torch_func(last, args, kwargs, node)
         if any(isinstance(a, TensorVal) for a in list(args) + list(kwargs.values())):
-            return self.unknown_tensor(f"`{name}(...)`", node)
+            return self.unknown_tensor(f"`{name}(...)`", node, *_tensors(args, kwargs))
         return Unknown(f"{name}(...) is not evaluated")
 
     def _check_args(self, type_: str, args: Sequence[Any], kwargs: Dict[str, Any], node: cst.Call) -> None:
@@ -852,7 +857,7 @@ class Interp:
         if name == "flatten":
             return self.emit_op(TORCH_FUNCS["flatten"], x, rest, kwargs, node, op)
         if isinstance(x, TensorVal):
-            return self.unknown_tensor(f"`{op}(...)`", node)
+            return self.unknown_tensor(f"`{op}(...)`", node, x)
         return Unknown(f"{op}(...)")
 
     def functional_weighted(self, name: str, x: Any, rest: List[Any], kwargs: Dict[str, Any], node: cst.Call, op: str) -> Any:
@@ -925,7 +930,7 @@ class Interp:
         if name in ("no_grad", "device", "manual_seed", "set_grad_enabled", "inference_mode"):
             return None
         if any(isinstance(a, TensorVal) for a in list(args) + list(kwargs.values())):
-            return self.unknown_tensor(f"`{op}(...)`", node)
+            return self.unknown_tensor(f"`{op}(...)`", node, *_tensors(args, kwargs))
         return Unknown(f"{op}(...)")
 
     def _emit_args(self, type_: str, x: Any, args: Tuple[Any, ...], node: cst.Call, op: str) -> Any:
@@ -948,7 +953,7 @@ class Interp:
         if isinstance(b, TensorVal) and (_plain(a) and not isinstance(a, (tuple, list))):
             return b
         if isinstance(a, TensorVal) or isinstance(b, TensorVal):
-            return self.unknown_tensor(f"`{self.code(node)}`", node)
+            return self.unknown_tensor(f"`{self.code(node)}`", node, a, b)
         return Unknown(op)
 
     def view(self, x: Any, sizes: List[Any], node: cst.Call, op: str) -> Any:
@@ -1038,7 +1043,7 @@ class Interp:
                     target.seq.items = built.items
             return None
         if any(isinstance(a, TensorVal) for a in args):
-            return self.unknown_tensor(f"`{self.code(node.func)}(...)`", node)
+            return self.unknown_tensor(f"`{self.code(node.func)}(...)`", node, *_tensors(args, kwargs))
         return Unknown(f".{name}() of {type(obj).__name__}")
 
     def tensor_method(self, t: TensorVal, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
@@ -1063,7 +1068,7 @@ class Interp:
             return self.merge(name.rstrip("_"), t, args[0], node, op)
         if name in ("dim", "numel", "item", "tolist"):
             return Unknown(f"{op}()")
-        return self.unknown_tensor(f"the tensor method `{op}(...)`", node)
+        return self.unknown_tensor(f"the tensor method `{op}(...)`", node, t)
 
     # -- expressions --------------------------------------------------------------------
     def eval(self, node: cst.CSTNode, frame: Frame) -> Any:
@@ -1205,7 +1210,7 @@ class Interp:
             if attr == "shape":
                 return ShapeVal(obj)
             if attr in ("T", "mT", "data", "real"):
-                return obj if attr == "data" else self.unknown_tensor(f"`.{attr}`", node)
+                return obj if attr == "data" else self.unknown_tensor(f"`.{attr}`", node, obj)
             return BoundMethod(obj, attr)
         if isinstance(obj, ModuleObj):
             if attr in ("weight", "bias"):
@@ -1252,7 +1257,7 @@ class Interp:
             scalar = _plain(b) and not isinstance(b, (tuple, list))
             if op in (cst.Divide, cst.Power, cst.FloorDivide) and isinstance(a, TensorVal) and scalar:
                 return a
-            return self.unknown_tensor(f"`{self.code(node)}`", node)
+            return self.unknown_tensor(f"`{self.code(node)}`", node, a, b)
         if isinstance(a, Unknown):
             return a
         if isinstance(b, Unknown):
@@ -1293,7 +1298,7 @@ class Interp:
         value = self.eval(node.value, frame)
         if len(node.slice) != 1:
             if isinstance(value, TensorVal):
-                return self.unknown_tensor(f"indexing `{self.code(node)}`", node)
+                return self.unknown_tensor(f"indexing `{self.code(node)}`", node, value)
             return Unknown("multi-index")
         sl = node.slice[0].slice
         if isinstance(sl, cst.Slice):
@@ -1304,7 +1309,7 @@ class Interp:
             if isinstance(value, ContainerObj) and value.kind != "ModuleDict" and ints:
                 return ContainerObj(value.kind, value.items[slice(*parts)], value.call)
             if isinstance(value, TensorVal):
-                return self.unknown_tensor(f"slicing `{self.code(node)}`", node)
+                return self.unknown_tensor(f"slicing `{self.code(node)}`", node, value)
             return Unknown(f"slice `{self.code(node)}`")
         key = self.eval(sl.value, frame)
         if isinstance(value, ShapeVal) and isinstance(key, int):
@@ -1312,7 +1317,7 @@ class Interp:
         if isinstance(value, ContainerObj):
             return value.get(key)
         if isinstance(value, TensorVal):
-            return self.unknown_tensor(f"indexing `{self.code(node)}`", node)
+            return self.unknown_tensor(f"indexing `{self.code(node)}`", node, value)
         if isinstance(value, (list, tuple, str)) and isinstance(key, int):
             return value[key] if -len(value) <= key < len(value) else Unknown("index out of range")
         if isinstance(value, dict) and _plain(key):
@@ -1342,6 +1347,10 @@ class Interp:
         if not loop(node.for_in):
             return Unknown(f"comprehension `{self.code(node)}`")
         return out
+
+
+def _tensors(args: Sequence[Any], kwargs: Dict[str, Any]) -> List[TensorVal]:
+    return [a for a in list(args) + list(kwargs.values()) if isinstance(a, TensorVal)]
 
 
 def _builtin(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -109,10 +109,12 @@ class Requirement:
     naming the value that would fit; a symbolic one becomes a constraint on the input size.
     """
 
-    axis: int
+    axis: Optional[int]
     value: Dim
     attr: str
     input: int = 0
+    """``axis=None`` means the element count of one sample (all non-batch axes): how
+    ``x.view(-1, 400)`` constrains a symbolic input."""
 
 
 class LayerSpec:

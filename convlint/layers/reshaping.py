@@ -30,6 +30,7 @@ from .base import (
     REQUIRED,
     LayerError,
     LayerSpec,
+    Requirement,
     UnknownAttr,
     choice,
     data_format,
@@ -674,6 +675,17 @@ class TorchView(LayerSpec):
 
     def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
         return view_shape(inputs[0], attrs["target"], attrs["type"])
+
+    def requires(self, attrs: Dict[str, Any], inputs: List[Shape]) -> List[Requirement]:
+        """``view(-1, 400)`` on a symbolic input: one sample must hold 400 elements, which tells
+        the solver which input sizes the hand-computed 400 assumes."""
+        target = attrs["target"]
+        rest = target[1:]
+        if not target or not (is_known(target[0]) and target[0] == -1):
+            return []
+        if not rest or not all(is_known(v) and v > 0 for v in rest):
+            return []
+        return [Requirement(None, prod(rest), _call_text(attrs["type"], target))]
 
     def explain_dims(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Dict[int, str]:
         shape = inputs[0]
