@@ -40,6 +40,8 @@ def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: all cores; 1 = serial)")
     p.add_argument("--force-exclude", action="store_true", help="apply exclude also to files named explicitly (for pre-commit)")
     p.add_argument("--no-color", action="store_true", help="never colour the output")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the results cache")
+    p.add_argument("--cache-dir", metavar="DIR", help="results cache directory (default: .convlint_cache beside the configuration)")
     p.add_argument("--explain", metavar="CODE", help="print a rule's documentation and exit")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     return p
@@ -93,6 +95,15 @@ def _statistics(report: Report, rules: Dict[str, type]) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+def _cache(args: argparse.Namespace, config: Config, pm: object) -> object:
+    from .cache import CACHE_DIR, Cache, make_salt
+
+    plugins = [f"{name}={plugin!r}" for name, plugin in pm.list_name_plugin()]  # type: ignore[attr-defined]
+    plugins += [f"{d.project_name}=={d.version}" for _, d in pm.list_plugin_distinfo()]  # type: ignore[attr-defined]
+    directory = args.cache_dir or os.path.join(config.root, CACHE_DIR)
+    return Cache(directory, make_salt(__version__, config, plugins))
+
+
 def main(argv: Optional[Sequence[str]] = None, *, plugins: Sequence[object] = ()) -> int:
     """Run convlint; ``plugins`` are registered in addition to the installed ones (tests)."""
     from .plugins import collect_formats, collect_rules, make_catalogue, make_plugin_manager
@@ -125,8 +136,9 @@ def main(argv: Optional[Sequence[str]] = None, *, plugins: Sequence[object] = ()
     from .runner import Checker, run
 
     try:
-        checker = Checker(config, rules, make_catalogue(pm))
-        report = run(args.paths or ["."], config, checker, jobs=args.jobs, force_exclude=args.force_exclude)
+        checker = Checker(config, rules, lambda: make_catalogue(pm))
+        cache = None if args.no_cache else _cache(args, config, pm)
+        report = run(args.paths or ["."], config, checker, jobs=args.jobs, force_exclude=args.force_exclude, cache=cache)
     except FileNotFoundError as err:
         return _error(f"no such file or directory: {err.args[0] if err.args else err}")
     color = args.format == "text" and not args.no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()

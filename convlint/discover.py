@@ -17,7 +17,7 @@ __all__ = ["SKIP_DIRS", "SUFFIXES", "discover", "is_excluded", "maybe_model", "P
 
 SKIP_DIRS = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "build", "dist", "node_modules", ".tox",
-     ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs", "site-packages", ".ipynb_checkpoints"}
+     ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs", "site-packages", ".ipynb_checkpoints", ".convlint_cache"}
 )
 SUFFIXES = (".py", ".ipynb")
 

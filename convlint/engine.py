@@ -225,7 +225,7 @@ def _analyze_node(
         result.attrs = attrs
         if any(s is None for s in in_shapes) or len(in_shapes) < spec.min_inputs():
             # Unknown input: the output is unknown, but the arguments were still checked.
-            result.params, result.trainable_params = _params_without_input(spec, attrs)
+            _set_input_free_weights(result, spec, attrs)
             return result
         shapes: List[Shape] = [s for s in in_shapes if s is not None]
         output = spec.output_shape(attrs, shapes)
@@ -238,7 +238,10 @@ def _analyze_node(
     except LayerError as err:
         findings.append(_finding_from_error(node, err, in_shapes, results))
         result.output_shape = None
+        result.weights = []
         result.params = result.trainable_params = None
+        if result.attrs is not None:
+            _set_input_free_weights(result, spec, result.attrs)
     except UnknownAttr as err:
         findings.append(
             Finding(
@@ -266,13 +269,17 @@ def _analyze_node(
     return result
 
 
-def _params_without_input(spec: LayerSpec, attrs: Dict[str, Any]) -> tuple:
-    """Parameters of a layer whose input is unknown: known only if they do not depend on it."""
+def _set_input_free_weights(result: LayerResult, spec: LayerSpec, attrs: Dict[str, Any]) -> None:
+    """Weights of a layer whose input is unknown or wrong: known only when the layer's own
+    arguments fix them (torch ``Linear(256, 120)``), else unknown (Keras infers them)."""
     try:
         weights = spec.weights(attrs, [])
     except Exception:
-        return None, None
-    return count_params(weights)
+        weights = []
+        result.params = result.trainable_params = None
+        return
+    result.params, result.trainable_params = count_params(weights)
+    result.weights = weights if result.params is not None else []
 
 
 def _dim_notes(spec: LayerSpec, attrs: Dict[str, Any], shapes: List[Shape]) -> Dict[int, str]:

@@ -13,6 +13,7 @@ import codecs
 import dataclasses
 import io
 import os
+import re
 import sys
 import tokenize
 from dataclasses import dataclass, field
@@ -53,13 +54,48 @@ def _decode(data: bytes) -> str:
         return data.decode(encoding)
 
 
+_NOT_BRACKET = re.compile(r"[^()\[\]{}]+")
+MAX_NESTING = 200
+"""CPython refuses more nested brackets than this ("too many nested parentheses"); libcst's
+native parser crashes the process on a few thousand, so such files never reach it."""
+
+
+def _too_deep(text: str) -> Optional[SyntaxError]:
+    """Python's own error for a file nested deeper than Python accepts, else ``None``."""
+    if text.count("(") + text.count("[") + text.count("{") <= MAX_NESTING:
+        return None
+    depth = deepest = 0
+    for ch in _NOT_BRACKET.sub("", text):
+        depth += 1 if ch in "([{" else -1
+        deepest = max(deepest, depth)
+    if deepest <= MAX_NESTING:
+        return None
+    import ast
+
+    try:  # the naive count also sees brackets in strings; let Python decide
+        ast.parse(text)
+    except SyntaxError as err:
+        return err
+    except (RecursionError, MemoryError, ValueError) as err:
+        return SyntaxError(f"too deeply nested ({type(err).__name__})")
+    return None
+
+
 class Checker:
     """Checks one file at a time with a fixed configuration, rule set and catalogue."""
 
     def __init__(self, config: Config, rules: Dict[str, Type[Any]], catalogue: Any) -> None:
+        """``catalogue`` is a :class:`~convlint.layers.Catalogue`, or a function making one
+        (called on first use, so a run served from the cache never builds it)."""
         self.config = config
         self.rules = [cls() for code, cls in sorted(rules.items()) if config.enabled(code)]
-        self.catalogue = catalogue
+        self._catalogue = catalogue
+
+    @property
+    def catalogue(self) -> Any:
+        if callable(self._catalogue):
+            self._catalogue = self._catalogue()
+        return self._catalogue
 
     # -- one file ---------------------------------------------------------------------------
     def check_bytes(self, path: str, data: bytes) -> FileOutcome:
@@ -82,10 +118,10 @@ class Checker:
         # Built directly, not through the rules: a crash is reported even if CL999 is ignored.
         return FileOutcome(path, diagnostics=[InternalError.at(path, Span(1, 1), message)], internal_error=True)
 
-    def _notes_only(self, path: str, kind: str, message: str) -> FileOutcome:
+    def _notes_only(self, path: str, kind: str, message: str, span: Span = Span(1, 1)) -> FileOutcome:
         from .frontend import FileNote, FileResult
 
-        result = FileResult(path, notes=[FileNote(kind, message, Span(1, 1))])
+        result = FileResult(path, notes=[FileNote(kind, message, span)])
         return FileOutcome(path, diagnostics=self._file_diagnostics(result))
 
     def _check(self, path: str, data: bytes) -> FileOutcome:
@@ -104,6 +140,9 @@ class Checker:
             except ValueError as err:
                 return self.unreadable(path, err)
             text = notebook.source
+        deep = _too_deep(text)
+        if deep is not None:
+            return self._notes_only(path, "syntax-error", f"cannot parse this file: {deep.msg}", Span(deep.lineno or 1, deep.offset or 1))
         result = analyze_source(text, path, FrontendOptions(input_shapes=self._input_shapes(path)))
         outcome = self.check_result(result)
         if notebook is not None:
@@ -240,12 +279,14 @@ def run(
     checker: Checker,
     jobs: Optional[int] = None,
     force_exclude: bool = False,
+    cache: Optional[Any] = None,
 ) -> Report:
     """Check ``paths`` and return the sorted report.  Raises ``FileNotFoundError`` for a path
-    that does not exist (a usage error)."""
+    that does not exist (a usage error).  ``cache`` is a :class:`~convlint.cache.Cache`."""
     files = discover(paths, config.exclude, config.root, force_exclude)
     outcomes: List[FileOutcome] = []
     items: List[Tuple[str, bytes]] = []
+    keys: Dict[str, str] = {}
     for path in files:
         try:
             with open(path, "rb") as f:
@@ -253,17 +294,29 @@ def run(
         except OSError as err:
             outcomes.append(checker.unreadable(path, err))
             continue
-        if maybe_model(data):
-            items.append((path, data))
+        if not maybe_model(data):
+            continue
+        if cache is not None:
+            keys[path] = key = cache.key(path, data)
+            hit = cache.get(key)
+            if isinstance(hit, FileOutcome):
+                outcomes.append(hit)
+                continue
+        items.append((path, data))
     jobs = default_jobs() if jobs is None or jobs < 1 else jobs
     jobs = min(jobs, len(items))
     if jobs > 1 and sum(len(d) for _, d in items) >= PARALLEL_MIN_BYTES:
+        checker.catalogue  # build it once, before forking
         try:
-            outcomes.extend(_parallel(checker, items, jobs))
+            fresh = _parallel(checker, items, jobs)
         except Exception:  # a worker died (BrokenProcessPool) or cannot start: do it in-process
-            outcomes.extend(checker.check_bytes(path, data) for path, data in items)
+            fresh = [checker.check_bytes(path, data) for path, data in items]
     else:
-        outcomes.extend(checker.check_bytes(path, data) for path, data in items)
+        fresh = [checker.check_bytes(path, data) for path, data in items]
+    for outcome in fresh:
+        if cache is not None and not outcome.internal_error:
+            cache.put(keys[outcome.path], _portable(outcome))
+    outcomes.extend(fresh)
     return build_report(len(files), outcomes)
 
 

@@ -175,6 +175,8 @@ def solve(constraints: Sequence[Any], positive: Sequence[Dim] = (), max_solution
                     break
         if found:
             return Fit("square", symbols, tuple(found), smallest, constraints=tuple(symbolic))
+        if len(symbols) == 1:  # the square scan was already the whole search
+            return Fit("none", symbols, (), smallest, f"tried {symbols[0]} in 1..{SQUARE_LIMIT}", tuple(symbolic))
     limit = GRID_LIMITS.get(len(symbols))
     if limit is None:
         return Fit("unknown", symbols, constraints=tuple(symbolic))

@@ -301,3 +301,53 @@ def test_json_report_matches_real_keras(tmp_path, capsys):
     assert [list(layer.output.shape) for layer in model.layers] == [layer["output_shape"] for layer in m["layers"]]
     assert [layer.count_params() for layer in model.layers] == [layer["params"] for layer in m["layers"]]
     assert model.count_params() == m["total_params"]
+
+
+def test_hostile_files_do_not_crash_the_run(tree):
+    """Files that crash libcst's native parser, or are not text, are CL901 and the run goes on."""
+    (tree / "deep.py").write_text("Dense = " + "[" * 5000 + "]" * 5000 + "\n")
+    (tree / "binary.py").write_bytes(b"Dense\xff\xfe\x00\x01 = 1\n")
+    (tree / "latin.py").write_bytes(b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + GOOD.encode())
+    proc = subprocess.run([PYTHON, "-m", "convlint", ".", "--format", "json"], cwd=tree, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    found = {(d["path"], d["code"]) for d in report["diagnostics"]}
+    assert found == {("broken.py", "CL901"), ("deep.py", "CL901"), ("binary.py", "CL901")}
+    deep = next(d for d in report["diagnostics"] if d["path"] == "deep.py")
+    assert "too many nested parentheses" in deep["message"]
+    if keras_frontend_ready():
+        assert sorted(m["path"] for m in report["models"]) == ["good.py", "latin.py"]
+
+
+def test_results_cache(tree, capsys, monkeypatch):
+    import convlint.frontend
+
+    original = convlint.frontend.analyze_source
+    (tree / "bad.py").write_text(BAD)
+    assert main(["."]) == 1
+    first = capsys.readouterr().out
+    cache_dir = tree / ".convlint_cache"
+    assert (cache_dir / ".gitignore").read_text().endswith("*\n")
+    assert len([p for p in cache_dir.rglob("*") if p.is_file() and p.name != ".gitignore"]) == 3  # kept files only
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("served from the cache, nothing is parsed")
+
+    monkeypatch.setattr(convlint.frontend, "analyze_source", no_parsing)
+    assert main(["."]) == 1
+    assert capsys.readouterr().out == first
+    main([".", "--format", "json"])
+    cached = json.loads(capsys.readouterr().out)
+    jsonschema.Draft202012Validator(report_schema()).validate(cached)
+    # a changed file, or a changed configuration, is checked again
+    (tree / "bad.py").write_text(BAD + "\n")
+    assert main(["."]) == 2 and "CL999" in capsys.readouterr().out
+    monkeypatch.setattr(convlint.frontend, "analyze_source", original)
+    assert main([".", "--ignore", "CL105"]) == 0
+
+
+def test_no_cache(tree, capsys):
+    assert main([".", "--no-cache"]) == 0
+    assert not (tree / ".convlint_cache").exists()
+    assert main([".", "--cache-dir", str(tree / "elsewhere")]) == 0
+    assert (tree / "elsewhere").is_dir()

@@ -664,3 +664,166 @@ def test_lenet_with_a_hand_computed_in_features_names_the_fitting_value() -> Non
     (finding,) = analyze(model).findings
     assert (finding.kind, finding.span.line, finding.expected) == ("channel-mismatch", 12, 400)
     assert finding.message.endswith("Expected in_features=400 = 16 * 5 * 5")
+
+
+def test_merges_identity_and_branches() -> None:
+    src = """
+    import torch
+    from torch import nn
+
+    class Inception(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.branches = nn.ModuleList([nn.Conv2d(8, 4, k, padding=k // 2) for k in (1, 3, 5)])
+            self.skip = nn.Identity()
+            self.add_module("proj", nn.Conv2d(12, 8, 1))
+
+        def forward(self, x):
+            y = torch.cat([b(x) for b in self.branches], 1)
+            y = self.proj(y)
+            y = torch.add(y, self.skip(x))
+            y = y.mul(x) - x
+            return y * 0.5
+    """
+    model = one(src)
+    assert layers(model) == [
+        ("branches.0", "Conv2d"), ("branches.1", "Conv2d"), ("branches.2", "Conv2d"), ("cat", "cat"), ("proj", "Conv2d"),
+        ("add", "add"), ("mul", "mul"), ("sub", "sub"),
+    ]
+    assert model.node("cat").inputs == ["branches.0", "branches.1", "branches.2"]
+    assert model.node("add").inputs == ["proj", "x"]  # nn.Identity passes its input through
+    assert model.node("sub").inputs == ["mul", "x"]
+    assert model.node("branches.2").kwargs == {"padding": 2}
+    assert model.outputs == ["sub"]  # scaling by a number keeps the tensor
+
+
+def test_shape_unpacking_and_properties() -> None:
+    src = """
+    import torch
+    from torch import nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(self.features, 10)
+
+        @property
+        def features(self):
+            return 8 * 4 * 4
+
+        def forward(self, x):
+            b, c, h, w = x.size()
+            n = x.shape[0]
+            x = x.view(b, c * h * w) if False else x.reshape(n, -1)
+            return self.fc(x.view(b, -1))
+    """
+    models, notes = run(src)
+    model = models[0]
+    assert model.node("fc").args == (128, 10)
+    assert [(n.type, n.args) for n in model.nodes[1:3]] == [("view", (SizeOf(0), -1)), ("view", (SizeOf(0), -1))]
+    assert not [n for n in notes if n.kind != "no-input-shape"]
+
+
+def test_sizes_of_another_tensor_other_than_the_batch_are_unknown() -> None:
+    src = """
+    import torch
+    from torch import nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 8, 3)
+
+        def forward(self, x):
+            b, c, h, w = x.shape
+            return self.conv(x).view(b, c, -1)
+    """
+    models, notes = run(src)
+    view = models[0].nodes[-1]
+    assert view.args[0] == SizeOf(0) and isinstance(view.args[1], Unknown) and view.args[2] == -1
+    assert any(n.kind == "unresolved" and "axis 1 of another tensor" in n.message for n in notes)
+
+
+def test_unknown_if_only_forgets_what_its_branches_assign() -> None:
+    src = """
+    import torch
+    import torch.nn as nn
+
+    class D(nn.Module):
+        def __init__(self, ngpu):
+            super().__init__()
+            self.ngpu = ngpu
+            self.main = nn.Sequential(nn.Conv2d(3, 8, 4, 2, 1), nn.LeakyReLU(0.2, inplace=True))
+
+        def forward(self, input):
+            gpu_ids = None
+            if isinstance(input.data, torch.cuda.FloatTensor) and self.ngpu > 1:
+                gpu_ids = range(self.ngpu)
+            elif input.is_cuda:
+                input = input.cuda()
+            else:
+                pass
+            y = self.main(input)
+            if isinstance(y, tuple) and False:
+                y = y[0]
+            return y
+
+    if __name__ == "__main__":
+        D(2)(torch.randn(1, 3, 64, 64))
+    """
+    models, notes = run(src)
+    unsupported = [n for n in notes if n.kind == "unsupported"]
+    assert len(unsupported) == 1 and unsupported[0].span.line == 13  # one note for the whole if/elif/else
+    shaped = analyze(models[0])
+    assert shaped.result("main.0").output_shape is None  # `input` may be reassigned by a branch
+    src2 = src.replace("            elif input.is_cuda:\n                input = input.cuda()\n", "")
+    shaped = analyze(one(src2))
+    assert shaped.result("main.1").output_shape == (None, 8, 32, 32)  # only gpu_ids was touched
+
+
+def test_training_script_code_is_not_a_model() -> None:
+    src = """
+    import torch
+    import torch.nn as nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(4, 2)
+
+        def forward(self, x):
+            return self.fc(x)
+
+    model = Net()
+    criterion = nn.CrossEntropyLoss()
+    for data, target in loader:
+        loss = criterion(model(data), target)
+    out = criterion(model(torch.randn(3, 4)), torch.zeros(3))
+    """
+    models, notes = run(src)
+    assert [m.name for m in models] == ["Net"]
+    assert input_shape(models[0]) == (4,)
+    assert [n.kind for n in notes] == []
+
+
+def test_unknown_loop_in_init_means_unknown_modules() -> None:
+    src = """
+    import torch.nn as nn
+
+    class Net(nn.Module):
+        def __init__(self, depth):
+            super().__init__()
+            layers = []
+            for _ in range(depth):
+                layers.append(nn.Linear(8, 8))
+            self.body = nn.Sequential(*layers)
+            self.head = nn.Linear(8, 2)
+
+        def forward(self, x):
+            return self.head(self.body(x))
+    """
+    models, notes = run(src)
+    (note,) = [n for n in notes if n.kind == "unsupported"]
+    assert note.span.line == 8 and "the modules it would create are unknown" in note.message
+    assert layers(models[0]) == [("head", "Linear")]
+    assert models[0].node("head").inputs[0].startswith("?")  # not "an empty Sequential": unknown

@@ -166,3 +166,17 @@ def test_input_fit_rule_is_silent_with_a_known_input() -> None:
     from convlint.rules.input_fit import InputFit
 
     assert _input_fit(InputFit.VALID[0]) == []
+
+
+def test_input_fit_rule_on_a_view_constraint() -> None:
+    source = (FIXTURES / "lenet.py").read_text().replace("out = net(torch.randn(1, 3, 32, 32))", "pass")
+    assert _input_fit(source) == [("info", 20, "view(-1, 400) fits a 3x32x32 input: H = W = 32..35")]
+    broken = source.replace("x.view(-1, 16 * 5 * 5)", "x.view(-1, 401)")
+    ((severity, line, message),) = _input_fit(broken)
+    assert (severity, line) == ("error", 20)
+    assert message.startswith("view(-1, 401) fits no input size: a sample has 16 * (H // 4 - 3) * (W // 4 - 3) elements")
+
+
+def test_one_dimensional_none() -> None:
+    fit = solve([c(129, 32 * ((L - 2) // 4))], [L - 2])
+    assert fit.status == "none" and fit.describe() == "no input size fits (tried L in 1..2048)"

@@ -26,12 +26,10 @@ from .keras_objects import FunctionalObj, LayerObj, Proto, SequentialObj, Tensor
 from .values import (
     NOT_HANDLED,
     Env,
-    FreeParam,
     ImportTable,
     QualRef,
     SpanIndex,
     bind_target,
-    dotted_name,
     exec_assign,
     fold,
     fold_call,
@@ -322,7 +320,7 @@ class _Interpreter:
                     FileNote(
                         "unsupported",
                         f"subclassed Keras model '{stmt.name.value}' is not analysed (only Sequential and functional models are)",
-                        Span(self.spans.span(stmt).line if _has_call(stmt) else 1),
+                        self.spans.span(stmt),
                         stmt.name.value,
                     )
                 )
@@ -556,7 +554,7 @@ class _Interpreter:
         keys, problem = self._tensor_inputs(call, env, layer.type)
         if problem and not any(problem == n for _, n in layer.notes):
             layer.notes.append(("unresolved", problem))
-        return self._register(Proto(layer, keys))
+        return self._register(Proto(layer, keys, call_span=self.spans.span(call)))
 
     def _merge_function(self, class_name: str, call: cst.Call, env: Env) -> TensorRef:
         layer = self._make_layer(class_name, call, env, skip_first=True)
@@ -612,10 +610,6 @@ def _target_names(target: cst.BaseExpression) -> List[str]:
     if isinstance(target, (cst.Tuple, cst.List)):
         return [n for el in target.elements for n in _target_names(el.value)]
     return []
-
-
-def _has_call(node: cst.CSTNode) -> bool:
-    return any(isinstance(n, cst.Call) for n in walk(node))
 
 
 def _as_shape(value: Any) -> Any:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
-from ..graph import ModelGraph, Span, Unknown
+from ..graph import ModelGraph, Unknown
 from . import FileNote
 from .keras_objects import FunctionalObj, LayerObj, Lowering, Proto, SequentialObj, TensorRef, spatial_rank
 
@@ -112,7 +112,8 @@ def _emit(low: Lowering, item: Any, current: str, prefix: str, registry: Dict[st
         low.note("unsupported", "an Input in the middle of a Sequential is ignored", low.graph.span)
         return current
     reason = item.reason if isinstance(item, Unknown) else f"{type(item).__name__} is not a layer"
-    low.note("unresolved", f"a layer of this Sequential could not be resolved ({reason}); shapes after it are unknown", low.graph.span)
+    if not any(reason in n.message for n in low.notes):
+        low.note("unresolved", f"a layer of this Sequential could not be resolved ({reason}); shapes after it are unknown", low.graph.span)
     return "?" + reason
 
 
@@ -139,7 +140,7 @@ def _inline_functional(
             mapping.setdefault(proto.key, "?an input of the sub-model is not connected")
             continue
         inputs = [mapping.get(k, k) for k in proto.inputs]
-        mapping[proto.key] = low.layer_node(proto.layer, inputs, prefix + proto.prefix).id
+        mapping[proto.key] = low.layer_node(proto.layer, inputs, prefix + proto.prefix, proto.call_span).id
     return [mapping.get(t.key, t.key) for t in model.outputs]
 
 
@@ -168,7 +169,7 @@ def lower_functional(
                 )
             continue
         inputs = [mapping.get(k, k) for k in proto.inputs]
-        mapping[proto.key] = low.layer_node(proto.layer, inputs, proto.prefix).id
+        mapping[proto.key] = low.layer_node(proto.layer, inputs, proto.prefix, proto.call_span).id
     order = {mapping[k]: i for i, k in enumerate(declared) if k in mapping}
     low.graph.inputs.sort(key=lambda node_id: order.get(node_id, len(order)))
     low.graph.outputs = [mapping.get(t.key, t.key) for t in model.outputs]

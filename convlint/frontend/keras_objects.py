@@ -54,6 +54,7 @@ class Proto:
     layer: LayerObj
     inputs: List[str]  # proto uids as strings, or "?reason" for an unknown tensor
     prefix: str = ""
+    call_span: Optional[Span] = None  # where it is applied (reported for a reused layer)
     uid: int = field(default_factory=lambda: next(_ids))
 
     @property
@@ -169,7 +170,9 @@ class Lowering:
     def note(self, kind: str, message: str, span: Span) -> None:
         self.notes.append(FileNote(kind, message, span, self.graph.name))
 
-    def layer_node(self, layer: LayerObj, inputs: List[str], prefix: str = "") -> Node:
+    def layer_node(self, layer: LayerObj, inputs: List[str], prefix: str = "", call_span: Optional[Span] = None) -> Node:
+        """A node applying ``layer``; its span is the constructor's, except for a second use of
+        the same object, which points at that call (where a reuse problem would be)."""
         name = self.layer_name(layer, prefix)
         first = layer.uid not in self._uses
         node = Node(
@@ -178,7 +181,7 @@ class Lowering:
             args=layer.args,
             kwargs=dict(layer.kwargs),
             inputs=list(inputs),
-            span=layer.span,
+            span=layer.span if first or call_span is None else call_span,
             name=name,
             layer_id=f"L{layer.uid}",
         )

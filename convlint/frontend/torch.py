@@ -42,7 +42,7 @@ def extract(
     models: List[ModelGraph] = []
     extra_notes: List[FileNote] = []
 
-    classes = [v for v in _in_order(interp.globals, module) if isinstance(v, ClassVal) and v.is_module]
+    classes = [v for v in interp.globals.values() if isinstance(v, ClassVal) and v.is_module]
     components = _component_names(positions.tree(), {c.name for c in classes})
     for cls in classes:
         instance = _instance_of(interp.globals, cls)
@@ -55,8 +55,10 @@ def extract(
         if model is not None:
             models.append(model)
 
+    seen: set = set()
     for name, value in list(interp.globals.items()):
-        if isinstance(value, ContainerObj) and value.kind == "Sequential" and name in interp.sites:
+        if isinstance(value, ContainerObj) and value.kind == "Sequential" and name in interp.sites and id(value) not in seen:
+            seen.add(id(value))
             model = _sequential_model(interp, name, value, options, lines, path, extra_notes)
             if model is not None:
                 models.append(model)
@@ -69,10 +71,6 @@ def extract(
 
 
 # -- finding models ---------------------------------------------------------------------------
-def _in_order(env: Dict[str, Any], module: cst.Module) -> List[Any]:
-    return list(env.values())
-
-
 def _instance_of(env: Dict[str, Any], cls: ClassVal) -> Optional[UserObj]:
     for value in env.values():
         if isinstance(value, UserObj) and value.cls is cls:

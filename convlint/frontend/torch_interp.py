@@ -13,16 +13,15 @@ being guessed.
 
 from __future__ import annotations
 
-import ast
-import math
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
-from ..graph import Node, SizeOf, Span, Unknown
-from .values import ImportTable, SpanIndex, walk
-from .torch_ops import DROP, FUNCTIONAL, IDENTITY_METHODS, TENSOR_FACTORIES, TENSOR_METHODS, TORCH_FUNCS, OpSpec
+from ..graph import Unknown
+from .torch_builder import Builder, Example
+from .torch_builtins import BUILTINS, plain
+from .torch_positions import Positions
+from .torch_semantics import Opaque, TorchSemantics, tensors_in
 from .torch_values import (
     UNKNOWN_TENSOR,
     BoundMethod,
@@ -37,26 +36,17 @@ from .torch_values import (
     SuperVal,
     TensorVal,
     UserObj,
-    is_module,
     torch_base,
 )
+from .values import ImportTable, walk
 
 __all__ = ["Builder", "Interp", "Positions", "Example"]
 
 MAX_DEPTH = 40
 MAX_STEPS = 20000
 """Statements followed per model (and for the module's own code) before giving up."""
-_OPAQUE_METHODS = frozenset(
-    {"modules", "children", "parameters", "named_modules", "named_children", "named_parameters", "buffers", "state_dict"}
-)
 MAX_UNROLL = 512
-
-
-class _Opaque:
-    """``self.modules()`` and friends: iterating them initialises weights, it builds nothing."""
-
-    def __init__(self, what: str) -> None:
-        self.what = what
+_MUTATORS = frozenset({"append", "extend", "insert", "add_module", "register_module", "update", "setdefault", "pop"})
 
 
 class _Return(Exception):
@@ -76,173 +66,12 @@ class _Stop(Exception):
     """A ``raise`` was reached: the rest of the function is not followed."""
 
 
-class Positions:
-    """Source positions, computed only when first asked for.
-
-    Calls (layer constructors, functional ops) go through the shared
-    :class:`~convlint.frontend.values.SpanIndex` (Python's ``ast`` is far cheaper than libcst
-    metadata); class and function definitions are matched to ``ast`` in source order the same
-    way.  Only other nodes without a call inside fall back to libcst's ``PositionProvider``.
-    """
-
-    def __init__(self, module: cst.Module, source: str) -> None:
-        self._module = module
-        self._source = source
-        self._calls = SpanIndex(module, source)
-        self._defs: Optional[Dict[int, Span]] = None
-        self._map: Optional[Any] = None
-        self._tree: Any = None
-
-    def span(self, node: cst.CSTNode) -> Span:
-        if isinstance(node, (cst.ClassDef, cst.FunctionDef)):
-            found = self._def_spans().get(id(node))
-            if found is not None:
-                return found
-        elif isinstance(node, cst.Call) or any(isinstance(n, cst.Call) for n in walk(node)):
-            return self._calls.span(node)
-        if self._map is None:
-            self._map = MetadataWrapper(self._module, unsafe_skip_copy=True).resolve(PositionProvider)
-        rng = self._map.get(node)
-        if rng is None:
-            return Span(1, 1)
-        return Span(rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1)
-
-    def tree(self) -> Optional[ast.Module]:
-        """The module parsed by Python's ``ast`` (cheap; shared by the position lookups)."""
-        if self._tree is None:
-            try:
-                self._tree = ast.parse(self._source)
-            except (SyntaxError, ValueError, MemoryError, RecursionError):
-                self._tree = False
-        return self._tree or None
-
-    def _def_spans(self) -> Dict[int, Span]:
-        """The ``class``/``def`` keyword line of each definition (decorators excluded)."""
-        if self._defs is None:
-            self._defs = {}
-            defs = list(_definitions(self._module.body))
-            tree = self.tree()
-            located = sorted(
-                (n for n in ast.walk(tree) if isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))),
-                key=lambda n: (n.lineno, n.col_offset),
-            ) if tree is not None else []
-            if len(located) == len(defs) and all(d.name.value == a.name for d, a in zip(defs, located)):
-                self._defs = {id(d): Span(a.lineno, a.col_offset + 1) for d, a in zip(defs, located)}
-        return self._defs
-
-
-def _definitions(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
-    """Class and function definitions in source order, descending only into statement blocks
-    (a definition cannot hide inside an expression), which is much cheaper than a full walk."""
-    for stmt in body:
-        if isinstance(stmt, (cst.ClassDef, cst.FunctionDef)):
-            yield stmt
-        for block in _blocks(stmt):
-            yield from _definitions(block)
-
-
-def _blocks(stmt: cst.CSTNode) -> List[Sequence[cst.CSTNode]]:
-    out: List[Sequence[cst.CSTNode]] = []
-    for attr in ("body", "orelse", "finalbody"):
-        part = getattr(stmt, attr, None)
-        if isinstance(part, (cst.IndentedBlock, cst.SimpleStatementSuite)):
-            out.append(part.body)
-        elif isinstance(part, (cst.Else, cst.Finally)):
-            out.append(part.body.body)
-        elif isinstance(part, cst.If):
-            out.append([part])
-    for handler in getattr(stmt, "handlers", ()) or ():
-        out.append(handler.body.body)
-    return out
-
-
-class Builder:
-    """Collects the nodes of one model graph as ``forward`` (or straight-line code) runs."""
-
-    def __init__(self) -> None:
-        self.nodes: List[Node] = []
-        self._ids: set = set()
-        self._counts: Dict[str, int] = {}
-        self.inputs: List[str] = []
-
-    def unique(self, base: str) -> str:
-        if base not in self._ids:
-            self._ids.add(base)
-            return base
-        n = self._counts.get(base, 1)
-        while f"{base}_{n}" in self._ids:
-            n += 1
-        self._counts[base] = n + 1
-        out = f"{base}_{n}"
-        self._ids.add(out)
-        return out
-
-    def add_input(self, name: str, shape: Any, span: Span) -> TensorVal:
-        node = Node(self.unique(name), "Input", kwargs={"shape": shape}, span=span, name=name)
-        self.nodes.append(node)
-        self.inputs.append(node.id)
-        return TensorVal(node.id)
-
-    def emit(
-        self,
-        type_: str,
-        args: Tuple[Any, ...],
-        kwargs: Dict[str, Any],
-        inputs: Sequence[TensorVal],
-        span: Span,
-        name: str,
-        layer_id: Optional[str] = None,
-        op: Optional[str] = None,
-    ) -> TensorVal:
-        node_id = self.unique(name)
-        args = tuple(_sanitize(a) for a in args)
-        kwargs = {k: _sanitize(v) for k, v in kwargs.items()}
-        node = Node(
-            node_id,
-            type_,
-            tuple(args),
-            dict(kwargs),
-            [t.node or "?unknown" for t in inputs],
-            span,
-            name=name if layer_id else node_id,
-            layer_id=layer_id,
-            op=op,
-        )
-        self.nodes.append(node)
-        return TensorVal(node_id)
-
-
-def _sanitize(value: Any) -> Any:
-    """Values the catalogue cannot take become :class:`Unknown` (``x.size(3)`` outside a view)."""
-    if isinstance(value, (SizeVal, ShapeVal)):
-        return Unknown("a size of a tensor (its shape is only known to the engine)")
-    if isinstance(value, tuple):
-        return tuple(_sanitize(v) for v in value)
-    if isinstance(value, list):
-        return [_sanitize(v) for v in value]
-    if isinstance(value, (TensorVal, ModuleObj, ContainerObj, UserObj, ClassVal, FuncVal, BoundMethod, QualName, ParamVal)):
-        return Unknown(f"a {type(value).__name__} where a constant is expected")
-    return value
-
-
-class Example:
-    """An example input found in the file: ``model(torch.randn(...))`` or ``summary(model, ...)``.
-
-    ``shapes`` are the input shapes *with* the batch dim, or without it when ``batched`` is
-    False (``torchsummary.summary(model, (3, 32, 32))``).
-    """
-
-    def __init__(self, target: Any, shapes: List[Any], batched: bool = True) -> None:
-        self.target = target
-        self.shapes = shapes
-        self.batched = batched
-
-
 class Frame:
     def __init__(self, env: Dict[str, Any], owner: Optional[ClassVal] = None, self_obj: Any = None) -> None:
         self.env = env
         self.owner = owner
         self.self_obj = self_obj
+        self.assigned: set = set()  # names bound since the last reset (for unknown control flow)
 
 
 _BIN: Dict[type, Callable[[Any, Any], Any]] = {
@@ -265,18 +94,9 @@ _CMP: Dict[type, Callable[[Any, Any], Any]] = {
     cst.NotIn: lambda a, b: a not in b,
 }
 _MERGE_OPS = {cst.Add: "add", cst.Subtract: "sub", cst.Multiply: "mul"}
-_MODULE_SELF_METHODS = frozenset({"to", "eval", "train", "cuda", "cpu", "double", "float", "half", "requires_grad_"})
-"""Module methods returning the module itself (``Net().to(device)``)."""
-_PLAIN = (int, float, str, bool, type(None), tuple, list, dict, range)
 
 
-def _plain(v: Any) -> bool:
-    if isinstance(v, (tuple, list)):
-        return all(_plain(x) for x in v)
-    return isinstance(v, _PLAIN)
-
-
-class Interp:
+class Interp(TorchSemantics):
     """Evaluates the module's code.  ``builder`` is set while a graph is being built."""
 
     def __init__(self, module: cst.Module, positions: Positions, path: str) -> None:
@@ -298,8 +118,9 @@ class Interp:
         self.script_inputs: Dict[int, TensorVal] = {}
         self.depth = 0
         self.anon = 0
-        self.sites: Dict[str, cst.CSTNode] = {}
-        self.steps = 0  # module-level name -> the statement binding it
+        self.sites: Dict[str, cst.CSTNode] = {}  # module-level name -> the statement binding it
+        self.steps = 0
+        self.constructing = 0  # > 0 while an ``__init__`` runs: control flow there decides modules
 
     # -- notes --------------------------------------------------------------------------
     def note(self, kind: str, message: str, node: cst.CSTNode) -> None:
@@ -317,7 +138,7 @@ class Interp:
         """An unknown result, with a note unless every tensor it was computed from was already
         unknown (the construct that made them unknown has been reported)."""
         tensors = [t for t in inputs if isinstance(t, TensorVal)]
-        if tensors and not any(t.known or t.shape is not None for t in tensors):
+        if tensors and not any(t.informative for t in tensors):
             return UNKNOWN_TENSOR(construct)
         self.note("unsupported", f"convlint does not follow {construct}; shapes after it are unknown", node)
         return UNKNOWN_TENSOR(construct)
@@ -429,6 +250,7 @@ class Interp:
     def assign(self, target: cst.CSTNode, value: Any, frame: Frame, stmt: cst.CSTNode) -> None:
         if isinstance(target, cst.Name):
             frame.env[target.value] = value
+            frame.assigned.add(target.value)
             if frame.env is self.globals:
                 self.sites[target.value] = stmt
             if self.script and frame.env is self.globals and isinstance(value, (ModuleObj, ParamVal)) and value.path is None:
@@ -438,8 +260,10 @@ class Interp:
             if isinstance(obj, UserObj):
                 obj.attrs[target.attr.value] = value
         elif isinstance(target, (cst.Tuple, cst.List)):
-            items = self.iterate(value)
             elements = [e.value for e in target.elements]
+            if isinstance(value, ShapeVal):  # ``b, c, h, w = x.size()``
+                value = tuple(SizeVal(value.tensor, i) for i in range(len(elements)))
+            items = self.iterate(value)
             if items is None or len(items) != len(elements):
                 for e in elements:
                     self.assign(e, self._unknown_like(value, "unpacking"), frame, stmt)
@@ -451,7 +275,7 @@ class Interp:
             if len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
                 key = self.eval(target.slice[0].slice.value, frame)
                 try:
-                    if isinstance(container, (list, dict)) and _plain(key):
+                    if isinstance(container, (list, dict)) and plain(key):
                         container[key] = value
                     elif isinstance(container, ContainerObj) and container.kind == "ModuleDict":
                         container.items.append((key, value))
@@ -483,31 +307,79 @@ class Interp:
             elif isinstance(stmt.orelse, cst.Else):
                 self.exec_block(self._body(stmt.orelse.body), frame)
         else:
-            branches: List[Any] = [stmt.body]
-            if isinstance(stmt.orelse, cst.Else):
-                branches.append(stmt.orelse.body)
-            elif isinstance(stmt.orelse, cst.If):
-                branches.append(stmt.orelse)
-            self.unknown_flow(stmt, f"`if {self.code(stmt.test)}` (a condition it cannot evaluate)", frame, branches)
+            blocks: List[Any] = [stmt.body]
+            orelse = stmt.orelse
+            while isinstance(orelse, cst.If):
+                blocks.append(orelse.body)
+                orelse = orelse.orelse
+            if isinstance(orelse, cst.Else):
+                blocks.append(orelse.body)
+            self.unknown_flow(stmt, f"`if {self.code(stmt.test)}` (a condition it cannot evaluate)", frame, blocks)
 
-    def unknown_flow(self, stmt: cst.CSTNode, construct: str, frame: Frame, branches: List[Any]) -> None:
-        """Control flow convlint cannot decide.  In ``forward``, every tensor becomes unknown and
-        the branches still run once, so their layers appear (with unknown shapes).  While
+    def unknown_flow(self, stmt: cst.CSTNode, construct: str, frame: Frame, blocks: List[Any]) -> None:
+        """Control flow convlint cannot decide.  In ``forward``, each branch runs once with every
+        tensor unknown, so its layers appear (with unknown shapes) and none can raise a false
+        error; afterwards, whatever a branch assigned is unknown, the rest is as before.  While
         building modules, the branches are skipped: which layers exist is then unknown."""
-        if self.builder is None or self.script:
+        if self.builder is None or self.script or self.constructing:
             self.note("unsupported", f"convlint does not follow {construct}; the modules it would create are unknown", stmt)
+            self._poison(blocks, frame, construct)
             return
         self.note("unsupported", f"convlint does not follow {construct}; shapes after it are unknown", stmt)
+        before = dict(frame.env)
         self._forget_tensors(frame)
-        for branch in branches:
+        start = dict(frame.env)
+        outer_assigned = frame.assigned
+        frame.assigned = set()
+        changed: Dict[str, bool] = {}
+        for block in blocks:
+            frame.env.clear()
+            frame.env.update(start)
             try:
-                if isinstance(branch, cst.If):
-                    self.unknown_flow(branch, construct, frame, [branch.body])
-                else:
-                    self.exec_block(self._body(branch), frame)
+                self.exec_block(self._body(block), frame)
             except (_Break, _Continue):
                 pass
-            self._forget_tensors(frame)
+            for k in frame.assigned | {k for k, v in frame.env.items() if k not in start or start[k] is not v}:
+                v = frame.env.get(k)
+                changed[k] = changed.get(k, False) or isinstance(v, TensorVal) or isinstance(before.get(k), TensorVal)
+            frame.assigned = set()
+        frame.env.clear()
+        frame.env.update(before)
+        frame.assigned = outer_assigned | set(changed)
+        for k, is_tensor in changed.items():
+            frame.env[k] = UNKNOWN_TENSOR("control flow") if is_tensor else Unknown(f"'{k}' is set under {construct}")
+
+    def _poison(self, blocks: List[Any], frame: Frame, construct: str) -> None:
+        """Skipped code may have bound names, appended to lists or set ``self.x``: all of those
+        become unknown, so nothing built before it passes for the complete result."""
+        why = Unknown(f"it is built under {construct}")
+        for block in blocks:
+            for node in walk(block):
+                targets: List[cst.CSTNode] = []
+                if isinstance(node, cst.AssignTarget):
+                    targets.append(node.target)
+                elif isinstance(node, (cst.AugAssign, cst.AnnAssign)):
+                    targets.append(node.target)
+                elif isinstance(node, cst.For):
+                    targets.append(node.target)
+                elif (
+                    isinstance(node, cst.Call)
+                    and isinstance(node.func, cst.Attribute)
+                    and node.func.attr.value in _MUTATORS
+                ):
+                    targets.append(node.func.value)  # ``layers.append(...)`` mutates ``layers``
+                for target in targets:
+                    for name in walk(target) if isinstance(target, (cst.Tuple, cst.List)) else [target]:
+                        if isinstance(name, cst.Name) and name.value != "self":
+                            if not isinstance(frame.env.get(name.value), (QualName, ClassVal, FuncVal)):
+                                frame.env[name.value] = why
+                        elif (
+                            isinstance(name, cst.Attribute)
+                            and isinstance(name.value, cst.Name)
+                            and name.value.value == "self"
+                            and isinstance(frame.self_obj, UserObj)
+                        ):
+                            frame.self_obj.attrs[name.attr.value] = why
 
     def _forget_tensors(self, frame: Frame) -> None:
         for k, v in list(frame.env.items()):
@@ -516,11 +388,11 @@ class Interp:
 
     def exec_for(self, stmt: cst.For, frame: Frame) -> None:
         iterable = self.eval(stmt.iter, frame)
-        if isinstance(iterable, _Opaque):
+        if isinstance(iterable, Opaque):
             return  # ``for m in self.modules(): nn.init...``: weight initialisation, no layers
         items = self.iterate(iterable)
         if items is None or len(items) > MAX_UNROLL:
-            if self.builder is not None and not self.script:
+            if self.builder is not None and not self.script and not self.constructing:
                 self.assign(stmt.target, Unknown("loop variable"), frame, stmt)
             self.unknown_flow(stmt, f"the loop `for {self.code(stmt.target)} in {self.code(stmt.iter)}`", frame, [stmt.body])
             return
@@ -576,10 +448,12 @@ class Interp:
                 if cls.is_module:
                     self.quiet = False
                     self.model = self.model or cls.name
+                self.constructing += 1
                 try:
                     self.invoke(FuncVal(init, owner), [obj] + list(args), kwargs, call)
                 finally:
                     self.quiet, self.model = saved
+                    self.constructing -= 1
         return obj
 
     def invoke(self, func: FuncVal, args: List[Any], kwargs: Dict[str, Any], call: cst.CSTNode) -> Any:
@@ -651,426 +525,14 @@ class Interp:
             try:
                 return callee(*args, **kwargs)
             except Exception as err:
-                return Unknown(f"{self.code(node.func)}(...) ({type(err).__name__})")
+                why = str(err) if isinstance(err, ValueError) and str(err) else type(err).__name__
+                return Unknown(f"`{self.code(node)}`: {why}")
         if any(isinstance(a, TensorVal) for a in list(args) + list(kwargs.values())):
-            return self.unknown_tensor(f"the call `{self.code(node.func)}(...)`", node, *_tensors(args, kwargs))
+            return self.unknown_tensor(f"the call `{self.code(node.func)}(...)`", node, *tensors_in(args, kwargs))
         if isinstance(callee, Unknown):
             return Unknown(callee.reason)
-        return Unknown(f"call to {self.code(node.func)}")
+        return Unknown(f"`{self.code(node.func)}(...)` is not evaluated statically")
 
-    def call_qual(self, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
-        parts = name.split(".")
-        last = parts[-1]
-        if name in ("torchinfo.summary", "torchsummary.summary", "torchsummary.torchsummary.summary"):
-            return self.record_summary(name, args, kwargs)
-        if name == "collections.OrderedDict":
-            return self._ordered_dict(args)
-        if parts[0] == "math" and len(parts) == 2 and hasattr(math, last) and all(_plain(a) for a in args):
-            try:
-                return getattr(math, last)(*args)
-            except Exception:
-                return Unknown(f"math.{last}")
-        if name.startswith("torch.nn.functional."):
-            return self.functional(last, args, kwargs, node)
-        if name.startswith("torch.nn.init."):
-            return None
-        if name in ("torch.nn.Parameter", "torch.nn.parameter.Parameter"):
-            t = args[0] if args else kwargs.get("data")
-            return ParamVal(t.shape if isinstance(t, TensorVal) else None)
-        if name.startswith("torch.nn.") and last[:1].isupper():
-            if last in ("Sequential", "ModuleList", "ModuleDict"):
-                return self.container(last, args, kwargs, node)
-            self._check_args(last, args, kwargs, node)
-            return ModuleObj(last, tuple(args), dict(kwargs), node)
-        if len(parts) == 2 and parts[0] == "torch":
-            return self.torch_func(last, args, kwargs, node)
-        if any(isinstance(a, TensorVal) for a in list(args) + list(kwargs.values())):
-            return self.unknown_tensor(f"`{name}(...)`", node, *_tensors(args, kwargs))
-        return Unknown(f"{name}(...) is not evaluated")
-
-    def _check_args(self, type_: str, args: Sequence[Any], kwargs: Dict[str, Any], node: cst.Call) -> None:
-        for value in list(args) + list(kwargs.values()):
-            if isinstance(value, Unknown) or (isinstance(value, (tuple, list)) and any(isinstance(v, Unknown) for v in value)):
-                reason = value.reason if isinstance(value, Unknown) else "an element is unknown"
-                self.note("unresolved", f"cannot resolve an argument of {type_}(...) statically: {reason}", node)
-                return
-
-    def _ordered_dict(self, args: List[Any]) -> Any:
-        if not args:
-            return {}
-        items = self.iterate(args[0]) if not isinstance(args[0], dict) else list(args[0].items())
-        out: Dict[Any, Any] = {}
-        for item in items or []:
-            if isinstance(item, (tuple, list)) and len(item) == 2 and _plain(item[0]):
-                out[item[0]] = item[1]
-            else:
-                return Unknown("OrderedDict of unknown items")
-        return out
-
-    def container(self, kind: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
-        obj = ContainerObj(kind, [], node)
-        if kind == "Sequential":
-            if len(args) == 1 and isinstance(args[0], dict):
-                obj.items = [(str(k), v) for k, v in args[0].items()]
-            else:
-                obj.items = [(str(i), v) for i, v in enumerate(args)]
-        elif args:
-            source = args[0]
-            if kind == "ModuleDict" and isinstance(source, dict):
-                obj.items = [(str(k), v) for k, v in source.items()]
-            else:
-                items = self.iterate(source)
-                if items is None:
-                    self.note("unresolved", f"cannot tell which modules this nn.{kind} holds", node)
-                    return Unknown(f"nn.{kind} of unknown modules")
-                obj.items = [(str(i), v) for i, v in enumerate(items)]
-        for _, v in obj.items:
-            if isinstance(v, Unknown):
-                self.note("unresolved", f"nn.{kind} holds a module convlint cannot resolve: {v.reason}", node)
-        return obj
-
-    def record_summary(self, name: str, args: List[Any], kwargs: Dict[str, Any]) -> None:
-        if not args:
-            return None
-        target = args[0]
-        batched = name.startswith("torchinfo")
-        size = kwargs.get("input_size", args[1] if len(args) > 1 else None)
-        if size is None:
-            data = kwargs.get("input_data")
-            if isinstance(data, TensorVal) and data.shape is not None:
-                self.examples.append(Example(target, [data.shape]))
-            return None
-        if isinstance(size, (tuple, list)) and size and all(isinstance(s, (tuple, list)) for s in size):
-            shapes = [tuple(s) for s in size]
-        elif isinstance(size, (tuple, list)):
-            shapes = [tuple(size)]
-        else:
-            return None
-        self.examples.append(Example(target, shapes, batched))
-        return None
-
-    # -- applying modules ---------------------------------------------------------------
-    def apply_module(self, obj: Any, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
-        tensors = [a for a in args if isinstance(a, TensorVal)]
-        if self.builder is None or self.script:
-            if isinstance(obj, ModuleObj) and self.script and tensors:
-                return self.script_apply(obj, tensors, node)
-            if tensors and all(t.shape is not None for t in tensors):
-                self.examples.append(Example(obj, [t.shape for t in tensors]))
-            return UNKNOWN_TENSOR("example call")
-        if isinstance(obj, ModuleObj):
-            if obj.type == "Identity":
-                return args[0] if args else UNKNOWN_TENSOR("Identity()")
-            path = obj.path
-            layer_id = path
-            if path is None:
-                self.anon += 1
-                path = obj.type.lower()
-                layer_id = f"{path}@{id(obj)}"
-            inputs = tensors or [UNKNOWN_TENSOR("no tensor argument")]
-            return self.builder.emit(obj.type, obj.args, obj.kwargs, inputs, self.positions.span(obj.call), path, layer_id)
-        if isinstance(obj, ContainerObj):
-            if obj.kind != "Sequential":
-                return self.unknown_tensor(f"calling an nn.{obj.kind}", node)
-            x: Any = args[0] if args else UNKNOWN_TENSOR("no input")
-            for _, child in obj.items:
-                if not is_module(child):
-                    return self.unknown_tensor(f"a Sequential item convlint cannot resolve ({self.code(node.func)})", node)
-                x = self.apply_module(child, [x], {}, node)
-            return x
-        forward = obj.cls.find_owner("forward")
-        if (forward is None or not isinstance(forward[0], cst.FunctionDef)) and obj.seq is not None:
-            return self.apply_module(obj.seq, args, kwargs, node)
-        if forward is None or not isinstance(forward[0], cst.FunctionDef):
-            return self.unknown_tensor(f"{obj.cls.name} (no forward method found)", node)
-        return self.invoke(FuncVal(forward[0], forward[1]), [obj] + list(args), kwargs, node)
-
-    def script_apply(self, obj: ModuleObj, tensors: List[TensorVal], node: cst.Call) -> TensorVal:
-        """A layer applied to a tensor in straight-line module code."""
-        if self.script_builder is None:
-            self.script_builder = Builder()
-            self.script_first_layer = obj.path
-        builder = self.script_builder
-        inputs = []
-        for t in tensors:
-            if t.node is None:
-                key = id(t)
-                if key not in self.script_inputs:
-                    shape = tuple(t.shape[1:]) if t.shape else Unknown("tensor of unknown shape")
-                    self.script_inputs[key] = builder.add_input("input", shape, self.positions.span(node))
-                t = self.script_inputs[key]
-            inputs.append(t)
-        if obj.type == "Identity":
-            return inputs[0]
-        path = obj.path or obj.type.lower()
-        layer_id = obj.path or f"{path}@{id(obj)}"
-        return builder.emit(obj.type, obj.args, obj.kwargs, inputs, self.positions.span(obj.call), path, layer_id)
-
-    # -- functional ops -----------------------------------------------------------------
-    def _graph(self) -> Optional[Builder]:
-        if self.builder is not None and not self.script:
-            return self.builder
-        return self.script_builder if self.script else None
-
-    def emit_op(
-        self,
-        spec: OpSpec,
-        x: Any,
-        rest: List[Any],
-        kwargs: Dict[str, Any],
-        node: cst.Call,
-        op: str,
-        extra_inputs: Sequence[TensorVal] = (),
-    ) -> Any:
-        if not isinstance(x, TensorVal):
-            return Unknown(f"{op} of a non-tensor")
-        builder = self._graph()
-        if builder is None or (self.script and x.node is None):
-            return UNKNOWN_TENSOR(op)
-        bound: Dict[str, Any] = {}
-        for name, value in zip(spec.params, rest):
-            bound[name] = value
-        if len(rest) > len(spec.params):
-            return self.unknown_tensor(f"`{op}` with {len(rest)} extra arguments", node)
-        bound.update(kwargs)
-        for k, v in spec.fixed:
-            bound.setdefault(k, v)
-        bound = {k: v for k, v in bound.items() if k not in DROP}
-        base = op.split(".")[-1]
-        return builder.emit(spec.type, (), bound, [x, *extra_inputs], self.positions.span(node), base, None, op)
-
-    def functional(self, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
-        op = self.code(node.func)
-        x = args[0] if args else kwargs.pop("input", None)
-        rest = list(args[1:])
-        if name in FUNCTIONAL:
-            spec = FUNCTIONAL[name]
-            if name == "pad":
-                bound = dict(zip(spec.params, rest))
-                bound.update(kwargs)
-                if isinstance(bound.get("pad"), list):
-                    bound["pad"] = tuple(bound["pad"])
-                return self.emit_op(OpSpec("pad"), x, [], bound, node, op)
-            return self.emit_op(spec, x, rest, kwargs, node, op)
-        if name in ("conv1d", "conv2d", "conv3d", "linear"):
-            return self.functional_weighted(name, x, rest, kwargs, node, op)
-        if name == "flatten":
-            return self.emit_op(TORCH_FUNCS["flatten"], x, rest, kwargs, node, op)
-        if isinstance(x, TensorVal):
-            return self.unknown_tensor(f"`{op}(...)`", node, x)
-        return Unknown(f"{op}(...)")
-
-    def functional_weighted(self, name: str, x: Any, rest: List[Any], kwargs: Dict[str, Any], node: cst.Call, op: str) -> Any:
-        """``F.conv2d(x, w, b, ...)`` / ``F.linear(x, w, b)`` with a parameter of known shape."""
-        names = ("weight", "bias") + (("stride", "padding", "dilation", "groups") if name != "linear" else ())
-        bound = dict(zip(names, rest))
-        bound.update(kwargs)
-        weight = bound.pop("weight", None)
-        bias = bound.pop("bias", None)
-        if not isinstance(weight, ParamVal) or weight.shape is None or any(not isinstance(d, int) for d in weight.shape[:2]):
-            return self.unknown_tensor(f"`{op}` with a weight of unknown shape", node)
-        builder = self._graph()
-        if builder is None or not isinstance(x, TensorVal):
-            return UNKNOWN_TENSOR(op)
-        shape = weight.shape
-        layer_id = weight.path
-        if name == "linear":
-            args: Tuple[Any, ...] = (shape[1], shape[0])
-            kw: Dict[str, Any] = {"bias": bias is not None}
-            type_ = "Linear"
-        else:
-            groups = bound.get("groups", 1)
-            if not isinstance(groups, int):
-                return self.unknown_tensor(f"`{op}` with unknown groups", node)
-            args = (shape[1] * groups, shape[0], tuple(shape[2:]))
-            kw = {k: v for k, v in bound.items()}
-            kw["bias"] = bias is not None
-            type_ = f"Conv{name[4]}d"
-        base = weight.path.rsplit(".", 1)[0] if weight.path and "." in weight.path else name
-        return builder.emit(type_, args, kw, [x], self.positions.span(node), base, layer_id, op)
-
-    def torch_func(self, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
-        op = self.code(node.func)
-        if name in TENSOR_FACTORIES:
-            if name == "randint" and len(args) > 2:
-                sizes = args[2]
-            elif len(args) == 1 and isinstance(args[0], (tuple, list)):
-                sizes = args[0]
-            else:
-                sizes = kwargs.get("size", args)
-            if name == "full":
-                sizes = args[0] if args else kwargs.get("size")
-            if isinstance(sizes, (tuple, list)) and all(isinstance(s, int) and not isinstance(s, bool) for s in sizes):
-                return TensorVal(None, tuple(sizes))
-            return TensorVal(None, None, "factory of unknown size")
-        if name in ("cat", "concat", "concatenate"):
-            seq = args[0] if args else kwargs.get("tensors")
-            items = self.iterate(seq) if seq is not None else None
-            dim = args[1] if len(args) > 1 else kwargs.get("dim", kwargs.get("axis", 0))
-            if not items or not all(isinstance(t, TensorVal) for t in items):
-                return self.unknown_tensor(f"`{op}` of tensors it cannot list", node)
-            return self.emit_merge("cat", items, {"dim": dim}, node, op)
-        if name in ("add", "sub", "mul", "subtract", "multiply"):
-            canonical = {"subtract": "sub", "multiply": "mul"}.get(name, name)
-            if len(args) >= 2:
-                return self.merge(canonical, args[0], args[1], node, op)
-        if name == "reshape":
-            x = args[0] if args else kwargs.get("input")
-            shape = args[1] if len(args) > 1 else kwargs.get("shape")
-            return self.view(x, list(shape) if isinstance(shape, (tuple, list)) else [shape], node, op)
-        if name == "permute" and len(args) >= 2:
-            dims = args[1] if isinstance(args[1], (tuple, list)) else args[1:]
-            return self._emit_args("permute", args[0], tuple(dims), node, op)
-        if name in TORCH_FUNCS:
-            if not args:
-                return Unknown(op)
-            return self.emit_op(TORCH_FUNCS[name], args[0], list(args[1:]), kwargs, node, op)
-        if name in ("tensor", "as_tensor", "from_numpy", "Tensor", "arange", "linspace"):
-            return TensorVal(None, None, "tensor from data")
-        if name in ("no_grad", "device", "manual_seed", "set_grad_enabled", "inference_mode"):
-            return None
-        if any(isinstance(a, TensorVal) for a in list(args) + list(kwargs.values())):
-            return self.unknown_tensor(f"`{op}(...)`", node, *_tensors(args, kwargs))
-        return Unknown(f"{op}(...)")
-
-    def _emit_args(self, type_: str, x: Any, args: Tuple[Any, ...], node: cst.Call, op: str) -> Any:
-        builder = self._graph()
-        if builder is None or not isinstance(x, TensorVal) or (self.script and x.node is None):
-            return UNKNOWN_TENSOR(op)
-        return builder.emit(type_, args, {}, [x], self.positions.span(node), op.split(".")[-1], None, op)
-
-    def emit_merge(self, type_: str, items: List[TensorVal], kwargs: Dict[str, Any], node: cst.Call, op: str) -> Any:
-        builder = self._graph()
-        if builder is None or any(self.script and t.node is None for t in items):
-            return UNKNOWN_TENSOR(op)
-        return builder.emit(type_, (), kwargs, items, self.positions.span(node), type_, None, op)
-
-    def merge(self, type_: str, a: Any, b: Any, node: cst.CSTNode, op: str) -> Any:
-        if isinstance(a, TensorVal) and isinstance(b, TensorVal):
-            return self.emit_merge(type_, [a, b], {}, node, op)  # type: ignore[arg-type]
-        if isinstance(a, TensorVal) and (_plain(b) and not isinstance(b, (tuple, list))):
-            return a
-        if isinstance(b, TensorVal) and (_plain(a) and not isinstance(a, (tuple, list))):
-            return b
-        if isinstance(a, TensorVal) or isinstance(b, TensorVal):
-            return self.unknown_tensor(f"`{self.code(node)}`", node, a, b)
-        return Unknown(op)
-
-    def view(self, x: Any, sizes: List[Any], node: cst.Call, op: str) -> Any:
-        if not isinstance(x, TensorVal):
-            return Unknown(op)
-        if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
-            sizes = list(sizes[0])
-        out: List[Any] = []
-        for s in sizes:
-            if isinstance(s, SizeVal):
-                out.append(SizeOf(s.axis) if s.tensor is x else Unknown("the size of another tensor"))
-            elif isinstance(s, int) and not isinstance(s, bool):
-                out.append(s)
-            elif isinstance(s, Unknown):
-                out.append(s)
-            else:
-                out.append(Unknown(f"a view size convlint cannot fold ({type(s).__name__})"))
-        if any(isinstance(s, Unknown) for s in out):
-            reasons = "; ".join(sorted({s.reason for s in out if isinstance(s, Unknown)}))
-            self.note("unresolved", f"cannot resolve the sizes of `{self.code(node)}`: {reasons}", node)
-        return self._emit_args("view", x, tuple(out), node, op)
-
-    # -- methods of values --------------------------------------------------------------
-    def call_method(self, obj: Any, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
-        if isinstance(obj, TensorVal):
-            return self.tensor_method(obj, name, args, kwargs, node)
-        if isinstance(obj, list):
-            if name == "append" and len(args) == 1:
-                obj.append(args[0])
-                return None
-            if name == "extend" and len(args) == 1:
-                items = self.iterate(args[0])
-                obj.extend(items if items is not None else [Unknown("extend with unknown items")])
-                return None
-            if name == "insert" and len(args) == 2 and isinstance(args[0], int):
-                obj.insert(args[0], args[1])
-                return None
-            if name == "pop" and obj:
-                return obj.pop(*[a for a in args if isinstance(a, int)][:1])
-        if isinstance(obj, dict):
-            if name in ("items", "keys", "values"):
-                return list(getattr(obj, name)())
-            if name == "get" and args:
-                return obj.get(args[0], args[1] if len(args) > 1 else None) if _plain(args[0]) else Unknown("dict.get")
-            if name == "update" and args and isinstance(args[0], dict):
-                obj.update(args[0])
-                return None
-        if isinstance(obj, ContainerObj):
-            if name == "append" and args:
-                obj.items.append((str(len(obj.items)), args[0]))
-                return None
-            if name == "extend" and args:
-                for v in self.iterate(args[0]) or []:
-                    obj.items.append((str(len(obj.items)), v))
-                return None
-            if name == "add_module" and len(args) == 2:
-                obj.items.append((str(args[0]), args[1]))
-                return None
-            if name in ("items", "keys", "values") and obj.kind == "ModuleDict":
-                pairs = list(obj.items)
-                return pairs if name == "items" else [k for k, _ in pairs] if name == "keys" else [v for _, v in pairs]
-        if isinstance(obj, (UserObj, ContainerObj)) and name in _OPAQUE_METHODS:
-            return _Opaque(name)
-        if isinstance(obj, UserObj):
-            if name in ("add_module", "register_module") and len(args) == 2 and isinstance(args[0], str):
-                if obj.seq is not None:
-                    obj.seq.items.append((args[0], args[1]))
-                else:
-                    obj.attrs[args[0]] = args[1]
-                return None
-            if name in ("append",) and obj.seq is not None and args:
-                obj.seq.items.append((str(len(obj.seq.items)), args[0]))
-                return None
-            if name in _MODULE_SELF_METHODS:
-                return obj
-            if name in ("register_buffer", "register_parameter", "apply"):
-                return None
-        if isinstance(obj, (ModuleObj, ContainerObj)) and name in _MODULE_SELF_METHODS:
-            return obj
-        if isinstance(obj, str) and name == "format":
-            return Unknown("str.format")
-        if isinstance(obj, SuperVal):
-            target = obj.self_obj
-            if name == "__init__" and isinstance(target, UserObj) and target.seq is not None:
-                built = self.container("Sequential", args, kwargs, node)
-                if isinstance(built, ContainerObj):
-                    target.seq.items = built.items
-            return None
-        if any(isinstance(a, TensorVal) for a in args):
-            return self.unknown_tensor(f"`{self.code(node.func)}(...)`", node, *_tensors(args, kwargs))
-        return Unknown(f".{name}() of {type(obj).__name__}")
-
-    def tensor_method(self, t: TensorVal, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
-        func = node.func
-        op = self.code(func) if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) else f".{name}"
-        if name == "size":
-            if args and isinstance(args[0], int):
-                return SizeVal(t, args[0])
-            if "dim" in kwargs and isinstance(kwargs["dim"], int):
-                return SizeVal(t, kwargs["dim"])
-            return ShapeVal(t)
-        if name in IDENTITY_METHODS:
-            return t
-        if name in ("view", "reshape"):
-            return self.view(t, list(args), node, op)
-        if name in TENSOR_METHODS:
-            return self.emit_op(TENSOR_METHODS[name], t, list(args), kwargs, node, op)
-        if name == "permute":
-            dims = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
-            return self._emit_args("permute", t, tuple(dims), node, op)
-        if name in ("add", "sub", "mul", "add_", "sub_", "mul_") and args:
-            return self.merge(name.rstrip("_"), t, args[0], node, op)
-        if name in ("dim", "numel", "item", "tolist"):
-            return Unknown(f"{op}()")
-        return self.unknown_tensor(f"the tensor method `{op}(...)`", node, t)
-
-    # -- expressions --------------------------------------------------------------------
     def eval(self, node: cst.CSTNode, frame: Frame) -> Any:
         try:
             return self._eval(node, frame)
@@ -1112,7 +574,11 @@ class Interp:
         if isinstance(node, cst.BooleanOperation):
             left = self.eval(node.left, frame)
             t = self.truth(left)
-            if t is None:
+            if t is None:  # three-valued: ``unknown and False`` is False, ``unknown or True`` True
+                right = self.eval(node.right, frame)
+                r = self.truth(right)
+                if (isinstance(node.operator, cst.And) and r is False) or (isinstance(node.operator, cst.Or) and r is True):
+                    return right
                 return Unknown(f"`{self.code(node)}`")
             if isinstance(node.operator, cst.And):
                 return self.eval(node.right, frame) if t else left
@@ -1136,7 +602,7 @@ class Interp:
             for e in node.elements:
                 if isinstance(e, cst.DictElement):
                     k = self.eval(e.key, frame)
-                    if not _plain(k) or isinstance(k, (list, dict)):
+                    if not plain(k) or isinstance(k, (list, dict)):
                         return Unknown("dict key")
                     out[k] = self.eval(e.value, frame)
                 else:
@@ -1166,8 +632,8 @@ class Interp:
             return frame.env[name]
         if name in self.globals:
             return self.globals[name]
-        if name in _BUILTINS:
-            return _BUILTINS[name]
+        if name in BUILTINS:
+            return BUILTINS[name]
         if name == "super":
             return QualName("builtins.super")
         if name in ("None", "True", "False"):
@@ -1184,8 +650,11 @@ class Interp:
             if found is not None:
                 value, owner = found
                 if isinstance(value, cst.FunctionDef):
-                    if any(self.code(d.decorator) in ("staticmethod",) for d in value.decorators):
+                    decorators = {self.code(d.decorator) for d in value.decorators}
+                    if "staticmethod" in decorators:
                         return FuncVal(value, None)
+                    if "property" in decorators:
+                        return self.invoke(FuncVal(value, owner), [obj], {}, node)
                     return BoundMethod(obj, FuncVal(value, owner))
                 return self.eval(value, Frame({}, owner))
             if attr == "training":
@@ -1238,7 +707,7 @@ class Interp:
             if a.star == "*":
                 items = self.iterate(value)
                 if items is None:
-                    args.append(Unknown(f"*{self.code(a.value)}"))
+                    args.append(value if isinstance(value, Unknown) else Unknown(f"*{self.code(a.value)}"))
                 else:
                     args.extend(items)
             elif a.star == "**":
@@ -1254,7 +723,7 @@ class Interp:
         if isinstance(a, TensorVal) or isinstance(b, TensorVal):
             if op in _MERGE_OPS:
                 return self.merge(_MERGE_OPS[op], a, b, node, _MERGE_OPS[op])
-            scalar = _plain(b) and not isinstance(b, (tuple, list))
+            scalar = plain(b) and not isinstance(b, (tuple, list))
             if op in (cst.Divide, cst.Power, cst.FloorDivide) and isinstance(a, TensorVal) and scalar:
                 return a
             return self.unknown_tensor(f"`{self.code(node)}`", node, a, b)
@@ -1266,7 +735,7 @@ class Interp:
             return a + b  # layer lists: ``layers += [conv, nn.ReLU(True)]``
         if op is cst.Multiply and isinstance(a, (list, tuple)) and isinstance(b, int) and not isinstance(b, bool):
             return a * b if len(a) * b <= 10000 else Unknown("large sequence")
-        if not (_plain(a) and _plain(b)) or op not in _BIN:
+        if not (plain(a) and plain(b)) or op not in _BIN:
             return Unknown(f"`{self.code(node)}`")
         if op is cst.Power and isinstance(b, int) and b > 64:
             return Unknown("large power")
@@ -1286,7 +755,7 @@ class Interp:
                 same = left is right or (left is None and right is None)
                 ok = same if isinstance(op, cst.Is) else not same
             else:
-                if not (_plain(left) and _plain(right)) or type(op) not in _CMP:
+                if not (plain(left) and plain(right)) or type(op) not in _CMP:
                     return Unknown(f"`{self.code(node)}`")
                 ok = _CMP[type(op)](left, right)
             if not ok:
@@ -1320,7 +789,7 @@ class Interp:
             return self.unknown_tensor(f"indexing `{self.code(node)}`", node, value)
         if isinstance(value, (list, tuple, str)) and isinstance(key, int):
             return value[key] if -len(value) <= key < len(value) else Unknown("index out of range")
-        if isinstance(value, dict) and _plain(key):
+        if isinstance(value, dict) and plain(key):
             return value.get(key, Unknown(f"key {key!r}"))
         return Unknown(f"`{self.code(node)}`")
 
@@ -1347,129 +816,3 @@ class Interp:
         if not loop(node.for_in):
             return Unknown(f"comprehension `{self.code(node)}`")
         return out
-
-
-def _tensors(args: Sequence[Any], kwargs: Dict[str, Any]) -> List[TensorVal]:
-    return [a for a in list(args) + list(kwargs.values()) if isinstance(a, TensorVal)]
-
-
-def _builtin(fn: Callable[..., Any]) -> Callable[..., Any]:
-    fn._convlint_builtin = True  # type: ignore[attr-defined]
-    return fn
-
-
-def _guard(*values: Any) -> None:
-    for v in values:
-        if isinstance(v, Unknown):
-            raise ValueError(v.reason)
-
-
-def _range(*args: Any) -> Any:
-    if not all(isinstance(a, int) and not isinstance(a, bool) for a in args):
-        return Unknown("range of unknown bounds")
-    r = range(*args)
-    return list(r) if len(r) <= 100000 else Unknown("range too long")
-
-
-def _len(v: Any) -> Any:
-    if isinstance(v, ContainerObj):
-        return len(v.items)
-    if isinstance(v, (list, tuple, dict, str)):
-        return len(v)
-    return Unknown("len of unknown")
-
-
-def _seq(kind: type) -> Callable[..., Any]:
-    def make(v: Any = ()) -> Any:
-        if isinstance(v, ContainerObj):
-            return kind(v.values())
-        if isinstance(v, (list, tuple, range, str)):
-            return kind(v)
-        if isinstance(v, dict):
-            return kind(v.keys())
-        return Unknown(f"{kind.__name__}() of unknown")
-
-    return make
-
-
-def _num(kind: type) -> Callable[..., Any]:
-    def make(v: Any = 0) -> Any:
-        _guard(v)
-        return kind(v)
-
-    return make
-
-
-def _minmax(fn: Callable[..., Any]) -> Callable[..., Any]:
-    def run(*args: Any) -> Any:
-        items = args[0] if len(args) == 1 and isinstance(args[0], (list, tuple)) else args
-        _guard(*items)
-        return fn(items)
-
-    return run
-
-
-def _enumerate(v: Any, start: int = 0) -> Any:
-    items = _seq(list)(v)
-    return items if isinstance(items, Unknown) else [(i + start, x) for i, x in enumerate(items)]
-
-
-def _zip(*vs: Any) -> Any:
-    lists = [_seq(list)(v) for v in vs]
-    for v in lists:
-        if isinstance(v, Unknown):
-            return v
-    return [tuple(t) for t in zip(*lists)]
-
-
-def _isinstance(obj: Any, cls: Any) -> Any:
-    return Unknown("isinstance")
-
-
-def _print(*args: Any, **kwargs: Any) -> None:
-    return None
-
-
-def _sum(v: Any, start: Any = 0) -> Any:
-    items = _seq(list)(v)
-    if isinstance(items, Unknown):
-        return items
-    _guard(*items)
-    return sum(items, start)
-
-
-_BUILTINS: Dict[str, Any] = {
-    name: _builtin(fn)
-    for name, fn in {
-        "range": _range,
-        "len": _len,
-        "list": _seq(list),
-        "tuple": _seq(tuple),
-        "int": _num(int),
-        "float": _num(float),
-        "bool": _num(bool),
-        "abs": _num(abs),
-        "round": lambda v, n=None: (_guard(v), round(v) if n is None else round(v, n))[1],
-        "min": _minmax(min),
-        "max": _minmax(max),
-        "sum": _sum,
-        "enumerate": _enumerate,
-        "zip": _zip,
-        "isinstance": _isinstance,
-        "print": _print,
-        "reversed": lambda v: list(reversed(_seq(list)(v))),
-        "sorted": lambda v: sorted(_seq(list)(v)),
-        "str": lambda v="": v if isinstance(v, str) else (str(v) if _plain(v) else Unknown("str")),
-        "dict": lambda *a, **k: dict(*[x for x in a if isinstance(x, (dict, list))], **k),
-    }.items()
-}
-
-
-def walk_names(node: cst.CSTNode) -> Iterator[str]:
-    """Every plain name used inside ``node`` (for finding which classes are components)."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, cst.Name):
-            yield n.value
-        stack.extend(n.children)

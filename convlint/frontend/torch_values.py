@@ -57,10 +57,18 @@ class TensorVal:
     node: Optional[str] = None
     shape: Optional[Tuple[Any, ...]] = None
     reason: str = ""
+    derived: bool = False
+    """True when every tensor it was computed from had an unknown shape: its node exists, but
+    its shape is unknown too, and the construct to blame has already been reported."""
 
     @property
     def known(self) -> bool:
         return self.node is not None and not self.node.startswith("?")
+
+    @property
+    def informative(self) -> bool:
+        """A tensor whose shape the engine may know (worth a note when it is lost)."""
+        return (self.known and not self.derived) or (self.node is None and self.shape is not None)
 
 
 def UNKNOWN_TENSOR(reason: str) -> TensorVal:

@@ -26,13 +26,18 @@ Stable API (the Keras and PyTorch front ends both use it):
     :class:`FreeParam` (a parameter with no value: ``fold`` gives ``Unknown``, ``fold_size`` a
     symbol).  ``exec_assign(stmt, env, hook)`` folds one ``Assign``/``AnnAssign``/``AugAssign``
     into ``env``.  Values stored in an env may be anything, including a front end's own objects.
+``QualRef(name)``
+    What ``fold`` gives for an imported name or an attribute of one (``nn.Conv2d`` ->
+    ``QualRef("torch.nn.Conv2d")``), so a front end can tell what is being called.  ``fold_call``
+    turns a ``QualRef`` used as an argument into ``Unknown`` (an imported constant is unknown).
 ``fold(expr, env, hook=None) -> value``
     int, float, str, bool, None, tuple, list, dict, a ``Dim`` expression, whatever a front end
     stored in the env, or :class:`~convlint.graph.Unknown` ("``<source> is not a constant``").
     Handles literals, names, ``+ - * / // % **``, unary ``- + not``, tuple/list/dict displays
     (with ``*`` unpacking), subscripts and slices, ``a if c else b``, comparisons and ``and``/
     ``or`` on constants, and the builtins ``int float len tuple list min max abs round sum``
-    and ``math.floor/ceil`` when not shadowed.  ``hook(call, env)`` is asked first for every
+    ``range enumerate zip reversed sorted str bool`` and ``math.floor/ceil/sqrt/prod`` when not
+    shadowed (results are tuples).  ``hook(call, env)`` is asked first for every
     ``Call``; it returns a value or ``NOT_HANDLED``.
 ``fold_size(expr, env, hook=None)``
     Like ``fold``, but a bare name bound to a :class:`FreeParam` becomes ``sym(name)``: for a
@@ -63,10 +68,12 @@ __all__ = [
     "dotted_name",
     "Env",
     "FreeParam",
+    "QualRef",
     "NOT_HANDLED",
     "module_env",
     "function_env",
     "exec_assign",
+    "exec_statement",
     "bind_target",
     "fold",
     "fold_size",
@@ -708,9 +715,10 @@ def _builtin_call(call: cst.Call, env: Env, hook: Optional[Hook]) -> Any:
     if any(isinstance(a, Unknown) for a in args) or not all(_is_plain(a) for a in args):
         return _unknown(call)
     try:
-        return fn(*args)
+        out = fn(*args)
     except Exception:
         return _unknown(call)
+    return _unknown(call) if out is None else out
 
 
 _BUILTINS: Dict[str, Callable[..., Any]] = {
@@ -726,6 +734,11 @@ _BUILTINS: Dict[str, Callable[..., Any]] = {
     "sum": sum,
     "str": str,
     "bool": bool,
+    "range": lambda *a: tuple(range(*a)) if len(range(*a)) <= 10_000 else None,
+    "enumerate": lambda xs, start=0: tuple(enumerate(xs, start)),
+    "zip": lambda *xs: tuple(zip(*xs)),
+    "reversed": lambda xs: tuple(reversed(xs)),
+    "sorted": sorted,
 }
 _MATH: Dict[str, Callable[..., Any]] = {
     "math.floor": math.floor,
@@ -745,6 +758,16 @@ class FoldedCall:
     args: Tuple[Any, ...]
     kwargs: Dict[str, Any]
     unresolved: List[Tuple[cst.BaseExpression, Unknown]] = field(default_factory=list)
+
+
+def _no_refs(value: Any, expr: cst.BaseExpression) -> Any:
+    """An imported name is not a value we know: ``KERNEL`` from ``config`` becomes Unknown."""
+    if isinstance(value, QualRef):
+        return Unknown(f"{source_text(expr)} is not a constant (it is imported from {value.name.rpartition('.')[0] or value.name})")
+    if isinstance(value, (tuple, list)) and any(isinstance(v, QualRef) for v in value):
+        items = [_no_refs(v, expr) for v in value]
+        return tuple(items) if isinstance(value, tuple) else items
+    return value
 
 
 def _first_unknown(value: Any) -> Optional[Unknown]:
@@ -796,11 +819,11 @@ def fold_call(
         if arg.keyword is not None:
             key = arg.keyword.value
             folder = fold_size if key in size_keywords else fold
-            value = folder(arg.value, env, hook)
+            value = _no_refs(folder(arg.value, env, hook), arg.value)
             kwargs[key] = value
         else:
             folder = fold_size if len(args) in size_positions else fold
-            value = folder(arg.value, env, hook)
+            value = _no_refs(folder(arg.value, env, hook), arg.value)
             args.append(value)
         u = _first_unknown(value)
         if u is not None:
@@ -809,15 +832,27 @@ def fold_call(
 
 
 # -- positions --------------------------------------------------------------------------------
-class SpanIndex:
-    """Source spans of ``Call`` nodes without libcst's ``PositionProvider``.
+_LOCATED: Tuple[Tuple[type, Tuple[type, ...]], ...] = (
+    (cst.Call, (ast.Call,)),
+    (cst.ClassDef, (ast.ClassDef,)),
+    (cst.FunctionDef, (ast.FunctionDef, ast.AsyncFunctionDef)),
+    (cst.If, (ast.If,)),
+    (cst.For, (ast.For, ast.AsyncFor)),
+    (cst.While, (ast.While,)),
+)
 
-    Why: resolving positions through libcst metadata costs about 4.6x the parse, for a handful
-    of nodes a linter reports.  Python's own ``ast`` parser is ~10x faster than libcst and gives
-    every call its position; libcst visits children in source order, so the k-th ``Call`` of a
-    pre-order libcst walk is the k-th ``ast.Call`` sorted by (start, -end).  If the two counts
-    disagree (e.g. a syntax ``ast`` rejects), it falls back to ``PositionProvider``.
-    Columns are 1-based characters (``ast`` gives UTF-8 byte offsets; converted).
+
+class SpanIndex:
+    """Source spans of calls (and of ``class``/``def``/``if``/``for``/``while`` statements)
+    without libcst's ``PositionProvider``.
+
+    Why: resolving positions through libcst metadata costs about 1.3-4.6x the parse, for a
+    handful of nodes a linter reports.  Python's own ``ast`` parser is several times faster than
+    libcst and gives every node its position; libcst nodes are walked in source order, so the
+    k-th ``Call`` of a pre-order walk is the k-th ``ast.Call`` sorted by (start, -end).  If the
+    counts of a node type disagree, or a called name differs, it falls back to
+    ``PositionProvider``.  Columns are 1-based characters (``ast`` gives UTF-8 byte offsets).
+    Statement spans start at the keyword (after decorators).
     """
 
     def __init__(self, module: cst.Module, source: str) -> None:
@@ -826,19 +861,35 @@ class SpanIndex:
         self._spans: Optional[Dict[int, Span]] = None
 
     def _build(self) -> Dict[int, Span]:
-        calls = [n for n in walk(self._module) if isinstance(n, cst.Call)]
+        ours: Dict[type, List[cst.CSTNode]] = {t: [] for t, _ in _LOCATED}
+        for n in walk(self._module):
+            bucket = ours.get(type(n))
+            if bucket is not None:
+                bucket.append(n)
         try:
             tree = ast.parse(self._source)
-            located = sorted(
-                (n for n in ast.walk(tree) if isinstance(n, ast.Call)),
-                key=lambda n: (n.lineno, n.col_offset, -(n.end_lineno or 0), -(n.end_col_offset or 0)),
-            )
         except (SyntaxError, ValueError, MemoryError, RecursionError):
-            located = []
-        if len(located) == len(calls):
-            lines = self._source.splitlines()
-            return {id(c): self._ast_span(a, lines) for c, a in zip(calls, located)}
-        return self._metadata_spans()
+            return self._metadata_spans()
+        theirs: Dict[type, List[ast.AST]] = {t: [] for t, _ in _LOCATED}
+        kinds = {a: t for t, group in _LOCATED for a in group}
+        for a in ast.walk(tree):
+            kind = kinds.get(type(a))
+            if kind is not None:
+                theirs[kind].append(a)
+        lines = self._source.splitlines()
+        out: Dict[int, Span] = {}
+        for kind, nodes in ours.items():
+            located = sorted(
+                theirs[kind],
+                key=lambda n: (n.lineno, n.col_offset, -(n.end_lineno or 0), -(n.end_col_offset or 0)),  # type: ignore
+            )
+            if len(located) != len(nodes):
+                return self._metadata_spans()
+            for c, a in zip(nodes, located):
+                if kind is cst.Call and not _same_callee(c, a):  # type: ignore[arg-type]
+                    return self._metadata_spans()
+                out[id(c)] = self._ast_span(a, lines)
+        return out
 
     @staticmethod
     def _char_col(lines: List[str], line: int, byte_col: int) -> int:
@@ -848,7 +899,7 @@ class SpanIndex:
                 return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace")) + 1
         return byte_col + 1
 
-    def _ast_span(self, node: ast.Call, lines: List[str]) -> Span:
+    def _ast_span(self, node: Any, lines: List[str]) -> Span:
         end_line = node.end_lineno or node.lineno
         return Span(
             node.lineno,
@@ -863,13 +914,15 @@ class SpanIndex:
         wrapper = MetadataWrapper(self._module, unsafe_skip_copy=True)
         positions = wrapper.resolve(PositionProvider)
         out: Dict[int, Span] = {}
+        kinds = tuple(t for t, _ in _LOCATED)
         for node, pos in positions.items():
-            if isinstance(node, cst.Call):
+            if isinstance(node, kinds):
                 out[id(node)] = Span(pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1)
         return out
 
     def span(self, node: cst.CSTNode) -> Span:
-        """The span of a ``Call`` (other nodes: the first call inside them, else line 1)."""
+        """The span of a call or an indexed statement (other nodes: the first indexed node
+        inside them, else line 1)."""
         if self._spans is None:
             self._spans = self._build()
         found = self._spans.get(id(node))
@@ -880,3 +933,13 @@ class SpanIndex:
             if found is not None:
                 return found
         return Span(1)
+
+
+def _same_callee(node: cst.Call, other: ast.Call) -> bool:
+    """A cheap check that two calls are the same: the called name or attribute agrees."""
+    func, theirs = node.func, other.func
+    if isinstance(func, cst.Name):
+        return isinstance(theirs, ast.Name) and theirs.id == func.value
+    if isinstance(func, cst.Attribute):
+        return isinstance(theirs, ast.Attribute) and theirs.attr == func.attr.value
+    return not isinstance(theirs, (ast.Name, ast.Attribute))

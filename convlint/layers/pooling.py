@@ -177,7 +177,8 @@ def _window_counts(size: int, out: int, k: int, s: int, left: int, right_limit: 
 
 
 def _adaptive_pool(x: Any, kind: str, outs: Sequence[int]) -> Any:
-    """Adaptive pooling one axis at a time (a box reduction is separable), vectorised with masks."""
+    """Adaptive pooling one axis at a time (a box reduction is separable): the mean as a matrix
+    product with the window-membership matrix, the max as one slice reduction per output index."""
     import numpy as np
 
     n = len(outs)
@@ -186,13 +187,13 @@ def _adaptive_pool(x: Any, kind: str, outs: Sequence[int]) -> Any:
         axis = x.ndim - n + i
         size = y.shape[axis]
         starts, ends = (np.asarray(v) for v in adaptive_windows(size, out))
-        cells = np.arange(size)
-        mask = (cells[None, :] >= starts[:, None]) & (cells[None, :] < ends[:, None])  # (out, size)
         moved = np.moveaxis(y, axis, -1)
-        if kind == "max":
-            pooled = np.where(mask, moved[..., None, :], -np.inf).max(axis=-1)
+        if kind == "max":  # no (..., out, size) temporary
+            pooled = np.stack([moved[..., a:b].max(axis=-1) for a, b in zip(starts, ends)], axis=-1)
         else:
-            pooled = (moved @ mask.T.astype(np.float64)) / (ends - starts)
+            cells = np.arange(size)
+            member = (cells[None, :] >= starts[:, None]) & (cells[None, :] < ends[:, None])  # (out, size)
+            pooled = (moved @ member.T.astype(np.float64)) / (ends - starts)
         y = np.moveaxis(pooled, -1, axis)
     return y.astype(np.float32)
 
@@ -355,6 +356,8 @@ class KerasAdaptivePool(LayerSpec):
 
 # -- PyTorch ----------------------------------------------------------------------------
 def _torch_pool_signature(kind: str, n: int) -> List[Tuple[str, Any]]:
+    if kind == "lp":
+        return [("norm_type", REQUIRED), ("kernel_size", REQUIRED), ("stride", None), ("ceil_mode", False)]
     if kind == "max":
         return [
             ("kernel_size", REQUIRED), ("stride", None), ("padding", 0), ("dilation", 1),
@@ -367,11 +370,14 @@ def _torch_pool_signature(kind: str, n: int) -> List[Tuple[str, Any]]:
 
 
 class TorchPool(LayerSpec):
-    """``torch.nn.MaxPoolNd`` / ``AvgPoolNd`` (``stride=None`` means ``kernel_size``)."""
+    """``torch.nn.MaxPoolNd`` / ``AvgPoolNd`` / ``LPPoolNd`` (``stride=None`` means ``kernel_size``).
+
+    LPPool is an unpadded average pool of ``x ** p`` rescaled by the window size, then ``** (1/p)``.
+    """
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
-        base = "MaxPool" if kind == "max" else "AvgPool"
+        base = {"max": "MaxPool", "avg": "AvgPool", "lp": "LPPool"}[kind]
         self.rank_of = {f"{base}{n}d": n for n in (1, 2, 3)}
         self.types = tuple(("torch", name) for name in self.rank_of)
         self.signatures = {("torch", name): _torch_pool_signature(kind, n) for name, n in self.rank_of.items()}
@@ -382,8 +388,9 @@ class TorchPool(LayerSpec):
         k = attrs["kernel_size"] = int_tuple(params["kernel_size"], n, "kernel_size", type_name)
         stride = params["stride"]
         s = attrs["stride"] = k if stride is None or stride == [] or stride == () else int_tuple(stride, n, "stride", type_name)
-        p = attrs["padding"] = int_tuple(params["padding"], n, "padding", type_name)
-        d = attrs["dilation"] = int_tuple(params.get("dilation", 1), n, "dilation", type_name)
+        p = attrs["padding"] = int_tuple(params.get("padding", 0) if self.kind != "lp" else 0, n, "padding", type_name)
+        dilation = params["dilation"] if self.kind == "max" else 1  # AvgPool has no dilation
+        d = attrs["dilation"] = int_tuple(dilation, n, "dilation", type_name)
         if any(is_known(v) and v == 0 for v in s):
             raise LayerError("invalid-argument", f"{type_name}: stride should not be zero. Received: stride={s}", attr="stride")
         positive(k, "kernel_size", type_name)
@@ -403,6 +410,11 @@ class TorchPool(LayerSpec):
         if self.kind == "max":
             if flag(params["return_indices"], "return_indices"):
                 raise UnknownAttr("return_indices", "the layer returns an (output, indices) pair, not a tensor")
+        elif self.kind == "lp":
+            norm = params["norm_type"]
+            if isinstance(norm, Unknown) or isinstance(norm, bool) or not isinstance(norm, (int, float)):
+                norm = 2.0  # only the forward reads it
+            attrs["norm_type"] = float(norm)
         else:
             attrs["count_include_pad"] = flag(params["count_include_pad"], "count_include_pad")
             div = params.get("divisor_override")
@@ -448,6 +460,15 @@ class TorchPool(LayerSpec):
                     _window_counts(size, o, kk, ss, pp, size + 2 * pp, attrs["count_include_pad"])
                     for size, o, kk, ss, pp in zip(sizes, outs, k, s, p)
                 ]
+        if self.kind == "lp":
+            import numpy as np
+
+            norm = attrs["norm_type"]
+            # torch: avg_pool(x ** p) (partial ceil-mode windows divide by their clipped size) * prod(k)
+            counts = [_window_counts(size, o, kk, ss, 0, size, True) / kk for size, o, kk, ss in zip(sizes, outs, k, s)]
+            total = _window_pool(x.astype(np.float64) ** norm, "avg", k, s, d, p, outs, counts)
+            with np.errstate(invalid="ignore"):
+                return np.power(total.astype(np.float64), 1.0 / norm).astype(np.float32)
         return _window_pool(x, self.kind, k, s, d, p, outs, counts)
 
 
@@ -494,6 +515,7 @@ SPECS: List[LayerSpec] = [
     KerasAdaptivePool("avg"),
     TorchPool("max"),
     TorchPool("avg"),
+    TorchPool("lp"),
     TorchAdaptivePool("max"),
     TorchAdaptivePool("avg"),
 ]

@@ -28,7 +28,7 @@ def model_table(shaped: Any) -> str:
         if r.node.type == "Input":
             continue
         shape = "?" if r.output_shape is None else fmt_shape(r.output_shape)
-        if not r.first_use:
+        if not r.first_use and r.params != 0:
             weights = biases = params = "(shared)"
         elif r.params is None:  # not reached: the weights depend on an unknown input
             weights = biases = params = "?"

@@ -89,11 +89,13 @@ class Net(nn.Module):
             if constraint.node_id in shown:
                 continue
             shown.add(constraint.node_id)
-            layer = _layer_text(model, constraint.node_id, constraint.value)
+            reshape = "(" in constraint.attr  # ``view(-1, 400)``: a per-sample element count
+            layer = constraint.attr if reshape else _layer_text(model, constraint.node_id, constraint.value)
             if fit.status == "none":
                 received = _derivation(model, constraint.node_id, constraint.actual)
+                what = f"a sample has {received} elements" if reshape else f"its input has {constraint.attr} = {received}"
                 message = (
-                    f"{layer} fits no input size: its input has {constraint.attr} = {received}, "
+                    f"{layer} fits no input size: {what}, "
                     f"which is never {fmt(constraint.value)} while every size stays positive ({fit.searched})"
                 )
                 yield self.at(graph.path, constraint.span, message, graph.name, graph.cell)
@@ -117,12 +119,14 @@ def _solutions_text(fit: Fit) -> str:
 def _derivation(model: "ShapedModel", node_id: str, actual: Any) -> str:
     """``64 * (H // 2 - 2) * (W // 2 - 2)`` rather than the expanded polynomial, when the size
     comes from flattening a feature map whose axes multiply to it."""
+    candidates = []
     try:
-        node = model.result(node_id).node
-        producer = model.result(node.inputs[0])
+        result = model.result(node_id)
+        candidates.extend(result.input_shapes[:1])
+        candidates.extend(model.result(result.node.inputs[0]).input_shapes[:1])
     except (KeyError, IndexError):
-        return str(fmt(actual))
-    for shape in producer.input_shapes[:1]:
+        pass
+    for shape in candidates:
         if not shape or len(shape) < 3:
             continue
         factors = list(shape[1:])

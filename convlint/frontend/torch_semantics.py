@@ -1,0 +1,496 @@
+"""What PyTorch calls mean to the front end: layer constructors, containers, functional ops,
+tensor methods, example calls.
+
+A mixin of :class:`~convlint.frontend.torch_interp.Interp`: the interpreter evaluates Python,
+and sends every call whose callee is a ``torch`` name, a module object or a tensor here.  Each
+such call either builds a module object (``nn.Conv2d(...)``), appends nodes to the current
+graph (``self.conv1(x)``, ``F.relu(x)``, ``x.view(...)``), records an example input
+(``model(torch.randn(...))``), or yields an unknown value with a note.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
+
+import libcst as cst
+
+from ..graph import SizeOf, Unknown
+from .torch_builder import Builder, Example
+from .torch_builtins import plain
+from .torch_ops import DROP, FUNCTIONAL, IDENTITY_METHODS, TENSOR_FACTORIES, TENSOR_METHODS, TORCH_FUNCS, OpSpec
+from .torch_values import (
+    UNKNOWN_TENSOR,
+    ContainerObj,
+    FuncVal,
+    ModuleObj,
+    ParamVal,
+    ShapeVal,
+    SizeVal,
+    SuperVal,
+    TensorVal,
+    UserObj,
+    is_module,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .torch_positions import Positions
+
+__all__ = ["TorchSemantics", "Opaque", "tensors_in"]
+
+_MODULE_SELF_METHODS = frozenset({"to", "eval", "train", "cuda", "cpu", "double", "float", "half", "requires_grad_"})
+"""Module methods returning the module itself (``Net().to(device)``)."""
+_OPAQUE_METHODS = frozenset(
+    {"modules", "children", "parameters", "named_modules", "named_children", "named_parameters", "buffers", "state_dict"}
+)
+
+
+class Opaque:
+    """``self.modules()`` and friends: iterating them initialises weights, it builds nothing."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+
+def tensors_in(args: Sequence[Any], kwargs: Dict[str, Any]) -> List[TensorVal]:
+    return [a for a in list(args) + list(kwargs.values()) if isinstance(a, TensorVal)]
+
+
+class TorchSemantics:
+    """PyTorch meaning of calls; mixed into the interpreter, which provides ``note``, ``code``,
+    ``call``, ``invoke``, ``iterate`` and the state attributes used here."""
+
+    positions: "Positions"
+    builder: Optional[Builder]
+    script: bool
+    examples: List[Example]
+    script_builder: Optional[Builder]
+    script_first_layer: Optional[str]
+    script_inputs: Dict[int, TensorVal]
+    anon: int
+
+    def call_qual(self, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
+        parts = name.split(".")
+        last = parts[-1]
+        if name in ("torchinfo.summary", "torchsummary.summary", "torchsummary.torchsummary.summary"):
+            return self.record_summary(name, args, kwargs)
+        if name == "collections.OrderedDict":
+            return self._ordered_dict(args)
+        if parts[0] == "math" and len(parts) == 2 and hasattr(math, last) and all(plain(a) for a in args):
+            try:
+                return getattr(math, last)(*args)
+            except Exception:
+                return Unknown(f"math.{last}")
+        if name in ("torch.nn.parallel.data_parallel", "torch.nn.parallel.data_parallel.data_parallel") and len(args) >= 2:
+            return self.call(args[0], [args[1]], {}, node)  # runs the module on the input
+        if name in ("torch.nn.DataParallel", "torch.nn.parallel.DistributedDataParallel") and args:
+            return args[0]  # a wrapper: same layers, same shapes
+        if name.startswith("torch.nn.functional."):
+            return self.functional(last, args, kwargs, node)
+        if name.startswith("torch.nn.init."):
+            return None
+        if name in ("torch.nn.Parameter", "torch.nn.parameter.Parameter"):
+            t = args[0] if args else kwargs.get("data")
+            return ParamVal(t.shape if isinstance(t, TensorVal) else None)
+        if name.startswith("torch.nn.") and last[:1].isupper():
+            if last in ("Sequential", "ModuleList", "ModuleDict"):
+                return self.container(last, args, kwargs, node)
+            self._check_args(last, args, kwargs, node)
+            return ModuleObj(last, tuple(args), dict(kwargs), node)
+        if len(parts) == 2 and parts[0] == "torch":
+            return self.torch_func(last, args, kwargs, node)
+        if any(isinstance(a, TensorVal) for a in list(args) + list(kwargs.values())):
+            return self.unknown_tensor(f"`{name}(...)`", node, *tensors_in(args, kwargs))
+        return Unknown(f"{name}(...) is not evaluated")
+
+    def _check_args(self, type_: str, args: Sequence[Any], kwargs: Dict[str, Any], node: cst.Call) -> None:
+        for value in list(args) + list(kwargs.values()):
+            if isinstance(value, Unknown) or (isinstance(value, (tuple, list)) and any(isinstance(v, Unknown) for v in value)):
+                reason = value.reason if isinstance(value, Unknown) else "an element is unknown"
+                self.note("unresolved", f"cannot resolve an argument of {type_}(...) statically: {reason}", node)
+                return
+
+    def _ordered_dict(self, args: List[Any]) -> Any:
+        if not args:
+            return {}
+        items = self.iterate(args[0]) if not isinstance(args[0], dict) else list(args[0].items())
+        out: Dict[Any, Any] = {}
+        for item in items or []:
+            if isinstance(item, (tuple, list)) and len(item) == 2 and plain(item[0]):
+                out[item[0]] = item[1]
+            else:
+                return Unknown("OrderedDict of unknown items")
+        return out
+
+    def container(self, kind: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
+        obj = ContainerObj(kind, [], node)
+        if kind == "Sequential":
+            if len(args) == 1 and isinstance(args[0], dict):
+                obj.items = [(str(k), v) for k, v in args[0].items()]
+            else:
+                obj.items = [(str(i), v) for i, v in enumerate(args)]
+        elif args:
+            source = args[0]
+            if kind == "ModuleDict" and isinstance(source, dict):
+                obj.items = [(str(k), v) for k, v in source.items()]
+            else:
+                items = self.iterate(source)
+                if items is None:
+                    self.note("unresolved", f"cannot tell which modules this nn.{kind} holds", node)
+                    return Unknown(f"nn.{kind} of unknown modules")
+                obj.items = [(str(i), v) for i, v in enumerate(items)]
+        for _, v in obj.items:
+            if isinstance(v, Unknown):
+                self.note("unresolved", f"nn.{kind} holds a module convlint cannot resolve: {v.reason}", node)
+        return obj
+
+    def record_summary(self, name: str, args: List[Any], kwargs: Dict[str, Any]) -> None:
+        if not args:
+            return None
+        target = args[0]
+        batched = name.startswith("torchinfo")
+        size = kwargs.get("input_size", args[1] if len(args) > 1 else None)
+        if size is None:
+            data = kwargs.get("input_data")
+            if isinstance(data, TensorVal) and data.shape is not None:
+                self.examples.append(Example(target, [data.shape]))
+            return None
+        if isinstance(size, (tuple, list)) and size and all(isinstance(s, (tuple, list)) for s in size):
+            shapes = [tuple(s) for s in size]
+        elif isinstance(size, (tuple, list)):
+            shapes = [tuple(size)]
+        else:
+            return None
+        self.examples.append(Example(target, shapes, batched))
+        return None
+
+    # -- applying modules ---------------------------------------------------------------
+    def apply_module(self, obj: Any, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
+        tensors = [a for a in args if isinstance(a, TensorVal)]
+        if self.builder is None or self.script:
+            if isinstance(obj, ModuleObj) and self.script and tensors:
+                return self.script_apply(obj, tensors, node)
+            if tensors and all(t.shape is not None for t in tensors):
+                self.examples.append(Example(obj, [t.shape for t in tensors]))
+            return UNKNOWN_TENSOR("example call")
+        if isinstance(obj, ModuleObj):
+            if obj.type == "Identity":
+                return args[0] if args else UNKNOWN_TENSOR("Identity()")
+            path = obj.path
+            layer_id = path
+            if path is None:
+                self.anon += 1
+                path = obj.type.lower()
+                layer_id = f"{path}@{id(obj)}"
+            inputs = tensors or [UNKNOWN_TENSOR("no tensor argument")]
+            return self.builder.emit(obj.type, obj.args, obj.kwargs, inputs, self.positions.span(obj.call), path, layer_id)
+        if isinstance(obj, ContainerObj):
+            if obj.kind != "Sequential":
+                return self.unknown_tensor(f"calling an nn.{obj.kind}", node)
+            x: Any = args[0] if args else UNKNOWN_TENSOR("no input")
+            for _, child in obj.items:
+                if not is_module(child):
+                    return UNKNOWN_TENSOR("a Sequential item convlint cannot resolve")  # noted where it was built
+                x = self.apply_module(child, [x], {}, node)
+            return x
+        forward = obj.cls.find_owner("forward")
+        if (forward is None or not isinstance(forward[0], cst.FunctionDef)) and obj.seq is not None:
+            return self.apply_module(obj.seq, args, kwargs, node)
+        if forward is None or not isinstance(forward[0], cst.FunctionDef):
+            return self.unknown_tensor(f"{obj.cls.name} (no forward method found)", node)
+        return self.invoke(FuncVal(forward[0], forward[1]), [obj] + list(args), kwargs, node)
+
+    def script_apply(self, obj: ModuleObj, tensors: List[TensorVal], node: cst.Call) -> TensorVal:
+        """A layer applied to a tensor in straight-line module code.  Only tensors whose shape
+        is known start a graph: ``criterion(model(data), target)`` in a training script says
+        nothing about shapes."""
+        if not tensors[0].informative or obj.type.endswith("Loss"):
+            return UNKNOWN_TENSOR("script code on unknown tensors")
+        if self.script_builder is None:
+            self.script_builder = Builder()
+            self.script_first_layer = obj.path
+        builder = self.script_builder
+        inputs = []
+        for t in tensors:
+            if t.node is None:
+                key = id(t)
+                if key not in self.script_inputs:
+                    shape = tuple(t.shape[1:]) if t.shape else Unknown("tensor of unknown shape")
+                    self.script_inputs[key] = builder.add_input("input", shape, self.positions.span(node))
+                t = self.script_inputs[key]
+            inputs.append(t)
+        if obj.type == "Identity":
+            return inputs[0]
+        path = obj.path or obj.type.lower()
+        layer_id = obj.path or f"{path}@{id(obj)}"
+        return builder.emit(obj.type, obj.args, obj.kwargs, inputs, self.positions.span(obj.call), path, layer_id)
+
+    # -- functional ops -----------------------------------------------------------------
+    def _graph(self) -> Optional[Builder]:
+        if self.builder is not None and not self.script:
+            return self.builder
+        return self.script_builder if self.script else None
+
+    def emit_op(
+        self,
+        spec: OpSpec,
+        x: Any,
+        rest: List[Any],
+        kwargs: Dict[str, Any],
+        node: cst.Call,
+        op: str,
+        extra_inputs: Sequence[TensorVal] = (),
+    ) -> Any:
+        if not isinstance(x, TensorVal):
+            return Unknown(f"{op} of a non-tensor")
+        builder = self._graph()
+        if builder is None or (self.script and x.node is None):
+            return UNKNOWN_TENSOR(op)
+        bound: Dict[str, Any] = {}
+        for name, value in zip(spec.params, rest):
+            bound[name] = value
+        if len(rest) > len(spec.params):
+            return self.unknown_tensor(f"`{op}` with {len(rest)} extra arguments", node)
+        bound.update(kwargs)
+        for k, v in spec.fixed:
+            bound.setdefault(k, v)
+        bound = {k: v for k, v in bound.items() if k not in DROP}
+        base = op.split(".")[-1]
+        return builder.emit(spec.type, (), bound, [x, *extra_inputs], self.positions.span(node), base, None, op)
+
+    def functional(self, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
+        op = self.code(node.func)
+        x = args[0] if args else kwargs.pop("input", None)
+        rest = list(args[1:])
+        if name in FUNCTIONAL:
+            spec = FUNCTIONAL[name]
+            if name == "pad":
+                bound = dict(zip(spec.params, rest))
+                bound.update(kwargs)
+                if isinstance(bound.get("pad"), list):
+                    bound["pad"] = tuple(bound["pad"])
+                return self.emit_op(OpSpec("pad"), x, [], bound, node, op)
+            return self.emit_op(spec, x, rest, kwargs, node, op)
+        if name in ("conv1d", "conv2d", "conv3d", "linear"):
+            return self.functional_weighted(name, x, rest, kwargs, node, op)
+        if name == "flatten":
+            return self.emit_op(TORCH_FUNCS["flatten"], x, rest, kwargs, node, op)
+        if isinstance(x, TensorVal):
+            return self.unknown_tensor(f"`{op}(...)`", node, x)
+        return Unknown(f"{op}(...)")
+
+    def functional_weighted(self, name: str, x: Any, rest: List[Any], kwargs: Dict[str, Any], node: cst.Call, op: str) -> Any:
+        """``F.conv2d(x, w, b, ...)`` / ``F.linear(x, w, b)`` with a parameter of known shape."""
+        names = ("weight", "bias") + (("stride", "padding", "dilation", "groups") if name != "linear" else ())
+        bound = dict(zip(names, rest))
+        bound.update(kwargs)
+        weight = bound.pop("weight", None)
+        bias = bound.pop("bias", None)
+        if not isinstance(weight, ParamVal) or weight.shape is None or any(not isinstance(d, int) for d in weight.shape[:2]):
+            return self.unknown_tensor(f"`{op}` with a weight of unknown shape", node)
+        builder = self._graph()
+        if builder is None or not isinstance(x, TensorVal):
+            return UNKNOWN_TENSOR(op)
+        shape = weight.shape
+        layer_id = weight.path
+        if name == "linear":
+            args: Tuple[Any, ...] = (shape[1], shape[0])
+            kw: Dict[str, Any] = {"bias": bias is not None}
+            type_ = "Linear"
+        else:
+            groups = bound.get("groups", 1)
+            if not isinstance(groups, int):
+                return self.unknown_tensor(f"`{op}` with unknown groups", node)
+            args = (shape[1] * groups, shape[0], tuple(shape[2:]))
+            kw = {k: v for k, v in bound.items()}
+            kw["bias"] = bias is not None
+            type_ = f"Conv{name[4]}d"
+        base = weight.path.rsplit(".", 1)[0] if weight.path and "." in weight.path else name
+        return builder.emit(type_, args, kw, [x], self.positions.span(node), base, layer_id, op)
+
+    def torch_func(self, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
+        op = self.code(node.func)
+        if name in TENSOR_FACTORIES:
+            if name == "randint" and len(args) > 2:
+                sizes = args[2]
+            elif len(args) == 1 and isinstance(args[0], (tuple, list)):
+                sizes = args[0]
+            else:
+                sizes = kwargs.get("size", args)
+            if name == "full":
+                sizes = args[0] if args else kwargs.get("size")
+            if isinstance(sizes, (tuple, list)) and all(isinstance(s, int) and not isinstance(s, bool) for s in sizes):
+                return TensorVal(None, tuple(sizes))
+            return TensorVal(None, None, "factory of unknown size")
+        if name in ("cat", "concat", "concatenate"):
+            seq = args[0] if args else kwargs.get("tensors")
+            items = self.iterate(seq) if seq is not None else None
+            dim = args[1] if len(args) > 1 else kwargs.get("dim", kwargs.get("axis", 0))
+            if not items or not all(isinstance(t, TensorVal) for t in items):
+                return self.unknown_tensor(f"`{op}` of tensors it cannot list", node)
+            return self.emit_merge("cat", items, {"dim": dim}, node, op)
+        if name in ("add", "sub", "mul", "subtract", "multiply"):
+            canonical = {"subtract": "sub", "multiply": "mul"}.get(name, name)
+            if len(args) >= 2:
+                return self.merge(canonical, args[0], args[1], node, op)
+        if name == "reshape":
+            x = args[0] if args else kwargs.get("input")
+            shape = args[1] if len(args) > 1 else kwargs.get("shape")
+            return self.view(x, list(shape) if isinstance(shape, (tuple, list)) else [shape], node, op)
+        if name == "permute" and len(args) >= 2:
+            dims = args[1] if isinstance(args[1], (tuple, list)) else args[1:]
+            return self._emit_args("permute", args[0], tuple(dims), node, op)
+        if name in TORCH_FUNCS:
+            if not args:
+                return Unknown(op)
+            return self.emit_op(TORCH_FUNCS[name], args[0], list(args[1:]), kwargs, node, op)
+        if name in ("tensor", "as_tensor", "from_numpy", "Tensor", "arange", "linspace"):
+            return TensorVal(None, None, "tensor from data")
+        if name in ("no_grad", "device", "manual_seed", "set_grad_enabled", "inference_mode"):
+            return None
+        if any(isinstance(a, TensorVal) for a in list(args) + list(kwargs.values())):
+            return self.unknown_tensor(f"`{op}(...)`", node, *tensors_in(args, kwargs))
+        return Unknown(f"{op}(...)")
+
+    def _emit_args(self, type_: str, x: Any, args: Tuple[Any, ...], node: cst.Call, op: str) -> Any:
+        builder = self._graph()
+        if builder is None or not isinstance(x, TensorVal) or (self.script and x.node is None):
+            return UNKNOWN_TENSOR(op)
+        return builder.emit(type_, args, {}, [x], self.positions.span(node), op.split(".")[-1], None, op)
+
+    def emit_merge(self, type_: str, items: List[TensorVal], kwargs: Dict[str, Any], node: cst.Call, op: str) -> Any:
+        builder = self._graph()
+        if builder is None or any(self.script and t.node is None for t in items):
+            return UNKNOWN_TENSOR(op)
+        return builder.emit(type_, (), kwargs, items, self.positions.span(node), type_, None, op)
+
+    def merge(self, type_: str, a: Any, b: Any, node: cst.CSTNode, op: str) -> Any:
+        if isinstance(a, TensorVal) and isinstance(b, TensorVal):
+            return self.emit_merge(type_, [a, b], {}, node, op)  # type: ignore[arg-type]
+        if isinstance(a, TensorVal) and (plain(b) and not isinstance(b, (tuple, list))):
+            return a
+        if isinstance(b, TensorVal) and (plain(a) and not isinstance(a, (tuple, list))):
+            return b
+        if isinstance(a, TensorVal) or isinstance(b, TensorVal):
+            return self.unknown_tensor(f"`{self.code(node)}`", node, a, b)
+        return Unknown(op)
+
+    def view(self, x: Any, sizes: List[Any], node: cst.Call, op: str) -> Any:
+        if not isinstance(x, TensorVal):
+            return Unknown(op)
+        if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+            sizes = list(sizes[0])
+        out: List[Any] = []
+        for s in sizes:
+            if isinstance(s, SizeVal):
+                if s.tensor is x or s.axis == 0:
+                    # axis 0 of an earlier tensor is the batch size, which layers carry through
+                    out.append(SizeOf(s.axis))
+                else:
+                    out.append(Unknown(f"axis {s.axis} of another tensor"))
+            elif isinstance(s, int) and not isinstance(s, bool):
+                out.append(s)
+            elif isinstance(s, Unknown):
+                out.append(s)
+            else:
+                out.append(Unknown(f"a view size convlint cannot fold ({type(s).__name__})"))
+        if any(isinstance(s, Unknown) for s in out):
+            reasons = "; ".join(sorted({s.reason for s in out if isinstance(s, Unknown)}))
+            self.note("unresolved", f"cannot resolve the sizes of `{self.code(node)}`: {reasons}", node)
+        return self._emit_args("view", x, tuple(out), node, op)
+
+    # -- methods of values --------------------------------------------------------------
+    def call_method(self, obj: Any, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
+        if isinstance(obj, TensorVal):
+            return self.tensor_method(obj, name, args, kwargs, node)
+        if isinstance(obj, list):
+            if name == "append" and len(args) == 1:
+                obj.append(args[0])
+                return None
+            if name == "extend" and len(args) == 1:
+                items = self.iterate(args[0])
+                obj.extend(items if items is not None else [Unknown("extend with unknown items")])
+                return None
+            if name == "insert" and len(args) == 2 and isinstance(args[0], int):
+                obj.insert(args[0], args[1])
+                return None
+            if name == "pop" and obj:
+                return obj.pop(*[a for a in args if isinstance(a, int)][:1])
+        if isinstance(obj, dict):
+            if name in ("items", "keys", "values"):
+                return list(getattr(obj, name)())
+            if name == "get" and args:
+                return obj.get(args[0], args[1] if len(args) > 1 else None) if plain(args[0]) else Unknown("dict.get")
+            if name == "update" and args and isinstance(args[0], dict):
+                obj.update(args[0])
+                return None
+        if isinstance(obj, ContainerObj):
+            if name == "append" and args:
+                obj.items.append((str(len(obj.items)), args[0]))
+                return None
+            if name == "extend" and args:
+                for v in self.iterate(args[0]) or []:
+                    obj.items.append((str(len(obj.items)), v))
+                return None
+            if name == "add_module" and len(args) == 2:
+                obj.items.append((str(args[0]), args[1]))
+                return None
+            if name in ("items", "keys", "values") and obj.kind == "ModuleDict":
+                pairs = list(obj.items)
+                return pairs if name == "items" else [k for k, _ in pairs] if name == "keys" else [v for _, v in pairs]
+        if isinstance(obj, (UserObj, ContainerObj)) and name in _OPAQUE_METHODS:
+            return Opaque(name)
+        if isinstance(obj, UserObj):
+            if name in ("add_module", "register_module") and len(args) == 2 and isinstance(args[0], str):
+                if obj.seq is not None:
+                    obj.seq.items.append((args[0], args[1]))
+                else:
+                    obj.attrs[args[0]] = args[1]
+                return None
+            if name in ("append",) and obj.seq is not None and args:
+                obj.seq.items.append((str(len(obj.seq.items)), args[0]))
+                return None
+            if name in _MODULE_SELF_METHODS:
+                return obj
+            if name in ("register_buffer", "register_parameter", "apply"):
+                return None
+        if isinstance(obj, (ModuleObj, ContainerObj)) and name in _MODULE_SELF_METHODS:
+            return obj
+        if isinstance(obj, str) and name == "format":
+            return Unknown("str.format")
+        if isinstance(obj, SuperVal):
+            target = obj.self_obj
+            if name == "__init__" and isinstance(target, UserObj) and target.seq is not None:
+                built = self.container("Sequential", args, kwargs, node)
+                if isinstance(built, ContainerObj):
+                    target.seq.items = built.items
+            return None
+        if any(isinstance(a, TensorVal) for a in args):
+            return self.unknown_tensor(f"`{self.code(node.func)}(...)`", node, *tensors_in(args, kwargs))
+        return Unknown(f".{name}() of {type(obj).__name__}")
+
+    def tensor_method(self, t: TensorVal, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
+        func = node.func
+        op = self.code(func) if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) else f".{name}"
+        if name == "size":
+            if args and isinstance(args[0], int):
+                return SizeVal(t, args[0])
+            if "dim" in kwargs and isinstance(kwargs["dim"], int):
+                return SizeVal(t, kwargs["dim"])
+            return ShapeVal(t)
+        if name in IDENTITY_METHODS:
+            return t
+        if name in ("view", "reshape"):
+            return self.view(t, list(args), node, op)
+        if name in TENSOR_METHODS:
+            return self.emit_op(TENSOR_METHODS[name], t, list(args), kwargs, node, op)
+        if name == "permute":
+            dims = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+            return self._emit_args("permute", t, tuple(dims), node, op)
+        if name in ("add", "sub", "mul", "add_", "sub_", "mul_") and args:
+            return self.merge(name.rstrip("_"), t, args[0], node, op)
+        if name in ("dim", "numel", "item", "tolist"):
+            return Unknown(f"{op}()")
+        return self.unknown_tensor(f"the tensor method `{op}(...)`", node, t)
+
+    # -- expressions --------------------------------------------------------------------

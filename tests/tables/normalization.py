@@ -1,0 +1,103 @@
+"""Normalization rows: Keras BatchNormalization/LayerNormalization/GroupNormalization/RMSNormalization/
+UnitNormalization, torch BatchNormNd/InstanceNormNd/GroupNorm/LayerNorm/RMSNorm/LocalResponseNorm."""
+
+from ._case import case, error
+
+KERAS = [
+    # gamma, beta trainable + moving_mean, moving_variance counted but non-trainable: 4C / 2C
+    case("keras", "BatchNormalization", inp=(None, 5, 3), out=(None, 5, 3), params=12, trainable=6, id="bn"),
+    case("keras", "BatchNormalization", inp=(None, 28, 28, 32), out=(None, 28, 28, 32), params=128, trainable=64, id="bn-conv"),
+    case("keras", "BatchNormalization", (), {"axis": 1}, inp=(None, 4, 6, 6), out=(None, 4, 6, 6), params=16, trainable=8, id="bn-axis1"),
+    case("keras", "BatchNormalization", (1, 0.9, 1e-5), inp=(None, 3, 5), out=(None, 3, 5), params=12, trainable=6, id="bn-positional"),
+    case("keras", "BatchNormalization", (), {"axis": -2}, inp=(None, 5, 4, 3), out=(None, 5, 4, 3), params=16, trainable=8, id="bn-axis-2"),
+    case("keras", "BatchNormalization", (), {"scale": False}, inp=(None, 10, 6), out=(None, 10, 6), params=18, trainable=6, id="bn-no-scale"),
+    case("keras", "BatchNormalization", (), {"center": False}, inp=(None, 10, 6), out=(None, 10, 6), params=18, trainable=6, id="bn-no-center"),
+    case("keras", "BatchNormalization", (), {"center": False, "scale": False}, inp=(None, 8), out=(None, 8), params=16, trainable=0, id="bn-no-affine"),
+    case("keras", "BatchNormalization", (), {"epsilon": 0.1, "momentum": 0.5}, inp=(None, 4, 4, 4, 2), out=(None, 4, 4, 4, 2), params=8, trainable=4, id="bn-3d-eps"),
+    # renorm adds moving_stddev, renorm_mean, renorm_stddev: 7C counted, 2C trainable
+    case("keras", "BatchNormalization", (), {"renorm": True}, inp=(None, 6, 5), out=(None, 6, 5), params=35, trainable=10, id="bn-renorm"),
+    case("keras", "LayerNormalization", inp=(None, 10, 16), out=(None, 10, 16), params=32, id="ln"),
+    case("keras", "LayerNormalization", (), {"axis": [1, 2, 3]}, inp=(None, 4, 5, 6), out=(None, 4, 5, 6), params=240, id="ln-all-axes"),
+    case("keras", "LayerNormalization", ([-2, -1],), inp=(None, 3, 4, 5), out=(None, 3, 4, 5), params=40, id="ln-two-axes"),
+    case("keras", "LayerNormalization", ([3, 2],), inp=(None, 3, 4, 5), out=(None, 3, 4, 5), params=40, id="ln-unsorted-axes"),
+    case("keras", "LayerNormalization", (), {"center": False}, inp=(None, 7), out=(None, 7), params=7, id="ln-no-center"),
+    case("keras", "LayerNormalization", (-1, 1e-6, True, False), inp=(None, 2, 7), out=(None, 2, 7), params=7, id="ln-no-scale-positional"),
+    case("keras", "GroupNormalization", (), {"groups": 2}, inp=(None, 5, 4), out=(None, 5, 4), params=8, id="gn"),
+    case("keras", "GroupNormalization", (4,), {"axis": 1}, inp=(None, 8, 3, 3), out=(None, 8, 3, 3), params=16, id="gn-axis1"),
+    case("keras", "GroupNormalization", (-1,), inp=(None, 5, 6), out=(None, 5, 6), params=12, id="gn-per-channel"),
+    case("keras", "GroupNormalization", (3,), {"center": False}, inp=(None, 4, 4, 6), out=(None, 4, 4, 6), params=6, id="gn-no-center"),
+    case("keras", "RMSNormalization", inp=(None, 5, 8), out=(None, 5, 8), params=8, id="rms"),
+    case("keras", "RMSNormalization", (), {"epsilon": 1e-3}, inp=(None, 3, 4, 6), out=(None, 3, 4, 6), params=6, id="rms-eps"),
+    case("keras", "UnitNormalization", inp=(None, 5), out=(None, 5), id="unit"),
+    case("keras", "UnitNormalization", ([1, 2],), inp=(None, 3, 4), out=(None, 3, 4), id="unit-two-axes"),
+]
+
+TORCH = [
+    # weight, bias are parameters; running_mean, running_var, num_batches_tracked are buffers
+    case("torch", "BatchNorm2d", (16,), inp=(None, 16, 8, 8), out=(None, 16, 8, 8), params=32, id="bn2d"),
+    case("torch", "BatchNorm2d", (16,), {"affine": False}, inp=(None, 16, 4, 4), out=(None, 16, 4, 4), params=0, id="bn2d-no-affine"),
+    case("torch", "BatchNorm2d", (8, 1e-3, 0.01, True, False), inp=(None, 8, 3, 3), out=(None, 8, 3, 3), params=16, id="bn2d-batch-stats"),
+    case("torch", "BatchNorm2d", (4,), {"bias": False}, inp=(None, 4, 5, 5), out=(None, 4, 5, 5), params=4, id="bn2d-no-bias"),
+    case("torch", "BatchNorm2d", (6,), {"eps": 0.1, "momentum": None}, inp=(None, 6, 2, 3), out=(None, 6, 2, 3), params=12, id="bn2d-eps"),
+    case("torch", "BatchNorm1d", (10,), inp=(None, 10), out=(None, 10), params=20, id="bn1d-features"),
+    case("torch", "BatchNorm1d", (3,), inp=(None, 3, 7), out=(None, 3, 7), params=6, id="bn1d-sequence"),
+    case("torch", "BatchNorm1d", (5,), {"track_running_stats": False}, inp=(None, 5), out=(None, 5), params=10, id="bn1d-batch-stats"),
+    case("torch", "BatchNorm3d", (4,), inp=(None, 4, 3, 3, 3), out=(None, 4, 3, 3, 3), params=8, id="bn3d"),
+    # Lazy* take num_features from axis 1 of the first input (LazyInstanceNorm defaults to affine + running stats)
+    case("torch", "LazyBatchNorm2d", inp=(None, 5, 4, 4), out=(None, 5, 4, 4), params=10, id="lazy-bn2d"),
+    case("torch", "LazyBatchNorm1d", (), {"affine": False}, inp=(None, 6), out=(None, 6), params=0, id="lazy-bn1d-no-affine"),
+    case("torch", "LazyInstanceNorm2d", inp=(None, 3, 4, 4), out=(None, 3, 4, 4), params=6, id="lazy-in2d"),
+    case("torch", "LazyInstanceNorm1d", (1e-5, 0.1, False, False), inp=(None, 3, 5), out=(None, 3, 5), params=0, id="lazy-in1d-stateless"),
+    case("torch", "SyncBatchNorm", (3,), inp=(None, 3, 4, 4, 5), out=(None, 3, 4, 4, 5), params=6, id="sync-bn-4d"),
+    case("torch", "SyncBatchNorm", (3,), {"bias": False}, inp=(None, 3), out=(None, 3), params=3, id="sync-bn-features"),
+    case("torch", "InstanceNorm2d", (3,), inp=(None, 3, 8, 8), out=(None, 3, 8, 8), params=0, id="in2d"),
+    case("torch", "InstanceNorm2d", (3,), {"affine": True}, inp=(None, 3, 8, 8), out=(None, 3, 8, 8), params=6, id="in2d-affine"),
+    case("torch", "InstanceNorm2d", (3,), {"track_running_stats": True}, inp=(None, 3, 5, 5), out=(None, 3, 5, 5), params=0, id="in2d-running"),
+    case("torch", "InstanceNorm2d", (5,), inp=(None, 6, 6), out=(None, 6, 6), params=0, id="in2d-unbatched"),
+    case("torch", "InstanceNorm1d", (4,), {"affine": True}, inp=(None, 4, 10), out=(None, 4, 10), params=8, id="in1d-affine"),
+    case("torch", "InstanceNorm1d", (4, 1e-3, 0.1, True, False), {"bias": False}, inp=(None, 4, 10), out=(None, 4, 10), params=4, id="in1d-no-bias"),
+    case("torch", "InstanceNorm3d", (2,), {"affine": True, "track_running_stats": True}, inp=(None, 2, 3, 4, 5), out=(None, 2, 3, 4, 5), params=4, id="in3d"),
+    case("torch", "GroupNorm", (2, 4), inp=(None, 4, 8), out=(None, 4, 8), params=8, id="gn"),
+    case("torch", "GroupNorm", (3, 6), {"affine": False}, inp=(None, 6, 4, 4), out=(None, 6, 4, 4), params=0, id="gn-no-affine"),
+    case("torch", "GroupNorm", (1, 6), inp=(None, 6), out=(None, 6), params=12, id="gn-2d-input"),
+    case("torch", "GroupNorm", (4, 8, 1e-3, True), {"bias": False}, inp=(None, 8, 2, 2, 2), out=(None, 8, 2, 2, 2), params=8, id="gn-no-bias"),
+    case("torch", "GroupNorm", (6, 6), inp=(None, 6, 5, 5), out=(None, 6, 5, 5), params=12, id="gn-per-channel"),
+    case("torch", "LayerNorm", (16,), inp=(None, 10, 16), out=(None, 10, 16), params=32, id="ln"),
+    case("torch", "LayerNorm", ((4, 5),), inp=(None, 3, 4, 5), out=(None, 3, 4, 5), params=40, id="ln-2-axes"),
+    case("torch", "LayerNorm", ([3, 4, 5],), inp=(None, 3, 4, 5), out=(None, 3, 4, 5), params=120, id="ln-all-axes"),
+    case("torch", "LayerNorm", ([5],), {"elementwise_affine": False}, inp=(None, 2, 5), out=(None, 2, 5), params=0, id="ln-no-affine"),
+    case("torch", "LayerNorm", (5,), {"bias": False}, inp=(None, 5), out=(None, 5), params=5, id="ln-no-bias"),
+    case("torch", "LayerNorm", (5, 1e-6, True, False), inp=(None, 3, 5), out=(None, 3, 5), params=5, id="ln-positional"),
+    case("torch", "RMSNorm", (8,), inp=(None, 3, 8), out=(None, 3, 8), params=8, id="rms"),
+    case("torch", "RMSNorm", ([2, 8],), {"eps": 1e-6}, inp=(None, 2, 8), out=(None, 2, 8), params=16, id="rms-2-axes"),
+    case("torch", "RMSNorm", (8, None, False), inp=(None, 8), out=(None, 8), params=0, id="rms-no-affine"),
+    case("torch", "LocalResponseNorm", (3,), inp=(None, 5, 4, 4), out=(None, 5, 4, 4), id="lrn"),
+    case("torch", "LocalResponseNorm", (2, 1e-3, 0.5, 2.0), inp=(None, 6, 7), out=(None, 6, 7), id="lrn-even"),
+]
+
+CASES = KERAS + TORCH
+
+ERRORS = [
+    error("keras", "BatchNormalization", (), {"axis": 3}, inp=(None, 5, 3), kind="rank-mismatch", id="bn-axis-out-of-range"),
+    error("keras", "BatchNormalization", (), {"axis": "channels"}, inp=(None, 5, 3), kind="invalid-argument", id="bn-axis-string"),
+    error("keras", "LayerNormalization", (), {"axis": [1, 3]}, inp=(None, 4, 5), kind="rank-mismatch", id="ln-axis-out-of-range"),
+    error("keras", "GroupNormalization", (3,), inp=(None, 5, 4), kind="groups", id="gn-not-divisible"),
+    error("keras", "GroupNormalization", (8,), inp=(None, 5, 4), kind="groups", id="gn-more-groups-than-channels"),
+    error("keras", "GroupNormalization", inp=(None, 5, 16), kind="groups", id="gn-default-32-groups"),
+    error("keras", "UnitNormalization", (2,), inp=(None, 5), kind="rank-mismatch", id="unit-axis"),
+    error("torch", "BatchNorm2d", (16,), inp=(None, 8, 4, 4), kind="channel-mismatch", id="bn2d-num-features"),
+    error("torch", "BatchNorm2d", (3,), inp=(None, 3, 8), kind="rank-mismatch", id="bn2d-rank"),
+    error("torch", "BatchNorm1d", (3,), inp=(None, 3, 4, 5), kind="rank-mismatch", id="bn1d-rank"),
+    error("torch", "BatchNorm1d", (3,), inp=(None, 4), kind="channel-mismatch", id="bn1d-features"),
+    error("torch", "BatchNorm2d", (-1,), inp=(None, 3, 4, 4), kind="invalid-argument", id="bn2d-negative"),
+    error("torch", "SyncBatchNorm", (3,), inp=(None, 4, 5), kind="channel-mismatch", id="sync-bn-features"),
+    error("torch", "InstanceNorm2d", (3,), {"affine": True}, inp=(None, 4, 8, 8), kind="channel-mismatch", id="in2d-affine-features"),
+    error("torch", "InstanceNorm2d", (3,), {"track_running_stats": True}, inp=(None, 4, 8, 8), kind="channel-mismatch", id="in2d-running-features"),
+    error("torch", "InstanceNorm1d", (3,), inp=(None, 3, 4, 8), kind="rank-mismatch", id="in1d-rank"),
+    error("torch", "GroupNorm", (4, 6), inp=(None, 6, 8), kind="groups", id="gn-not-divisible"),
+    error("torch", "GroupNorm", (2, 4), inp=(None, 6, 8), kind="channel-mismatch", id="gn-num-channels"),
+    error("torch", "LayerNorm", ((4, 5),), inp=(None, 3, 5, 5), kind="channel-mismatch", id="ln-normalized-shape"),
+    error("torch", "LayerNorm", (16,), inp=(None, 10), kind="channel-mismatch", id="ln-features"),
+    error("torch", "LayerNorm", ((3, 4, 5),), inp=(None, 5), kind="rank-mismatch", id="ln-rank"),
+    error("torch", "RMSNorm", (8,), inp=(None, 3, 4), kind="channel-mismatch", id="rms-features"),
+]

@@ -1,0 +1,159 @@
+"""Oracle: the Keras fixtures, read by convlint and built by real Keras 3, must agree.
+
+Each fixture is our own code, so the test executes it (with small import shims for the
+``tensorflow.keras`` and Keras 2 module paths, since only standalone Keras 3 is installed) and
+compares every layer's output shape and parameter count, and the model totals, with
+``convlint.engine.analyze`` of the front end's graphs.  Lines marked ``# expect: <kind>`` must
+make real Keras raise and convlint report a finding of that kind on that line.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import sys
+import types
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+import pytest
+
+os.environ.setdefault("KERAS_BACKEND", "torch")
+keras = pytest.importorskip("keras")
+
+from convlint.dims import is_known  # noqa: E402
+from convlint.engine import analyze  # noqa: E402
+from convlint.frontend import analyze_source  # noqa: E402
+from convlint.graph import ModelGraph  # noqa: E402
+
+pytestmark = pytest.mark.oracle
+
+FIXTURES = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "keras").glob("*.py"))
+EXPECT = re.compile(r"#\s*expect:\s*([a-z-]+)")
+
+
+def _shim_modules() -> Dict[str, types.ModuleType]:
+    """``tensorflow.keras`` and Keras 2 sub-module paths, all pointing at Keras 3."""
+    tf = types.ModuleType("tensorflow")
+    tf.keras = keras  # type: ignore[attr-defined]
+    out = {
+        "tensorflow": tf,
+        "tensorflow.keras": keras,
+        "tensorflow.keras.layers": keras.layers,
+        "tensorflow.keras.models": keras.models,
+    }
+    for legacy in ("convolutional", "core", "pooling", "merge", "normalization"):
+        out[f"keras.layers.{legacy}"] = keras.layers
+    return out
+
+
+def _execute(path: Path, monkeypatch: pytest.MonkeyPatch) -> Dict[str, Any]:
+    for name, module in _shim_modules().items():
+        monkeypatch.setitem(sys.modules, name, module)
+    ns: Dict[str, Any] = {"__name__": "convlint_fixture", "__file__": str(path)}
+    exec(compile(path.read_text(), str(path), "exec"), ns)
+    return ns
+
+
+def _expectations(source: str) -> Dict[int, str]:
+    return {i: m.group(1) for i, line in enumerate(source.splitlines(), 1) for m in [EXPECT.search(line)] if m}
+
+
+def _enclosing_function(tree: ast.Module, line: int) -> Optional[str]:
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.lineno <= line <= (node.end_lineno or node.lineno):
+            return node.name
+    return None
+
+
+def _real_model(graph: ModelGraph, ns: Dict[str, Any], tree: ast.Module) -> Any:
+    """The Keras model a graph describes: the global of the same name, else what the function
+    around its creation returns (called without arguments)."""
+    value = ns.get(graph.name)
+    if isinstance(value, keras.Model):
+        return value
+    func = _enclosing_function(tree, graph.span.line)
+    assert func is not None, f"cannot find the real model for {graph.name}"
+    return ns[func]()
+
+
+def _leaf_layers(model: Any, out: List[Any]) -> List[Any]:
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        if isinstance(layer, keras.Model):
+            _leaf_layers(layer, out)
+        elif not any(layer is seen for seen in out):
+            out.append(layer)
+    return out
+
+
+def _real_shapes(layer: Any) -> List[str]:
+    """Distinct output shapes over the layer's calls (``Sequential.add`` rebuilds the graph,
+    so Keras records one inbound node per rebuild)."""
+    return sorted({str(tuple(t.shape)) for node in layer._inbound_nodes for t in node.output_tensors})
+
+
+def _graphs(path: Path) -> Tuple[str, List[ModelGraph]]:
+    source = path.read_text()
+    result = analyze_source(source, str(path))
+    assert not [n for n in result.notes if n.kind == "syntax-error"]
+    return source, result.models
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
+def test_fixture_matches_keras(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source, graphs = _graphs(path)
+    assert graphs, "the front end found no model"
+    expect = _expectations(source)
+    ns = _execute(path, monkeypatch)
+    tree = ast.parse(source)
+    for graph in graphs:
+        shaped = analyze(graph)
+        lines = {n.span.line for n in graph.nodes}
+        broken = {line: kind for line, kind in expect.items() if line in lines}
+        if broken:
+            with pytest.raises(Exception):
+                _real_model(graph, ns, tree)
+            found = {(f.span.line, f.kind) for f in shaped.findings}
+            for line, kind in broken.items():
+                assert (line, kind) in found, f"{graph.name}: no {kind} finding at line {line}; got {sorted(found)}"
+            continue
+        real = _real_model(graph, ns, tree)
+        assert not shaped.findings, [f.message for f in shaped.findings]
+        # Keras orders a functional model's layers by graph depth, not creation: compare the
+        # multiset of (type, parameters, output shapes) per layer object.
+        ours = []
+        for result in shaped.layers:
+            if result.node.type == "Input" or not result.first_use:
+                continue
+            shapes = sorted({str(tuple(r.output_shape)) for r in shaped.layers if r.node.layer_id == result.node.layer_id})
+            ours.append((result.node.type, result.params, shapes))
+        theirs = [(type(layer).__name__, layer.count_params(), _real_shapes(layer)) for layer in _leaf_layers(real, [])]
+        assert sorted(ours, key=str) == sorted(theirs, key=str), graph.name
+        assert shaped.total_params == real.count_params(), graph.name
+        outputs = [tuple(shaped.result(o).output_shape) for o in graph.outputs]
+        assert outputs == [tuple(t.shape) for t in real.outputs], graph.name
+        assert all(is_known(d) for shape in outputs for d in shape[1:])
+
+
+def test_every_expect_line_is_covered() -> None:
+    """Each ``# expect:`` marker belongs to a layer of some model convlint found."""
+    for path in FIXTURES:
+        source, graphs = _graphs(path)
+        lines = {n.span.line for g in graphs for n in g.nodes}
+        for line in _expectations(source):
+            assert line in lines, f"{path.name}:{line} is not a layer of any model found"
+
+
+def test_seed_example_counts() -> None:
+    """The course numbers: 240 weights + 5 biases; stacked 9x9x4 -> 7x7x6 -> 3x3x8."""
+    path = next(p for p in FIXTURES if p.stem == "seed_examples")
+    _, graphs = _graphs(path)
+    by_name = {g.name: analyze(g) for g in graphs}
+    conv = [r for r in by_name["single"].layers if r.node.type == "Conv2D"][0]
+    assert (conv.weight_count, conv.bias_count, conv.output_shape) == (240, 5, (None, 29, 29, 5))
+    shapes = [r.output_shape for r in by_name["stacked"].layers]
+    assert shapes == [(None, 9, 9, 4), (None, 7, 7, 6), (None, 3, 3, 8)]
+    assert by_name["stacked"].total_params == (3 * 3 * 4 * 6 + 6) + (2 * 2 * 6 * 8 + 8)
