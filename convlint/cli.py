@@ -10,11 +10,16 @@ import argparse
 import os
 import sys
 from collections import Counter
-from typing import Dict, Optional, Sequence
+from typing import TYPE_CHECKING, Dict, Optional, Sequence
 
 from . import __version__
 from .config import Config, ConfigError, load_config, split_option_list
 from .diagnostics import SEVERITIES, Report, severity_rank
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pluggy
+
+    from .cache import Cache
 
 __all__ = ["main", "build_parser", "exit_status"]
 
@@ -95,11 +100,11 @@ def _statistics(report: Report, rules: Dict[str, type]) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def _cache(args: argparse.Namespace, config: Config, pm: object) -> object:
+def _cache(args: argparse.Namespace, config: Config, pm: "pluggy.PluginManager") -> "Cache":
     from .cache import CACHE_DIR, Cache, make_salt
 
-    plugins = [f"{name}={plugin!r}" for name, plugin in pm.list_name_plugin()]  # type: ignore[attr-defined]
-    plugins += [f"{d.project_name}=={d.version}" for _, d in pm.list_plugin_distinfo()]  # type: ignore[attr-defined]
+    plugins = [f"{name}={plugin!r}" for name, plugin in pm.list_name_plugin()]
+    plugins += [f"{d.project_name}=={d.version}" for _, d in pm.list_plugin_distinfo()]
     directory = args.cache_dir or os.path.join(config.root, CACHE_DIR)
     return Cache(directory, make_salt(__version__, config, plugins))
 
@@ -141,6 +146,10 @@ def main(argv: Optional[Sequence[str]] = None, *, plugins: Sequence[object] = ()
         report = run(args.paths or ["."], config, checker, jobs=args.jobs, force_exclude=args.force_exclude, cache=cache)
     except FileNotFoundError as err:
         return _error(f"no such file or directory: {err.args[0] if err.args else err}")
+    except KeyboardInterrupt:
+        return 130
+    except Exception as err:  # e.g. a plugin's layer specs failing to load: never a traceback
+        return _error(f"internal error: {type(err).__name__}: {err}")
     color = args.format == "text" and not args.no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     context = RenderContext(rules=rules, color=color, summary=args.summary, version=__version__)
     try:

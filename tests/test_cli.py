@@ -33,6 +33,12 @@ BROKEN = "import keras\n\nmodel = keras.Sequential([\n    keras.Input(shape=(28,
 PLAIN = "import os\n\nprint(os.getcwd())\n"
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path, monkeypatch):
+    """Every test runs in its own directory, so the results cache never lands in the repo."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture
 def tree(tmp_path, monkeypatch):
     (tmp_path / "good.py").write_text(GOOD)
@@ -351,3 +357,22 @@ def test_no_cache(tree, capsys):
     assert not (tree / ".convlint_cache").exists()
     assert main([".", "--cache-dir", str(tree / "elsewhere")]) == 0
     assert (tree / "elsewhere").is_dir()
+
+
+@needs_keras
+def test_notebook_model_positions_are_per_cell(tmp_path, capsys):
+    cells = [
+        {"cell_type": "code", "source": ["%matplotlib inline\n", "import keras\n", "from keras import layers\n"]},
+        {"cell_type": "markdown", "source": ["# Model"]},
+        {"cell_type": "code", "source": BAD.split("\n\n", 1)[1].splitlines(keepends=True)},
+    ]
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    code, report = run_json([str(path)], capsys)
+    assert code == 1
+    jsonschema.Draft202012Validator(report_schema()).validate(report)
+    (m,) = report["models"]
+    assert (m["cell"], m["line"]) == (2, 1)
+    assert [(layer["cell"], layer["line"]) for layer in m["layers"]][:2] == [(2, 3), (2, 4)]
+    (d,) = report["diagnostics"]
+    assert (d["code"], d["cell"], d["line"]) == ("CL105", 2, 4)

@@ -13,10 +13,13 @@ from convlint.engine import analyze
 from convlint.frontend import FileNote, FrontendOptions, analyze_source
 from convlint.frontend import keras as keras_frontend
 from convlint.frontend.keras import classify
+from convlint.frontend.keras_objects import snake_case
 from convlint.graph import ModelGraph, Span, Unknown
 
 
-def run(source: str, options: Optional[FrontendOptions] = None, path: str = "m.py") -> Tuple[List[ModelGraph], List[FileNote]]:
+def run(
+    source: str, options: Optional[FrontendOptions] = None, path: str = "m.py"
+) -> Tuple[List[ModelGraph], List[FileNote]]:
     source = textwrap.dedent(source)
     return keras_frontend.extract(cst.parse_module(source), source, path, options or FrontendOptions())
 
@@ -195,7 +198,9 @@ def test_nested_sequential_is_inlined() -> None:
     assert [n.name for n in fn.nodes] == [
         "input_layer", "outer/block/conv2d", "outer/block/re_lu", "outer/sequential/flatten", "outer/dense",
     ]
-    assert [n.inputs for n in fn.nodes][1:] == [["input_layer"], ["outer/block/conv2d"], ["outer/block/re_lu"], ["outer/sequential/flatten"]]
+    assert [n.inputs for n in fn.nodes][1:] == [
+        ["input_layer"], ["outer/block/conv2d"], ["outer/block/re_lu"], ["outer/sequential/flatten"],
+    ]
     assert analyze(fn).result("outer/dense").output_shape == (None, 2)
 
 
@@ -303,7 +308,7 @@ def test_import_styles(header: str, spelling: str) -> None:
 def test_aliases_and_unknown_layers(spelling: str, canonical: str) -> None:
     model, _ = only(f"from keras import layers, Sequential\nm = Sequential([layers.{spelling}()])\n")
     assert model.nodes[1].type == canonical
-    assert model.nodes[1].name == __import__("convlint.frontend.keras_objects").frontend.keras_objects.snake_case(canonical)
+    assert model.nodes[1].name == snake_case(canonical)
 
 
 def test_not_keras_is_ignored() -> None:
@@ -460,7 +465,7 @@ def test_subclassed_model_is_reported_unsupported() -> None:
                 self.d = keras.layers.Dense(3)
         """
     )
-    assert models == [] and [(n.kind, n.model) for n in notes] == [("unsupported", "Net")]
+    assert models == [] and [(n.kind, n.model, n.span.line) for n in notes] == [("unsupported", "Net", 2)]
 
 
 def test_unresolved_sequential_contents() -> None:
@@ -480,3 +485,58 @@ def test_classify() -> None:
     assert classify("tensorflow.nn.relu") is None
     assert classify("torch.nn.Conv2d") is None
     assert classify("keras.ops.relu") is None
+
+
+def test_comprehensions_and_framework_options() -> None:
+    model, notes = only(
+        """\
+        import tensorflow as tf
+        from tensorflow.keras import layers, regularizers
+        UNITS = [64, 32, 16]
+        model = tf.keras.Sequential(
+            [layers.Input((8,))]
+            + [layers.Dense(u, activation=tf.nn.relu, kernel_regularizer=regularizers.l2(1e-4))
+               for u in UNITS if u > 16]
+            + [layers.TimeDistributed(layers.Dense(2))]
+        )
+        """
+    )
+    assert [(n.type, n.args) for n in model.nodes[1:3]] == [("Dense", (64,)), ("Dense", (32,))]
+    assert isinstance(model.nodes[1].kwargs["activation"], Unknown)
+    assert model.nodes[3].type == "TimeDistributed" and model.nodes[3].args == (Unknown("a Dense layer object"),)
+    assert notes == []  # framework callables passed as options are not "unresolved sizes"
+
+
+def test_helper_builders_are_analysed_through_their_callers() -> None:
+    """ResNet50() calls ResNet(stack_fn, ...): the helper runs with the caller's arguments."""
+    models, notes = run(
+        """\
+        from keras import backend, layers, Model, Input
+
+        def Net(stack_fn, preact, classes=10):
+            bn_axis = 3 if backend.image_data_format() == "channels_last" else 1
+            inp = Input((32, 32, 3))
+            x = layers.Conv2D(8, 3, name=f"stem_{'pre' if preact else 'post'}")(inp)
+            x = stack_fn(x)
+            if not preact:
+                x = layers.BatchNormalization(axis=bn_axis)(x)
+            extra = None
+            if extra is None:
+                x = layers.GlobalAveragePooling2D()(x)
+            return Model(inp, layers.Dense(classes)(x))
+
+        def Net18(classes=7):
+            def stack_fn(x):
+                for i in range(2):
+                    x = layers.Conv2D(8, 3, padding="same", name=f"block{i}")(x)
+                return x
+            return Net(stack_fn, False, classes=classes)
+        """
+    )
+    assert [n.kind for n in notes] == []
+    assert [m.name for m in models] == ["Net"]
+    assert [n.name for n in models[0].nodes] == [
+        "input_layer", "stem_post", "block0", "block1", "batch_normalization", "global_average_pooling2d", "dense",
+    ]
+    assert models[0].node("batch_normalization").kwargs == {"axis": 3}
+    assert models[0].nodes[-1].args == (7,)

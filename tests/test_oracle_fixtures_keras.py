@@ -128,7 +128,8 @@ def test_fixture_matches_keras(path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         for result in shaped.layers:
             if result.node.type == "Input" or not result.first_use:
                 continue
-            shapes = sorted({str(tuple(r.output_shape)) for r in shaped.layers if r.node.layer_id == result.node.layer_id})
+            uses = [r for r in shaped.layers if r.node.layer_id == result.node.layer_id]
+            shapes = sorted({str(tuple(r.output_shape)) for r in uses})
             ours.append((result.node.type, result.params, shapes))
         theirs = [(type(layer).__name__, layer.count_params(), _real_shapes(layer)) for layer in _leaf_layers(real, [])]
         assert sorted(ours, key=str) == sorted(theirs, key=str), graph.name

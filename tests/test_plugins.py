@@ -122,7 +122,8 @@ def test_a_broken_plugin_is_a_clean_error(capsys):
     assert "XY101" in capsys.readouterr().err
 
 
-def test_plugin_end_to_end_through_the_cli(tmp_path, capsys):
+def test_plugin_end_to_end_through_the_cli(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     src = tmp_path / "net.py"
     src.write_text(
         "import keras\n"
@@ -146,3 +147,17 @@ def test_plugin_end_to_end_through_the_cli(tmp_path, capsys):
     assert code == 0  # a warning does not fail the run at the default fail-on
     assert main([str(src), "--format", "count"], plugins=[SamplePlugin()]) == 0
     assert capsys.readouterr().out == "1\n"
+
+
+def test_a_plugin_whose_layer_specs_fail_is_a_clean_error(tmp_path, capsys, monkeypatch):
+    class BadSpecs:
+        @hookimpl
+        def convlint_layer_specs(self) -> list:
+            raise RuntimeError("no specs today")
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "net.py").write_text("import keras\nmodel = keras.Sequential([keras.layers.Dense(2)])\n" * 400)
+    assert main(["net.py", "--no-cache"], plugins=[BadSpecs()]) == 2
+    captured = capsys.readouterr()
+    assert "no specs today" in captured.out + captured.err
+    assert "Traceback" not in captured.out + captured.err

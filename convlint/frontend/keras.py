@@ -19,7 +19,7 @@ from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from ..dims import Expr
-from ..graph import ModelGraph, Span, Unknown
+from ..graph import ModelGraph, Unknown
 from . import FileNote, FrontendOptions
 from .keras_lower import lower_functional, lower_sequential, model_label
 from .keras_objects import FunctionalObj, LayerObj, Proto, SequentialObj, TensorRef
@@ -78,6 +78,7 @@ _MERGE_FUNCTIONS = {
 # Layers whose first argument is a size: a bare parameter without a value there becomes a symbol.
 _SIZE_FIRST = ("Dense", "Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose",
                "SeparableConv1D", "SeparableConv2D")
+_AS_SYMBOL = "has no value here (a parameter without a default); analysed as the symbol "
 _MAX_DEPTH = 24
 _MAX_ITERATIONS = 1000
 _KERAS_ROOTS = ("keras", "tensorflow", "tf_keras")
@@ -127,6 +128,12 @@ def classify(qualified: str) -> Optional[Tuple[str, str]]:
     return None
 
 
+def classify_root(qualified: str) -> bool:
+    """True for a name under a Keras namespace (``keras.``, ``tensorflow.keras.``, ``tf_keras.``)."""
+    parts = qualified.split(".")
+    return parts[0] in ("keras", "tf_keras") or (parts[0] == "tensorflow" and "keras" in parts)
+
+
 class _Interpreter:
     def __init__(self, module: cst.Module, source: str, path: str, options: FrontendOptions) -> None:
         from ..layers import default_catalogue
@@ -143,7 +150,7 @@ class _Interpreter:
         self.notes: List[FileNote] = []
         self.called: Set[int] = set()
         self.stack: List[str] = []
-        self.keras_stars = [s for s in self.imports.star if classify(s + ".X") is not None or s.split(".")[0] in _KERAS_ROOTS]
+        self.keras_stars = [s for s in self.imports.star if s.split(".")[0] in _KERAS_ROOTS]
 
     # -- entry ------------------------------------------------------------------------------
     def uses_keras(self) -> bool:
@@ -154,12 +161,30 @@ class _Interpreter:
         env = Env(None, self.imports)
         env.set("__name__", "__main__")
         self._run_block(self.module.body, env)
-        for stmt in self.module.body:
-            if isinstance(stmt, cst.FunctionDef) and id(stmt) not in self.called and self._builds_keras(stmt):
-                closure = env.values.get(stmt.name.value)
-                if isinstance(closure, _Closure) and closure.func is stmt:
-                    self._call_function(closure, (), {}, stmt)
+        for func in self._uncalled_builders(env):
+            if id(func) not in self.called:
+                closure = env.values.get(func.name.value)
+                if isinstance(closure, _Closure) and closure.func is func:
+                    self._call_function(closure, (), {}, func)
         return self._lower()
+
+    def _uncalled_builders(self, env: Env) -> List[cst.FunctionDef]:
+        """Top-level functions that build Keras objects and were not called; the ones no other
+        function refers to first (``ResNet50()`` before the ``ResNet(stack_fn, ...)`` it calls,
+        so the helper is analysed with real arguments rather than free parameters)."""
+        funcs = [s for s in self.module.body if isinstance(s, cst.FunctionDef) and id(s) not in self.called]
+        uses = {id(f): {n.value for n in walk(f.body) if isinstance(n, cst.Name)} for f in funcs}
+        builders = {f.name.value for f in funcs if self._builds_keras(f)}
+        grown = True
+        while grown:  # a function calling a builder is a builder (ResNet50 -> ResNet)
+            grown = False
+            for f in funcs:
+                if f.name.value not in builders and uses[id(f)] & builders:
+                    builders.add(f.name.value)
+                    grown = True
+        chosen = [f for f in funcs if f.name.value in builders]
+        referenced = set().union(*(uses[id(f)] for f in chosen)) if chosen else set()
+        return [f for f in chosen if f.name.value not in referenced] + [f for f in chosen if f.name.value in referenced]
 
     def _run_block(self, body: Sequence[cst.CSTNode], env: Env) -> None:
         try:
@@ -179,7 +204,8 @@ class _Interpreter:
             if key in seen_spans:
                 continue
             seen_spans.add(key)
-            default = self.model_origin.get(id(model)) or ("Sequential" if isinstance(model, SequentialObj) else "Model")
+            kind = "Sequential" if isinstance(model, SequentialObj) else "Model"
+            default = self.model_origin.get(id(model)) or kind
             name = model_label(model, default)
             lower = lower_sequential if isinstance(model, SequentialObj) else lower_functional
             graph, model_notes = lower(model, name, self.path, self.registry, self.options.input_shapes)
@@ -241,7 +267,8 @@ class _Interpreter:
             raise _Continue()
 
     def _bind(self, target: cst.BaseExpression, value: Any, env: Env, source: cst.CSTNode) -> None:
-        if isinstance(target, cst.Name) and isinstance(value, (SequentialObj, FunctionalObj)) and value.var_name is None:
+        is_model = isinstance(value, (SequentialObj, FunctionalObj))
+        if isinstance(target, cst.Name) and is_model and value.var_name is None:
             value.var_name = target.value
         bind_target(target, value, env, source)
 
@@ -290,7 +317,11 @@ class _Interpreter:
                     env.set(name, Unknown(f"{name} depends on {what}"))
         if self._builds_keras(stmt):
             self.notes.append(
-                FileNote("unsupported", f"cannot follow {what} statically; models built under it may be incomplete", self.spans.span(stmt))
+                FileNote(
+                    "unsupported",
+                    f"cannot follow {what} statically; models built under it may be incomplete",
+                    self.spans.span(stmt),
+                )
             )
             self._mark_models_unknown(stmt, env)
 
@@ -301,7 +332,8 @@ class _Interpreter:
             if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "add":
                 base = self.eval(node.func.value, env)
                 if isinstance(base, SequentialObj):
-                    base.items.append(Unknown(f"layers added under a block convlint cannot follow (line {self.spans.span(node).line})"))
+                    line = self.spans.span(node).line
+                    base.items.append(Unknown(f"layers added under a block convlint cannot follow (line {line})"))
 
     def _builds_keras(self, node: cst.CSTNode) -> bool:
         for inner in walk(node):
@@ -319,7 +351,8 @@ class _Interpreter:
                 self.notes.append(
                     FileNote(
                         "unsupported",
-                        f"subclassed Keras model '{stmt.name.value}' is not analysed (only Sequential and functional models are)",
+                        f"subclassed Keras model '{stmt.name.value}' is not analysed "
+                        "(only Sequential and functional models are)",
                         self.spans.span(stmt),
                         stmt.name.value,
                     )
@@ -328,7 +361,8 @@ class _Interpreter:
     # -- calls ------------------------------------------------------------------------------
     def _resolve(self, func: cst.BaseExpression, env: Env) -> Optional[str]:
         q = qualified_name(func, self.imports, env)
-        if q is None and isinstance(func, cst.Name) and not env.is_local(func.value) and func.value not in self.imports.names:
+        bare = isinstance(func, cst.Name) and not env.is_local(func.value) and func.value not in self.imports.names
+        if q is None and bare:
             for star in self.keras_stars:
                 if classify(f"{star}.{func.value}") is not None:
                     return f"{star}.{func.value}"
@@ -337,6 +371,8 @@ class _Interpreter:
     def _hook(self, call: cst.Call, env: Env) -> Any:
         func = call.func
         q = self._resolve(func, env)
+        if q is not None and q.endswith(".backend.image_data_format") and classify_root(q):
+            return "channels_last"  # Keras' default, the layout convlint reads Keras code in
         if q is not None:
             kind = classify(q)
             return self._keras_call(kind, call, env) if kind else NOT_HANDLED
@@ -414,16 +450,27 @@ class _Interpreter:
         if "input_dim" in kwargs:
             dim = kwargs.pop("input_dim")
             input_shape = input_shape if input_shape is not None else (dim,)
-        layer = LayerObj(type_name, folded.args, kwargs, self.spans.span(call), name=name if isinstance(name, str) else None)
+        args = tuple(_plain(a) for a in folded.args)
+        kwargs = {k: _plain(v) for k, v in kwargs.items()}
+        layer = LayerObj(type_name, args, kwargs, self.spans.span(call), name=name if isinstance(name, str) else None)
         layer.input_shape = input_shape
+        name_expr = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "name"), None)
         for expr, unknown in folded.unresolved:
-            layer.notes.append(("unresolved", f"{type_name}: {unknown.reason}"))
+            if expr is not name_expr and not self._framework_value(expr, env):
+                layer.notes.append(("unresolved", f"{type_name}: {unknown.reason}"))
         for value in list(folded.args[:1]) + [kwargs.get("units"), kwargs.get("filters")]:
             if sizes and isinstance(value, Expr) and value.is_single_symbol():
                 layer.notes.append(
-                    ("unresolved", f"{type_name}: {value} has no value here (a parameter without a default); analysed as the symbol {value}")
+                    ("unresolved", f"{type_name}: {value} {_AS_SYMBOL}{value}")
                 )
         return layer
+
+    def _framework_value(self, expr: cst.BaseExpression, env: Env) -> bool:
+        """``tf.nn.relu``, ``keras.regularizers.l2(1e-4)``: framework objects passed as
+        options, not sizes; reporting each as unresolved would only be noise."""
+        target = expr.func if isinstance(expr, cst.Call) else expr
+        q = self._resolve(target, env)
+        return q is not None and q.split(".")[0] in _KERAS_ROOTS + ("torch", "numpy")
 
     def _make_input(self, call: cst.Call, env: Env) -> TensorRef:
         shape_expr: Optional[cst.BaseExpression] = None
@@ -443,13 +490,15 @@ class _Interpreter:
             shape = _fold_shape(shape_expr, env, self._hook)
             if batch and isinstance(shape, tuple):
                 shape = shape[1:]
-            bad = shape if isinstance(shape, Unknown) else next((d for d in shape if isinstance(d, Unknown)), None) if isinstance(shape, tuple) else None
+            dims = shape if isinstance(shape, tuple) else (shape,)
+            bad = next((d for d in dims if isinstance(d, Unknown)), None)
             if bad is not None:
                 notes.append(("unresolved", f"Input: {bad.reason}"))
             for d in shape if isinstance(shape, tuple) else ():
                 if isinstance(d, Expr) and d.is_single_symbol():
-                    notes.append(("unresolved", f"Input: {d} has no value here (a parameter without a default); analysed as the symbol {d}"))
-        layer = LayerObj("Input", (), {"shape": shape}, self.spans.span(call), name=name if isinstance(name, str) else None)
+                    notes.append(("unresolved", f"Input: {d} {_AS_SYMBOL}{d}"))
+        name = name if isinstance(name, str) else None
+        layer = LayerObj("Input", (), {"shape": shape}, self.spans.span(call), name=name)
         layer.notes.extend(notes)
         return self._register(Proto(layer, []))
 
@@ -474,8 +523,12 @@ class _Interpreter:
                 for item in items:
                     self._add(seq, item)
             elif items is not None:
-                reason = items.reason if isinstance(items, Unknown) else f"{source_text(layers_expr)} is not a list of layers"
-                seq.notes.append(("unresolved", f"the layers of this Sequential could not be resolved ({reason})", seq.span))
+                if isinstance(items, Unknown):
+                    reason = items.reason
+                else:
+                    reason = f"{source_text(layers_expr)} is not a list of layers"
+                message = f"the layers of this Sequential could not be resolved ({reason})"
+                seq.notes.append(("unresolved", message, seq.span))
                 seq.items.append(Unknown(reason))
         return seq
 
@@ -513,7 +566,8 @@ class _Interpreter:
         outputs = folded.args[1] if len(folded.args) > 1 else folded.kwargs.get("outputs", folded.kwargs.get("output"))
         span = self.spans.span(call)
         if inputs is None and outputs is None:
-            self.notes.append(FileNote("unsupported", "a Keras Model without inputs/outputs (subclassing style) is not analysed", span))
+            message = "a Keras Model without inputs/outputs (subclassing style) is not analysed"
+            self.notes.append(FileNote("unsupported", message, span))
             return Unknown("a Model without inputs/outputs")
         model = FunctionalObj(span, _tensors(inputs), _tensors(outputs))
         name = folded.kwargs.get("name")
@@ -563,7 +617,8 @@ class _Interpreter:
     def _apply_model(self, model: Any, call: cst.Call, env: Env) -> Any:
         model.used_as_layer = True
         keys, problem = self._tensor_inputs(call, env, model_label(model, "model"))
-        prefix = f"{model.name_kwarg or model.var_name or ('sequential' if isinstance(model, SequentialObj) else 'functional')}/"
+        kind = "sequential" if isinstance(model, SequentialObj) else "functional"
+        prefix = f"{model.name_kwarg or model.var_name or kind}/"
         if problem:
             self.notes.append(FileNote("unresolved", problem, self.spans.span(call)))
         if isinstance(model, SequentialObj):
@@ -572,7 +627,8 @@ class _Interpreter:
         mapping = {t.key: k for t, k in zip(model.inputs, keys)}
         from .keras_lower import ancestors
 
-        for proto in sorted((self.registry[k] for k in ancestors([t.key for t in model.outputs], self.registry)), key=lambda p: p.uid):
+        keys = ancestors([t.key for t in model.outputs], self.registry)
+        for proto in sorted((self.registry[k] for k in keys), key=lambda p: p.uid):
             if proto.layer.type == "Input":
                 continue
             new = Proto(proto.layer, [mapping.get(k, k) for k in proto.inputs], prefix + proto.prefix)
@@ -590,11 +646,13 @@ class _Interpreter:
                 self.registry[proto.key] = proto
                 current = proto.key
             elif isinstance(item, SequentialObj):
-                current = self._inline_sequential(item, current, prefix + f"{item.name_kwarg or item.var_name or 'sequential'}/")
+                sub = f"{item.name_kwarg or item.var_name or 'sequential'}/"
+                current = self._inline_sequential(item, current, prefix + sub)
             elif isinstance(item, TensorRef):
                 continue
             else:
-                current = "?" + (item.reason if isinstance(item, Unknown) else "a layer of the sub-model is not resolved")
+                reason = item.reason if isinstance(item, Unknown) else "a layer of the sub-model is not resolved"
+                current = "?" + reason
         return current
 
 
@@ -610,6 +668,21 @@ def _target_names(target: cst.BaseExpression) -> List[str]:
     if isinstance(target, (cst.Tuple, cst.List)):
         return [n for el in target.elements for n in _target_names(el.value)]
     return []
+
+
+def _plain(value: Any) -> Any:
+    """Layer arguments are data: a layer object or tensor passed as an argument (a wrapper such
+    as ``TimeDistributed(Conv2D(...))``) is kept as an ``Unknown`` naming it."""
+    if isinstance(value, (list, tuple)):
+        items = [_plain(v) for v in value]
+        return tuple(items) if isinstance(value, tuple) else items
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, LayerObj):
+        return Unknown(f"a {value.type} layer object")
+    if isinstance(value, (TensorRef, SequentialObj, FunctionalObj, _Closure, QualRef, cst.CSTNode)):
+        return Unknown(f"a {type(value).__name__} object")
+    return value
 
 
 def _as_shape(value: Any) -> Any:
@@ -647,7 +720,9 @@ def _non_tensor(value: Any) -> Optional[str]:
     return None
 
 
-def extract(module: cst.Module, source: str, path: str, options: FrontendOptions) -> Tuple[List[ModelGraph], List[FileNote]]:
+def extract(
+    module: cst.Module, source: str, path: str, options: FrontendOptions
+) -> Tuple[List[ModelGraph], List[FileNote]]:
     """Every Keras ``Sequential`` / functional model built in ``module``, and notes."""
     interp = _Interpreter(module, source, path, options or FrontendOptions())
     if not interp.uses_keras():

@@ -113,7 +113,8 @@ def _emit(low: Lowering, item: Any, current: str, prefix: str, registry: Dict[st
         return current
     reason = item.reason if isinstance(item, Unknown) else f"{type(item).__name__} is not a layer"
     if not any(reason in n.message for n in low.notes):
-        low.note("unresolved", f"a layer of this Sequential could not be resolved ({reason}); shapes after it are unknown", low.graph.span)
+        message = f"a layer of this Sequential could not be resolved ({reason}); shapes after it are unknown"
+        low.note("unresolved", message, low.graph.span)
     return "?" + reason
 
 

@@ -153,7 +153,8 @@ class Lowering:
 
     def layer_name(self, layer: LayerObj, prefix: str = "") -> str:
         if layer.uid not in self._layer_names:
-            base = layer.name or self._auto("input_layer" if layer.type in ("Input", "InputLayer") else snake_case(layer.type))
+            auto = "input_layer" if layer.type in ("Input", "InputLayer") else snake_case(layer.type)
+            base = layer.name or self._auto(auto)
             self._layer_names[layer.uid] = prefix + base
         return self._layer_names[layer.uid]
 
@@ -170,7 +171,9 @@ class Lowering:
     def note(self, kind: str, message: str, span: Span) -> None:
         self.notes.append(FileNote(kind, message, span, self.graph.name))
 
-    def layer_node(self, layer: LayerObj, inputs: List[str], prefix: str = "", call_span: Optional[Span] = None) -> Node:
+    def layer_node(
+        self, layer: LayerObj, inputs: List[str], prefix: str = "", call_span: Optional[Span] = None
+    ) -> Node:
         """A node applying ``layer``; its span is the constructor's, except for a second use of
         the same object, which points at that call (where a reuse problem would be)."""
         name = self.layer_name(layer, prefix)

@@ -34,8 +34,10 @@ Stable API (the Keras and PyTorch front ends both use it):
     int, float, str, bool, None, tuple, list, dict, a ``Dim`` expression, whatever a front end
     stored in the env, or :class:`~convlint.graph.Unknown` ("``<source> is not a constant``").
     Handles literals, names, ``+ - * / // % **``, unary ``- + not``, tuple/list/dict displays
-    (with ``*`` unpacking), subscripts and slices, ``a if c else b``, comparisons and ``and``/
-    ``or`` on constants, and the builtins ``int float len tuple list min max abs round sum``
+    (with ``*`` unpacking), list/generator comprehensions over constants, subscripts and
+    slices, ``a if c else b``, comparisons and ``and``/``or`` on constants (``x is None`` on any
+    known value), f-strings with constant parts, and the builtins
+    ``int float len tuple list min max abs round sum``
     ``range enumerate zip reversed sorted str bool`` and ``math.floor/ceil/sqrt/prod`` when not
     shadowed (results are tuples).  ``hook(call, env)`` is asked first for every
     ``Call``; it returns a value or ``NOT_HANDLED``.
@@ -172,7 +174,7 @@ def statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
         nested: List[cst.CSTNode] = []
         for name in ("body", "handlers", "orelse", "finalbody", "cases"):
             part = getattr(stmt, name, None)
-            if part is None or isinstance(part, cst.CSTNode) and not isinstance(part, (cst.BaseSuite, cst.If, cst.Else, cst.Finally, cst.ExceptHandler)):
+            if part is None:
                 continue
             parts = part if isinstance(part, (list, tuple)) else [part]
             for p in parts:
@@ -379,7 +381,8 @@ def bind_target(target: cst.BaseExpression, value: Any, env: Env, source: Option
         return
     if isinstance(target, (cst.Tuple, cst.List)):
         elements = [el for el in target.elements]
-        if any(isinstance(el, cst.StarredElement) for el in elements) or not isinstance(value, (tuple, list)) or len(value) != len(elements):
+        starred = any(isinstance(el, cst.StarredElement) for el in elements)
+        if starred or not isinstance(value, (tuple, list)) or len(value) != len(elements):
             reason = source_text(source) if source is not None else source_text(target)
             for el in elements:
                 _poison(el.value, env, f"cannot unpack {reason}")
@@ -490,6 +493,8 @@ def _fold(expr: cst.BaseExpression, env: Env, hook: Optional[Hook]) -> Any:
         return _unknown(expr)
     if isinstance(expr, cst.Name):
         return _fold_name(expr, env)
+    if isinstance(expr, cst.FormattedString):
+        return _fstring(expr, env, hook)
     if isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
         items: List[Any] = []
         for el in expr.elements:
@@ -555,6 +560,11 @@ def _fold(expr: cst.BaseExpression, env: Env, hook: Optional[Hook]) -> Any:
         if isinstance(base, QualRef):
             return QualRef(f"{base.name}.{expr.attr.value}")
         return _unknown(expr)
+    if isinstance(expr, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
+        items = _comprehension(expr, expr.for_in, env, hook)
+        if isinstance(items, Unknown):
+            return items
+        return items if isinstance(expr, cst.ListComp) else tuple(items)
     if isinstance(expr, cst.Call):
         if hook is not None:
             value = hook(expr, env)
@@ -562,6 +572,56 @@ def _fold(expr: cst.BaseExpression, env: Env, hook: Optional[Hook]) -> Any:
                 return value
         return _builtin_call(expr, env, hook)
     return _unknown(expr)
+
+
+def _comprehension(
+    expr: Any, comp: cst.CompFor, env: Env, hook: Optional[Hook], out: Optional[List[Any]] = None
+) -> Any:
+    """``[elt for target in iter if cond ...]`` over a folded iterable, in a child scope."""
+    out = [] if out is None else out
+    if comp.asynchronous is not None:
+        return _unknown(expr)
+    items = _fold(comp.iter, env, hook)
+    if isinstance(items, dict):
+        items = list(items)
+    if not isinstance(items, (tuple, list, str)) or len(items) > 10_000:
+        return _unknown(expr)
+    for item in items:
+        scope = env.child()
+        bind_target(comp.target, item, scope, comp.iter)
+        keep = True
+        for cond in comp.ifs:
+            test = _fold(cond.test, scope, hook)
+            if not _is_plain(test):
+                return _unknown(expr)
+            keep = keep and bool(test)
+        if not keep:
+            continue
+        if comp.inner_for_in is not None:
+            inner = _comprehension(expr, comp.inner_for_in, scope, hook, out)
+            if isinstance(inner, Unknown):
+                return inner
+        else:
+            out.append(_fold(expr.elt, scope, hook))
+    return out
+
+
+def _fstring(expr: cst.FormattedString, env: Env, hook: Optional[Hook]) -> Any:
+    """``f"conv_{i}"`` with constant parts (``!r``/``!s`` and format specs are not folded)."""
+    out = []
+    for part in expr.parts:
+        if isinstance(part, cst.FormattedStringText):
+            out.append(part.value)
+            continue
+        if not isinstance(part, cst.FormattedStringExpression) or part.conversion is not None or part.format_spec:
+            return _unknown(expr)
+        value = _fold(part.expression, env, hook)
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            return _unknown(expr)
+        out.append(str(value))
+    if "{{" in "".join(p.value for p in expr.parts if isinstance(p, cst.FormattedStringText)):
+        return _unknown(expr)  # escaped braces: keep it simple and honest
+    return "".join(out)
 
 
 def _hashable(v: Any) -> bool:
@@ -659,6 +719,10 @@ _CMP: Dict[type, Callable[[Any, Any], bool]] = {
 
 def _compare(expr: cst.Comparison, env: Env, hook: Optional[Hook]) -> Any:
     left = _fold(expr.left, env, hook)
+    if len(expr.comparisons) == 1 and isinstance(expr.comparisons[0].operator, (cst.Is, cst.IsNot)):
+        right = _fold(expr.comparisons[0].comparator, env, hook)
+        if right is None and not isinstance(left, Unknown):  # any known object, even opaque
+            return (left is None) == isinstance(expr.comparisons[0].operator, cst.Is)
     if not _is_plain(left):
         return _unknown(expr)
     for target in expr.comparisons:
@@ -763,7 +827,8 @@ class FoldedCall:
 def _no_refs(value: Any, expr: cst.BaseExpression) -> Any:
     """An imported name is not a value we know: ``KERNEL`` from ``config`` becomes Unknown."""
     if isinstance(value, QualRef):
-        return Unknown(f"{source_text(expr)} is not a constant (it is imported from {value.name.rpartition('.')[0] or value.name})")
+        origin = value.name.rpartition(".")[0] or value.name
+        return Unknown(f"{source_text(expr)} is not a constant (it is imported from {origin})")
     if isinstance(value, (tuple, list)) and any(isinstance(v, QualRef) for v in value):
         items = [_no_refs(v, expr) for v in value]
         return tuple(items) if isinstance(value, tuple) else items

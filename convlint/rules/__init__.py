@@ -26,9 +26,7 @@ Conventions (follow them for a new rule, built-in or third-party):
 
 from __future__ import annotations
 
-import inspect
 import re
-import textwrap
 from typing import TYPE_CHECKING, Any, ClassVar, Dict, Iterator, Mapping, Optional, Sequence, Tuple
 
 from ..diagnostics import Diagnostic
@@ -92,6 +90,9 @@ class Rule:
     @classmethod
     def documentation(cls) -> str:
         """Markdown documentation: the docstring plus the snippets as Example / Use instead."""
+        import inspect
+        import textwrap
+
         doc = inspect.cleandoc(cls.__doc__ or "")
         parts = [f"# {cls.name} ({cls.code})", f"Default severity: {cls.severity}.", doc]
         if cls.CONFIG:
@@ -111,6 +112,8 @@ def _toml(value: Any) -> str:
 
 
 def _section(doc: str, title: str) -> str:
+    import inspect
+
     doc = inspect.cleandoc(doc)
     match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", doc, re.M | re.S)
     return match.group(1).strip() if match else ""
