@@ -82,6 +82,8 @@ class Node:
     name: Optional[str] = None
     layer_id: Optional[str] = None
     call_kwargs: Dict[str, Any] = field(default_factory=dict)
+    cell: Optional[int] = None
+    """Notebook code-cell number (1-based) the node comes from; ``span`` is then cell-relative."""
     op: Optional[str] = None
     """Source spelling of a functional op (``F.relu``, ``torch.flatten``, ``view``), shown as the
     layer type in reports instead of ``type`` when set."""

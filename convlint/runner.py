@@ -222,7 +222,7 @@ def _relocate(outcome: FileOutcome, nb: Any) -> None:
         model.cell, model.span = span(model.span)
         for node in model.nodes:
             cell, node.span = span(node.span)
-            node.cell = cell  # type: ignore[attr-defined]  # read by the JSON output
+            node.cell = cell
 
 
 # -- many files ---------------------------------------------------------------------------------

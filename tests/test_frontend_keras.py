@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import time
 from typing import List, Optional, Tuple
 
 import libcst as cst
@@ -540,3 +541,19 @@ def test_helper_builders_are_analysed_through_their_callers() -> None:
     ]
     assert models[0].node("batch_normalization").kwargs == {"axis": 3}
     assert models[0].nodes[-1].args == (7,)
+
+
+def test_huge_loops_stop_with_a_note() -> None:
+    source = """\
+    import keras
+    m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    total = 0
+    for i in range(1000):
+        for j in range(1000):
+            total += i * j
+    """
+    t0 = time.perf_counter()
+    models, notes = run(source)
+    assert time.perf_counter() - t0 < 10
+    assert [n.kind for n in notes] == ["unsupported"] and "steps" in notes[0].message
+    assert [m.name for m in models] == ["m"]  # what was built before is still reported

@@ -119,6 +119,8 @@ N = len(PAIR)
 COND = 1 if IMG > 20 else 2
 S = "same" if True else "valid"
 STR = "conv" + "_1"
+PCT = "block_%d_%s" % (IMG, "bn")
+FSTR = f"conv{IMG}_{STR}"
 if IMG:
     BRANCHED = 5
 UNK = some_function(3)
@@ -154,6 +156,8 @@ def env() -> Env:
         ("COND", 1),
         ("S", "same"),
         ("STR", "conv_1"),
+        ("PCT", "block_28_bn"),
+        ("FSTR", "conv28_conv_1"),
     ],
 )
 def test_module_constants(env: Env, name: str, expected: Any) -> None:
@@ -304,3 +308,34 @@ def test_statements_finds_nested_statements_only() -> None:
     )
     imports = [n for n in statements(module.body) if isinstance(n, cst.Import)]
     assert [source_text(i.names[0].name) for i in imports] == ["x", "y", "z"]
+
+
+MUTATING = """
+import copy
+SIZES = [16, 32]
+SIZES.append(64)
+CFG = {"filters": 8, "kernel": 3}
+CFG["filters"] = 12
+CFG["kernel"] += 2
+CFG.update({"extra": 1})
+WIDTH = CFG.get("width", 5)
+ITEMS = CFG.items()
+BLOCKS = copy.deepcopy([{"f": 1}])
+BLOCKS[0]["f"] = 2
+LOST = [1]
+LOST.frobnicate(2)
+HIDDEN = {"a": 1}
+HIDDEN[key_we_do_not_know] = 2
+POPPED = SIZES.pop()
+"""
+
+
+def test_container_mutations_are_followed_or_poisoned() -> None:
+    env = module_env(cst.parse_module(MUTATING))
+    assert env.lookup("SIZES") == [16, 32] and env.lookup("POPPED") == 64
+    assert env.lookup("CFG") == {"filters": 12, "kernel": 5, "extra": 1}
+    assert env.lookup("WIDTH") == 5
+    assert env.lookup("ITEMS") == (("filters", 12), ("kernel", 5), ("extra", 1))
+    assert env.lookup("BLOCKS") == [{"f": 2}]
+    assert isinstance(env.lookup("LOST"), Unknown)  # an unknown method: no stale value
+    assert isinstance(env.lookup("HIDDEN"), Unknown)

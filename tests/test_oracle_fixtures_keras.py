@@ -158,3 +158,31 @@ def test_seed_example_counts() -> None:
     shapes = [r.output_shape for r in by_name["stacked"].layers]
     assert shapes == [(None, 9, 9, 4), (None, 7, 7, 6), (None, 3, 3, 8)]
     assert by_name["stacked"].total_params == (3 * 3 * 4 * 6 + 6) + (2 * 2 * 6 * 8 + 8)
+
+
+@pytest.mark.parametrize(
+    "module, builder, size",
+    [("mobilenet", "MobileNet", (224, 224, 3)), ("resnet", "ResNet50", (224, 224, 3))],
+)
+def test_keras_applications_source(module: str, builder: str, size: Tuple[int, int, int]) -> None:
+    """Keras' own application code (helpers, loops, f-string names, ``image_data_format()``),
+    read statically with a configured input size, against the model Keras builds from it."""
+    from convlint.frontend import FrontendOptions
+
+    path = Path(keras.__file__).parent / "src" / "applications" / f"{module}.py"
+    result = analyze_source(path.read_text(), str(path), FrontendOptions(input_shapes={"model": size}))
+    assert len(result.models) == 1
+    shaped = analyze(result.models[0])
+    assert not shaped.findings, [f.message for f in shaped.findings[:3]]
+    real = getattr(keras.applications, builder)(weights=None, input_shape=size)
+    assert shaped.total_params == real.count_params()
+    real_layers = {layer.name: layer for layer in real.layers}
+    compared = 0
+    for r in shaped.layers:
+        layer = real_layers.get(r.node.name or "")
+        if layer is None or r.node.type == "Input":
+            continue
+        assert tuple(r.output_shape) == tuple(layer.output.shape), r.node.name
+        assert r.params == layer.count_params(), r.node.name
+        compared += 1
+    assert compared >= len(real.layers) - 2  # every named layer but the input

@@ -185,9 +185,12 @@ def _pool(n: int, k: int, s: int, padding: Any = "valid", framework: str = "kera
         pytest.param(227, 11, 4, "valid", "keras", 0, id="alexnet-fits"),
         pytest.param(224, 11, 4, "valid", "keras", 1, id="alexnet-224-drops-1"),
         pytest.param(27, 2, 2, "same", "keras", 0, id="same-never-drops"),
-        pytest.param(32, 3, 2, (1, 1), "torch", 1, id="torch-pad-1"),
+        pytest.param(32, 3, 2, (1, 1), "torch", 0, id="torch-pad-1-only-padding-unread"),
+        pytest.param(33, 3, 2, (0, 0), "torch", 0, id="torch-odd-fits"),
+        pytest.param(32, 3, 2, (0, 0), "torch", 1, id="torch-nopad-drops"),
+        pytest.param(32, 1, 2, "valid", "keras", 0, id="1x1-stride-2-by-design"),
         pytest.param(32, 4, 2, (1, 1), "torch", 0, id="torch-4-2-1-fits"),
-        pytest.param(33, 3, 4, "valid", "keras", 2, id="drops-2"),
+        pytest.param(35, 5, 4, "valid", "keras", 2, id="drops-2"),
     ],
 )
 def test_dropped_border(n, k, s, padding, framework, dropped):

@@ -8,7 +8,7 @@ A syntax error, or a construct an extractor does not understand, becomes a :clas
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ..graph import ModelGraph, Span
 
@@ -20,7 +20,8 @@ class FileNote:
     """Could-not-analyse information about a file or a model.
 
     ``kind``: ``syntax-error`` (file did not parse), ``unresolved`` (a value could not be
-    folded), ``unsupported`` (a construct the front end does not follow), ``no-input-shape``.
+    folded), ``unsupported`` (a construct the front end does not follow), ``no-input-shape``,
+    ``internal`` (a front-end bug, reported instead of raised).
     """
 
     kind: str
@@ -64,18 +65,34 @@ def analyze_source(source: str, path: str, options: Optional[FrontendOptions] = 
         result.notes.append(FileNote("syntax-error", f"cannot parse this file: {err}", Span(1, 1)))
         return result
 
-    from . import keras as keras_frontend
-    from . import torch as torch_frontend
-
-    for extractor in (keras_frontend.extract, torch_frontend.extract):
+    for name, extractor in _extractors(source):
         try:
             models, notes = extractor(module, source, path, options)
-        except Exception as err:  # an extractor bug must not stop the run
+        except Exception as err:  # an extractor bug must not stop the run, nor pass silently
             result.notes.append(
-                FileNote("unsupported", f"internal error in the front end ({type(err).__name__}: {err}); please report it", Span(1, 1))
+                FileNote("internal", f"internal error in the {name} front end ({type(err).__name__}: {err}); please report it", Span(1, 1))
             )
             continue
         result.models.extend(models)
         result.notes.extend(notes)
     result.models.sort(key=lambda m: (m.span.line, m.span.column))
     return result
+
+
+def _extractors(source: str) -> List[Tuple[str, Callable[..., Any]]]:
+    """The front ends this source can concern, imported only when needed.
+
+    A file that never mentions ``torch`` cannot build a PyTorch model (every name resolves
+    through its own imports), so the PyTorch front end is not even imported for it; likewise
+    for Keras.  This keeps a one-file run near the interpreter + libcst floor.
+    """
+    out: List[Tuple[str, Callable[..., Any]]] = []
+    if "keras" in source:
+        from . import keras as keras_frontend
+
+        out.append(("Keras", keras_frontend.extract))
+    if "torch" in source:
+        from . import torch as torch_frontend
+
+        out.append(("PyTorch", torch_frontend.extract))
+    return out

@@ -19,13 +19,14 @@ from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from ..dims import Expr
-from ..graph import ModelGraph, Unknown
+from ..graph import ModelGraph, Span, Unknown
 from . import FileNote, FrontendOptions
 from .keras_lower import lower_functional, lower_sequential, model_label
 from .keras_objects import FunctionalObj, LayerObj, Proto, SequentialObj, TensorRef
 from .values import (
     NOT_HANDLED,
     Env,
+    FoldAbort,
     ImportTable,
     QualRef,
     SpanIndex,
@@ -81,6 +82,7 @@ _SIZE_FIRST = ("Dense", "Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2D
 _AS_SYMBOL = "has no value here (a parameter without a default); analysed as the symbol "
 _MAX_DEPTH = 24
 _MAX_ITERATIONS = 1000
+_MAX_STEPS = 50_000
 _KERAS_ROOTS = ("keras", "tensorflow", "tf_keras")
 
 
@@ -95,6 +97,10 @@ class _Break(Exception):
 
 class _Continue(Exception):
     pass
+
+
+class _OutOfSteps(FoldAbort):
+    """The file takes too many steps to follow (huge unrolled loops); stop, say so."""
 
 
 class _Closure:
@@ -150,6 +156,7 @@ class _Interpreter:
         self.notes: List[FileNote] = []
         self.called: Set[int] = set()
         self.stack: List[str] = []
+        self.steps = 0
         self.keras_stars = [s for s in self.imports.star if s.split(".")[0] in _KERAS_ROOTS]
 
     # -- entry ------------------------------------------------------------------------------
@@ -160,12 +167,16 @@ class _Interpreter:
     def run(self) -> Tuple[List[ModelGraph], List[FileNote]]:
         env = Env(None, self.imports)
         env.set("__name__", "__main__")
-        self._run_block(self.module.body, env)
-        for func in self._uncalled_builders(env):
-            if id(func) not in self.called:
-                closure = env.values.get(func.name.value)
-                if isinstance(closure, _Closure) and closure.func is func:
-                    self._call_function(closure, (), {}, func)
+        try:
+            self._run_block(self.module.body, env)
+            for func in self._uncalled_builders(env):
+                if id(func) not in self.called:
+                    closure = env.values.get(func.name.value)
+                    if isinstance(closure, _Closure) and closure.func is func:
+                        self._call_function(closure, (), {}, func)
+        except _OutOfSteps:
+            message = f"stopped following this file after {_MAX_STEPS} steps; models may be incomplete"
+            self.notes.append(FileNote("unsupported", message, Span(1)))
         return self._lower()
 
     def _uncalled_builders(self, env: Env) -> List[cst.FunctionDef]:
@@ -211,13 +222,19 @@ class _Interpreter:
             graph, model_notes = lower(model, name, self.path, self.registry, self.options.input_shapes)
             graphs.append(graph)
             notes.extend(model_notes)
-        return graphs, notes
+        unique: Dict[Tuple[str, str, Span, Optional[str]], FileNote] = {}
+        for note in notes:  # a helper called several times says the same thing once
+            unique.setdefault((note.kind, note.message, note.span, note.model), note)
+        return graphs, list(unique.values())
 
     # -- statements -------------------------------------------------------------------------
     def eval(self, expr: cst.BaseExpression, env: Env) -> Any:
         return fold(expr, env, self._hook)
 
     def _exec(self, stmt: cst.CSTNode, env: Env) -> None:
+        self.steps += 1
+        if self.steps > _MAX_STEPS:
+            raise _OutOfSteps()
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
                 self._exec_small(small, env)

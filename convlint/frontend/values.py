@@ -41,6 +41,8 @@ Stable API (the Keras and PyTorch front ends both use it):
     ``range enumerate zip reversed sorted str bool`` and ``math.floor/ceil/sqrt/prod`` when not
     shadowed (results are tuples).  ``hook(call, env)`` is asked first for every
     ``Call``; it returns a value or ``NOT_HANDLED``.
+    A hook may raise ``FoldAbort`` to stop everything (every other error inside ``fold``
+    just makes the value unknown).
 ``fold_size(expr, env, hook=None)``
     Like ``fold``, but a bare name bound to a :class:`FreeParam` becomes ``sym(name)``: for a
     place where the code clearly passes a size (``Dense(num_classes)``).
@@ -72,6 +74,7 @@ __all__ = [
     "FreeParam",
     "QualRef",
     "NOT_HANDLED",
+    "FoldAbort",
     "module_env",
     "function_env",
     "exec_assign",
@@ -88,6 +91,11 @@ __all__ = [
 ]
 
 Hook = Callable[[cst.Call, "Env"], Any]
+
+
+class FoldAbort(Exception):
+    """Raised by a hook to stop folding altogether: ``fold`` lets it through (it swallows
+    every other error as "not a constant")."""
 
 
 class _NotHandled:
@@ -315,6 +323,16 @@ class Env:
             env = env.parent
         raise KeyError(name)
 
+    def rebind(self, name: str, value: Any) -> None:
+        """Set ``name`` in the scope that defines it (the current one if none does)."""
+        env: Optional[Env] = self
+        while env is not None:
+            if name in env.values:
+                env.values[name] = value
+                return
+            env = env.parent
+        self.values[name] = value
+
     def is_local(self, name: str) -> bool:
         """True if ``name`` is bound by an assignment in some scope (so it shadows an import)."""
         try:
@@ -338,7 +356,10 @@ def exec_statement(stmt: cst.CSTNode, env: Env, hook: Optional[Hook] = None) -> 
     names they assign (``Unknown``) rather than guess a branch."""
     if isinstance(stmt, cst.SimpleStatementLine):
         for small in stmt.body:
-            exec_assign(small, env, hook)
+            if isinstance(small, cst.Expr):
+                fold(small.value, env, hook)  # for its effects: ``sizes.append(64)``
+            else:
+                exec_assign(small, env, hook)
     elif isinstance(stmt, (cst.If, cst.For, cst.While, cst.Try, cst.With)):
         for node in walk(stmt):
             if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
@@ -365,19 +386,24 @@ def exec_assign(small: cst.CSTNode, env: Env, hook: Optional[Hook] = None) -> No
             bind_target(t.target, value, env, small.value)
     elif isinstance(small, cst.AnnAssign) and small.value is not None:
         bind_target(small.target, fold(small.value, env, hook), env, small.value)
-    elif isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name):
+    elif isinstance(small, cst.AugAssign):
         op = _AUG_OPS.get(type(small.operator))
-        left = _fold_name(small.target, env)
+        left = fold(small.target, env, hook)
         right = fold(small.value, env, hook)
         value = _binop(op, left, right, small) if op else Unknown(f"{source_text(small)} is not a constant")
-        env.set(small.target.value, value)
+        bind_target(small.target, value, env, small)
 
 
 def bind_target(target: cst.BaseExpression, value: Any, env: Env, source: Optional[cst.CSTNode] = None) -> None:
-    """Assign ``value`` to a Name or a (nested) tuple/list target; attributes/subscripts are
-    ignored.  Unpacking an unknown or wrongly sized value makes every name ``Unknown``."""
+    """Assign ``value`` to a Name, a (nested) tuple/list target, or an item of a folded dict or
+    list (``cfg["filters"] = 64``); attribute targets are ignored.  Unpacking an unknown or
+    wrongly sized value, or an item assignment that cannot be followed, makes the names
+    involved ``Unknown`` rather than leave a stale value."""
     if isinstance(target, cst.Name):
         env.set(target.value, value)
+        return
+    if isinstance(target, cst.Subscript):
+        _assign_item(target, value, env)
         return
     if isinstance(target, (cst.Tuple, cst.List)):
         elements = [el for el in target.elements]
@@ -389,6 +415,25 @@ def bind_target(target: cst.BaseExpression, value: Any, env: Env, source: Option
             return
         for el, v in zip(elements, value):
             bind_target(el.value, v, env, source)
+
+
+def _assign_item(target: cst.Subscript, value: Any, env: Env) -> None:
+    root: cst.BaseExpression = target
+    while isinstance(root, (cst.Subscript, cst.Attribute)):
+        root = root.value
+    if not isinstance(root, cst.Name):
+        return
+    base = fold(target.value, env)
+    index = target.slice[0].slice if len(target.slice) == 1 else None
+    key = fold(index.value, env) if isinstance(index, cst.Index) else Unknown("a slice")
+    if isinstance(base, dict) and not isinstance(key, Unknown) and _hashable(key):
+        base[key] = value
+        return
+    if isinstance(base, list) and isinstance(key, int) and not isinstance(key, bool) and -len(base) <= key < len(base):
+        base[key] = value
+        return
+    if isinstance(base, (dict, list, Unknown)) or env.is_local(root.value):
+        env.rebind(root.value, Unknown(f"{root.value} is changed by `{source_text(target)} = ...`"))
 
 
 def function_env(
@@ -460,6 +505,8 @@ def fold(expr: cst.BaseExpression, env: Env, hook: Optional[Hook] = None) -> Any
     ``Unknown``.  Never raises."""
     try:
         return _fold(expr, env, hook)
+    except FoldAbort:
+        raise
     except RecursionError:
         return Unknown(f"{source_text(expr)} is too deeply nested to fold")
     except Exception:  # arithmetic on odd values (overflow, type mix): not a constant
@@ -694,6 +741,8 @@ def _binop(op: Optional[str], left: Any, right: Any, node: cst.CSTNode) -> Any:
             "%": lambda: left % right,
             "**": lambda: left**right,
         }[op]()
+    if op == "%" and isinstance(left, str) and _is_plain(right):  # "conv_%d" % i
+        return left % right
     if op == "+" and type(left) is type(right) and isinstance(left, (tuple, list, str)):
         return left + right
     if op == "*" and isinstance(left, (tuple, list, str)) and isinstance(right, int) and 0 <= right <= 10_000:
@@ -764,7 +813,51 @@ def _subscript(expr: cst.Subscript, env: Env, hook: Optional[Hook]) -> Any:
     return _unknown(expr)
 
 
+_PURE_METHODS = frozenset(
+    ("get", "copy", "keys", "values", "items", "index", "count", "upper", "lower", "join", "split", "strip",
+     "startswith", "endswith", "replace", "format")
+)
+_MUTATORS = frozenset(
+    ("append", "extend", "insert", "pop", "remove", "reverse", "sort", "clear", "update", "setdefault", "popitem",
+     "add", "discard")
+)
+
+
+def _container_method(call: cst.Call, base: Any, env: Env, hook: Optional[Hook]) -> Any:
+    """``cfg.get("k", 3)``, ``sizes.append(64)``: methods of folded containers.  A mutation
+    is applied in place (as Python would); one that cannot be followed makes the container
+    ``Unknown`` so no stale value is used later."""
+    assert isinstance(call.func, cst.Attribute)
+    method = call.func.attr.value
+    root: cst.BaseExpression = call.func.value
+    while isinstance(root, (cst.Subscript, cst.Attribute)):
+        root = root.value
+    args = [_fold(a.value, env, hook) for a in call.args]
+    simple = not any(a.keyword is not None or a.star for a in call.args) and not any(
+        isinstance(a, Unknown) for a in args
+    )
+    mutating = method in _MUTATORS and isinstance(base, (list, dict))
+    if simple and (method in _PURE_METHODS or mutating) and hasattr(base, method):
+        try:
+            out = getattr(base, method)(*args)
+        except Exception:
+            out = _unknown(call)
+        else:
+            if method in ("keys", "values", "items"):
+                out = tuple(out)
+            return out
+        if not mutating:
+            return out
+    if isinstance(base, (list, dict)) and isinstance(root, cst.Name) and method not in _PURE_METHODS:
+        env.rebind(root.value, Unknown(f"{root.value} is changed by {source_text(call)}"))
+    return _unknown(call)
+
+
 def _builtin_call(call: cst.Call, env: Env, hook: Optional[Hook]) -> Any:
+    if isinstance(call.func, cst.Attribute) and not isinstance(call.func.value, cst.Call):
+        base = _fold(call.func.value, env, hook)
+        if isinstance(base, (list, dict, tuple, str)):
+            return _container_method(call, base, env, hook)
     name = dotted_name(call.func)
     if name is None:
         return _unknown(call)
@@ -810,6 +903,8 @@ _MATH: Dict[str, Callable[..., Any]] = {
     "math.sqrt": math.sqrt,
     "math.prod": math.prod,
     "numpy.prod": lambda xs: math.prod(xs),
+    "copy.copy": lambda x: __import__("copy").copy(x),
+    "copy.deepcopy": lambda x: __import__("copy").deepcopy(x),
 }
 
 

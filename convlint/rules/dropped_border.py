@@ -35,7 +35,8 @@ def dropped_per_axis(result: "LayerResult", framework: str) -> Optional[List[Tup
 
     A window of ``k`` with dilation ``d`` and stride ``s`` over ``n + pad`` positions covers
     ``(o - 1) * s + d * (k - 1) + 1`` of them; the rest, ``(n + pad - d*(k-1) - 1) % s``,
-    are never read.
+    are never read, and those beyond the right padding are real data.  Windows narrower than
+    their stride skip positions everywhere by design and are not reported.
     """
     attrs = result.attrs or {}
     if attrs.get("ceil_mode") or "output_padding" in attrs or "Transpose" in result.node.type:
@@ -54,27 +55,32 @@ def dropped_per_axis(result: "LayerResult", framework: str) -> Optional[List[Tup
         if pad.lower() != "valid":
             return None
         totals: Optional[Sequence[Any]] = (0,) * n
+        rights: Optional[Sequence[Any]] = (0,) * n
     else:
         per_side = _per_axis(pad, n)
         totals = None if per_side is None else tuple(
             sum(p) if isinstance(p, (tuple, list)) else (2 * p if is_known(p) else None) for p in per_side
         )
+        rights = None if per_side is None else tuple(p[-1] if isinstance(p, (tuple, list)) else p for p in per_side)
     k = _per_axis(kernel, n)
     s = _per_axis(_first(attrs, "strides", "stride"), n) or k
     d = _per_axis(_first(attrs, "dilation_rate", "dilation"), n) or (1,) * n
-    if k is None or s is None or totals is None:
+    if k is None or s is None or totals is None or rights is None:
         return None
     out = []
     for i, axis in enumerate(spatial):
         size = shape[axis]
-        values = (size, k[i], s[i], d[i], totals[i])
+        values = (size, k[i], s[i], d[i], totals[i], rights[i])
         if not all(is_known(v) for v in values):
             continue
         span = d[i] * (k[i] - 1) + 1
         if size + totals[i] < span:
             continue  # a non-positive-dim error, reported by CL101
-        dropped = (size + totals[i] - span) % s[i]
-        if dropped:
+        if span < s[i]:
+            continue  # windows skip positions between them anyway (1x1 stride-2 shortcuts): by design
+        # unread positions are at the end of the padded input; only those past the padding are data
+        dropped = (size + totals[i] - span) % s[i] - rights[i]
+        if dropped > 0:
             out.append((i, size, dropped))
     return out
 
