@@ -557,3 +557,23 @@ def test_huge_loops_stop_with_a_note() -> None:
     assert time.perf_counter() - t0 < 10
     assert [n.kind for n in notes] == ["unsupported"] and "steps" in notes[0].message
     assert [m.name for m in models] == ["m"]  # what was built before is still reported
+
+
+def test_models_built_in_methods_and_local_layer_classes() -> None:
+    models, notes = run(
+        """\
+        import keras
+        class Block(keras.layers.Layer):
+            pass
+        class Trainer:
+            def __init__(self, classes=4):
+                self.classes = classes
+            def build(self, width=8):
+                return keras.Sequential([keras.Input((16,)), keras.layers.Dense(width), Block(), keras.layers.Dense(2)])
+        """
+    )
+    assert [m.name for m in models] == ["build"]
+    assert [n.type for n in models[0].nodes] == ["Input", "Dense", "Dense"]
+    assert models[0].nodes[2].inputs[0].startswith("?")  # nothing guessed across the custom layer
+    assert [n.kind for n in notes] == ["unresolved"]
+    assert "Block() is an instance of Block, a class defined in this file" in notes[0].message

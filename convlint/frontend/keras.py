@@ -5,11 +5,22 @@ A small abstract interpreter walks the module's statements in order, folding val
 (anything under a ``keras.layers`` namespace, resolved through the file's own imports),
 layer calls on symbolic tensors, ``Input``, ``Sequential`` (list or ``.add``), functional
 ``Model(inputs, outputs)``, calls of the module's own functions (``build_model(...)``, with the
-call's arguments, else the defaults) and simple ``for`` loops over constants.  Anything else
-is an unknown value, reported as a note where it matters, never a guess.
+call's arguments, else the defaults) and ``for`` loops / ``if`` tests over constants.  Anything
+else is an unknown value, reported as a note where it matters, never a guess.
 
-Functions that build a model but are never called in the file are analysed with their
-defaults.  ``if __name__ == "__main__":`` blocks run (``__name__`` is ``"__main__"``).
+Choices worth knowing:
+
+* Functions that build a model but are never called in the file are analysed with their
+  defaults, callers first (``ResNet50()`` before the ``ResNet(stack_fn, ...)`` it calls).
+* ``if __name__ == "__main__":`` blocks run (``__name__`` is ``"__main__"``), and
+  ``keras.backend.image_data_format()`` is ``"channels_last"`` (Keras' default, the layout
+  convlint reads Keras code in).
+* A model used as a layer of another is inlined there (layers named ``block/conv2d``) and
+  not reported on its own.  Node spans are the layer constructor's, except for a second call
+  of a shared layer, which points at that call.
+* Unfoldable layer arguments become ``Unknown`` plus an ``unresolved`` note, except framework
+  objects passed as options (``activation=tf.nn.relu``, ``kernel_regularizer=l2(...)``) and
+  ``name=``, which would only be noise.
 """
 
 from __future__ import annotations
@@ -103,6 +114,14 @@ class _OutOfSteps(FoldAbort):
     """The file takes too many steps to follow (huge unrolled loops); stop, say so."""
 
 
+class _LocalClass:
+    """A class defined in the file; its methods may build models (analysed with defaults)."""
+
+    def __init__(self, node: cst.ClassDef, env: Env) -> None:
+        self.node = node
+        self.env = env
+
+
 class _Closure:
     """A function defined in the file, with the scope it was defined in."""
 
@@ -174,10 +193,24 @@ class _Interpreter:
                     closure = env.values.get(func.name.value)
                     if isinstance(closure, _Closure) and closure.func is func:
                         self._call_function(closure, (), {}, func)
+            for method, scope in self._methods(env):
+                if id(method) not in self.called and self._builds_keras(method):
+                    self._call_function(_Closure(method, scope), (), {}, method)
         except _OutOfSteps:
             message = f"stopped following this file after {_MAX_STEPS} steps; models may be incomplete"
             self.notes.append(FileNote("unsupported", message, Span(1)))
         return self._lower()
+
+    def _methods(self, env: Env) -> List[Tuple[cst.FunctionDef, Env]]:
+        """Methods of the file's top-level classes (``self`` and other parameters without a
+        default are unknown): models built in a ``build()`` method are still checked."""
+        out: List[Tuple[cst.FunctionDef, Env]] = []
+        for stmt in self.module.body:
+            if isinstance(stmt, cst.ClassDef) and isinstance(stmt.body, cst.IndentedBlock):
+                value = env.values.get(stmt.name.value)
+                scope = value.env if isinstance(value, _LocalClass) else env
+                out.extend((m, scope) for m in stmt.body.body if isinstance(m, cst.FunctionDef))
+        return out
 
     def _uncalled_builders(self, env: Env) -> List[cst.FunctionDef]:
         """Top-level functions that build Keras objects and were not called; the ones no other
@@ -241,7 +274,7 @@ class _Interpreter:
         elif isinstance(stmt, cst.FunctionDef):
             env.set(stmt.name.value, _Closure(stmt, env))
         elif isinstance(stmt, cst.ClassDef):
-            env.set(stmt.name.value, Unknown(f"{stmt.name.value} is a class"))
+            env.set(stmt.name.value, _LocalClass(stmt, env))
             self._check_subclass(stmt, env)
         elif isinstance(stmt, cst.If):
             self._exec_if(stmt, env)
@@ -412,6 +445,9 @@ class _Interpreter:
         if isinstance(callee, QualRef):
             kind = classify(callee.name)
             return self._keras_call(kind, call, env) if kind else NOT_HANDLED
+        if isinstance(callee, _LocalClass):
+            name = callee.node.name.value
+            return Unknown(f"{source_text(call)} is an instance of {name}, a class defined in this file (not analysed)")
         return NOT_HANDLED
 
     def _call_function(self, closure: _Closure, args: Sequence[Any], kwargs: Dict[str, Any], call: cst.CSTNode) -> Any:

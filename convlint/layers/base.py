@@ -212,30 +212,26 @@ def int_tuple(value: Any, n: int, attr: str, type_name: str) -> Tuple[Dim, ...]:
     return items
 
 
-def positive(values: Sequence[Dim], attr: str, type_name: str) -> None:
-    """Raise ``invalid-argument`` if a known value is < 1."""
+def _at_least(values: Sequence[Dim], minimum: int, adjective: str, attr: str, type_name: str) -> None:
     for v in values:
-        if is_known(v) and v < 1:
+        if is_known(v) and v < minimum:
             shown = values[0] if len(set(values)) == 1 else tuple(values)
             raise LayerError(
                 "invalid-argument",
-                f"{type_name}: '{attr}' must be positive. Received: {attr}={shown}",
+                f"{type_name}: '{attr}' must be {adjective}. Received: {attr}={shown}",
                 attr=attr,
                 received=shown,
             )
+
+
+def positive(values: Sequence[Dim], attr: str, type_name: str) -> None:
+    """Raise ``invalid-argument`` if a known value is < 1 (symbols cannot be judged)."""
+    _at_least(values, 1, "positive", attr, type_name)
 
 
 def non_negative(values: Sequence[Dim], attr: str, type_name: str) -> None:
     """Raise ``invalid-argument`` if a known value is < 0."""
-    for v in values:
-        if is_known(v) and v < 0:
-            shown = values[0] if len(set(values)) == 1 else tuple(values)
-            raise LayerError(
-                "invalid-argument",
-                f"{type_name}: '{attr}' must be non-negative. Received: {attr}={shown}",
-                attr=attr,
-                received=shown,
-            )
+    _at_least(values, 0, "non-negative", attr, type_name)
 
 
 def choice(value: Any, options: Sequence[str], attr: str, type_name: str) -> str:
