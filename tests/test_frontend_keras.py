@@ -577,3 +577,19 @@ def test_models_built_in_methods_and_local_layer_classes() -> None:
     assert models[0].nodes[2].inputs[0].startswith("?")  # nothing guessed across the custom layer
     assert [n.kind for n in notes] == ["unresolved"]
     assert "Block() is an instance of Block, a class defined in this file" in notes[0].message
+
+
+def test_unexpanded_star_arguments_are_unknown_not_missing() -> None:
+    model, notes = only(
+        """\
+        import keras
+        from lib import get_config
+        cfg = dict(units=16)
+        m = keras.Sequential([keras.Input((8,)), keras.layers.Dense(**cfg), keras.layers.Dense(**get_config())])
+        """
+    )
+    assert model.nodes[1].kwargs == {"units": 16}
+    assert model.nodes[2].kwargs["units"] == Unknown("**get_config() is not a constant")
+    kinds = {f.kind for f in analyze(model).findings}
+    assert kinds == {"unknown-value"}  # never "invalid-argument: missing units"
+    assert [n.kind for n in notes] == ["unresolved"]

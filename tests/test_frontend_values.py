@@ -339,3 +339,13 @@ def test_container_mutations_are_followed_or_poisoned() -> None:
     assert env.lookup("BLOCKS") == [{"f": 2}]
     assert isinstance(env.lookup("LOST"), Unknown)  # an unknown method: no stale value
     assert isinstance(env.lookup("HIDDEN"), Unknown)
+
+
+def test_unexpanded_star_arguments_are_flagged() -> None:
+    call = cst.parse_expression("f(1, *rest, k=2, **opts)")
+    assert isinstance(call, cst.Call)
+    folded = fold_call(call, Env())
+    assert folded.args == (1,) and folded.kwargs == {"k": 2}
+    assert folded.star_unknown == Unknown("*rest is not a constant")
+    assert [u.reason for _, u in folded.unresolved] == ["*rest is not a constant", "**opts is not a constant"]
+    assert fold_call(cst.parse_expression("f(*(1, 2))"), Env()).star_unknown is None  # type: ignore[arg-type]

@@ -176,6 +176,7 @@ class _Interpreter:
         self.called: Set[int] = set()
         self.stack: List[str] = []
         self.steps = 0
+        self._builds_cache: Dict[int, bool] = {}  # nodes live as long as the module: ids are stable
         self.keras_stars = [s for s in self.imports.star if s.split(".")[0] in _KERAS_ROOTS]
 
     # -- entry ------------------------------------------------------------------------------
@@ -189,7 +190,7 @@ class _Interpreter:
         try:
             self._run_block(self.module.body, env)
             for func in self._uncalled_builders(env):
-                if id(func) not in self.called:
+                if id(func) not in self.called and not self._only_repeats(func, env):
                     closure = env.values.get(func.name.value)
                     if isinstance(closure, _Closure) and closure.func is func:
                         self._call_function(closure, (), {}, func)
@@ -200,6 +201,17 @@ class _Interpreter:
             message = f"stopped following this file after {_MAX_STEPS} steps; models may be incomplete"
             self.notes.append(FileNote("unsupported", message, Span(1)))
         return self._lower()
+
+    def _only_repeats(self, func: cst.FunctionDef, env: Env) -> bool:
+        """True for a wrapper such as ``ResNet101()`` that builds nothing itself and only calls
+        builders already followed: its model would be one already reported (same creation
+        site), so following it again is wasted work."""
+        if self._builds_keras(func):
+            return False
+        names = {n.value for n in walk(func.body) if isinstance(n, cst.Name)}
+        builders = [env.values.get(n) for n in names]
+        builders = [b for b in builders if isinstance(b, _Closure)]
+        return bool(builders) and all(id(b.func) in self.called for b in builders)
 
     def _methods(self, env: Env) -> List[Tuple[cst.FunctionDef, Env]]:
         """Methods of the file's top-level classes (``self`` and other parameters without a
@@ -386,12 +398,18 @@ class _Interpreter:
                     base.items.append(Unknown(f"layers added under a block convlint cannot follow (line {line})"))
 
     def _builds_keras(self, node: cst.CSTNode) -> bool:
-        for inner in walk(node):
-            if isinstance(inner, cst.Call):
-                q = qualified_name(inner.func, self.imports)
-                if q is not None and classify(q) is not None:
-                    return True
-        return False
+        """Does ``node`` call anything under a Keras namespace directly?  (Cached per node.)"""
+        known = self._builds_cache.get(id(node))
+        if known is None:
+            known = False
+            for inner in walk(node):
+                if isinstance(inner, cst.Call):
+                    q = qualified_name(inner.func, self.imports)
+                    if q is not None and classify(q) is not None:
+                        known = True
+                        break
+            self._builds_cache[id(node)] = known
+        return known
 
     def _check_subclass(self, stmt: cst.ClassDef, env: Env) -> None:
         for base in stmt.bases:
@@ -505,6 +523,11 @@ class _Interpreter:
             input_shape = input_shape if input_shape is not None else (dim,)
         args = tuple(_plain(a) for a in folded.args)
         kwargs = {k: _plain(v) for k, v in kwargs.items()}
+        if folded.star_unknown is not None:
+            # Unexpanded *args/**kwargs: every argument not written out is unknown, so the
+            # engine reports "cannot resolve" instead of a missing argument that is not missing.
+            for pname in self._parameter_names(type_name)[len(args):]:
+                kwargs.setdefault(pname, folded.star_unknown)
         layer = LayerObj(type_name, args, kwargs, self.spans.span(call), name=name if isinstance(name, str) else None)
         layer.input_shape = input_shape
         name_expr = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "name"), None)
@@ -518,9 +541,18 @@ class _Interpreter:
                 )
         return layer
 
+    def _parameter_names(self, type_name: str) -> List[str]:
+        spec = self.catalogue.get("keras", type_name)
+        if spec is None:
+            return []
+        signature = spec.signatures.get(("keras", self.catalogue.canonical("keras", type_name)), ())
+        return [pname for pname, _ in signature]
+
     def _framework_value(self, expr: cst.BaseExpression, env: Env) -> bool:
-        """``tf.nn.relu``, ``keras.regularizers.l2(1e-4)``: framework objects passed as
-        options, not sizes; reporting each as unresolved would only be noise."""
+        """``tf.nn.relu``, ``keras.regularizers.l2(1e-4)``, ``lambda x: ...``: functions and
+        framework objects passed as options, not sizes; reporting each would only be noise."""
+        if isinstance(expr, cst.Lambda):
+            return True  # a function passed to a layer (Lambda, activation=lambda x: ...)
         target = expr.func if isinstance(expr, cst.Call) else expr
         q = self._resolve(target, env)
         return q is not None and q.split(".")[0] in _KERAS_ROOTS + ("torch", "numpy")

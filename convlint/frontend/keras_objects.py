@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple, Union
 
@@ -102,6 +103,7 @@ class FunctionalObj:
 ModelObj = Union[SequentialObj, FunctionalObj]
 
 
+@lru_cache(maxsize=1024)
 def snake_case(name: str) -> str:
     """Keras' automatic layer name base: ``MaxPooling2D`` -> ``max_pooling2d``."""
     s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
