@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from .dims import Dim, Expr, fmt, is_known, prod, sym
-from .graph import ModelGraph, Node, Shape, Span, Unknown
+from .graph import ModelGraph, Node, Shape, SizeOf, Span, Unknown
 from .layers import Catalogue, default_catalogue
 from .layers.base import LayerError, LayerSpec, Requirement, UnknownAttr, Weight, bind, count_params, fmt_shape
 
@@ -219,8 +219,10 @@ def _analyze_node(
     key = (model.framework, catalogue.canonical(model.framework, node.type))
     try:
         signature = spec.signatures.get(key, ())
-        params = bind(signature, node.args, node.kwargs, node.type) if signature else dict(node.kwargs)
-        params.update(node.call_kwargs)
+        args = tuple(_as_data(v) for v in node.args)
+        kwargs = {k: _as_data(v) for k, v in node.kwargs.items()}
+        params = bind(signature, args, kwargs, node.type) if signature else kwargs
+        params.update({k: _as_data(v) for k, v in node.call_kwargs.items()})
         attrs = spec.normalize(model.framework, key[1], params, model.layout)
         result.attrs = attrs
         if any(s is None for s in in_shapes) or len(in_shapes) < spec.min_inputs():
@@ -267,6 +269,22 @@ def _analyze_node(
         result.output_shape = None
         result.params = result.trainable_params = None
     return result
+
+
+_DATA = (int, float, str, bool, type(None), Expr, Unknown, SizeOf)
+
+
+def _as_data(value: Any) -> Any:
+    """Arguments are data; anything else a front end let through (an object it could not
+    resolve) becomes an honest :class:`Unknown` rather than a bogus invalid-argument error."""
+    if isinstance(value, _DATA):
+        return value
+    if isinstance(value, (tuple, list)):
+        items = [_as_data(v) for v in value]
+        return tuple(items) if isinstance(value, tuple) else items
+    if isinstance(value, dict):
+        return {k: _as_data(v) for k, v in value.items()}
+    return Unknown(f"{getattr(value, 'name', type(value).__name__)} cannot be resolved statically")
 
 
 def _set_input_free_weights(result: LayerResult, spec: LayerSpec, attrs: Dict[str, Any]) -> None:

@@ -26,6 +26,9 @@ from .graph import Span
 __all__ = ["Checker", "FileOutcome", "run", "PARALLEL_MIN_BYTES"]
 
 INTERNAL = "CL999"
+UNRESOLVED_VALUE = "CL902"  # the front end could not fold a value
+UNRESOLVED_ARGUMENT = "CL906"  # ...and it was a layer argument the shape needed (says more)
+NO_INPUT_SHAPE = "CL904"
 PARALLEL_MIN_BYTES = 40_000
 """Below this much kept source, one process is faster than forking workers.  Measured on 2
 cores (keras sources, medians of 5): 30 kB serial 23 ms / 2 workers 28 ms; 60 kB 53 / 44 ms;
@@ -163,6 +166,7 @@ class Checker:
             outcome.models.append(shaped)
             for rule in self.rules:
                 outcome.diagnostics.extend(self._run(rule, "check", shaped, result.path, model.span, model.name))
+        outcome.diagnostics = _drop_subsumed(outcome.diagnostics)
         outcome.internal_error = outcome.internal_error or any(d.code == INTERNAL for d in outcome.diagnostics)
         return outcome
 
@@ -202,6 +206,29 @@ class Checker:
                 out[f"{path}::{model}"] = shape
                 out[model] = shape
         return out
+
+
+def _drop_subsumed(diagnostics: List[Diagnostic]) -> List[Diagnostic]:
+    """One message per cause.
+
+    - An unresolved value (CL902) that fed a layer argument is reported once, by the engine's
+      CL906 at the same place, which names the argument and quotes the front end's reason.
+    - An ``Input`` whose shape is unknown is reported once, by the front end's CL904.
+    """
+    by_place: Dict[Tuple[int, int], List[Diagnostic]] = {}
+    for d in diagnostics:
+        by_place.setdefault((d.line, d.column), []).append(d)
+
+    def subsumed(d: Diagnostic) -> bool:
+        here = by_place[(d.line, d.column)]
+        if d.code == UNRESOLVED_VALUE:
+            reason = d.message.split(": ", 1)[-1]
+            return any(o.code == UNRESOLVED_ARGUMENT and reason in o.message for o in here)
+        if d.code == UNRESOLVED_ARGUMENT and d.message.startswith("Input:"):
+            return any(o.code == NO_INPUT_SHAPE for o in here)
+        return False
+
+    return [d for d in diagnostics if not subsumed(d)]
 
 
 def _relocate(outcome: FileOutcome, nb: Any) -> None:

@@ -74,7 +74,7 @@ def test_a_broken_file_among_good_ones(tree, capsys):
 def test_fail_on_exit_zero_and_selection(tree, capsys):
     assert main([".", "--fail-on", "info"]) == 1
     out = capsys.readouterr().out
-    assert out.splitlines()[0].startswith("broken.py:4:1: CL901 cannot parse this file")
+    assert out.splitlines()[0].startswith("broken.py:4:16: CL901 cannot parse this file: '(' was never closed")
     assert out.splitlines()[-1].startswith("Found 1 info in ")
     assert main([".", "--fail-on", "info", "--exit-zero"]) == 0
     capsys.readouterr()
@@ -147,7 +147,7 @@ def test_notebook_cells(tmp_path, capsys):
     code, report = run_json([str(path)], capsys)
     (d,) = report["diagnostics"]
     assert (d["code"], d["cell"]) == ("CL901", 2)
-    assert d["line"] == 2  # the line within cell 2
+    assert d["line"] == 1  # the line within cell 2 where the unclosed "[" opens
     assert main([str(path)]) == 0
     assert f"{path}:cell 2:" in capsys.readouterr().out
 
@@ -173,7 +173,7 @@ def test_sarif_and_github_from_the_cli(tree, capsys):
     assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["CL901"]
     assert sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "broken.py"
     main([".", "--format", "github"])
-    assert capsys.readouterr().out.startswith("::notice file=broken.py,line=4,col=1,")
+    assert capsys.readouterr().out.startswith("::notice file=broken.py,line=4,col=16,")
 
 
 # -- with the Keras front end -------------------------------------------------------------------
@@ -236,7 +236,7 @@ def test_subprocess_never_imports_numpy(tree):
 def test_python_dash_m(tree):
     proc = subprocess.run([PYTHON, "-m", "convlint", ".", "--fail-on", "info"], cwd=tree, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1
-    assert "broken.py:4:1: CL901" in proc.stdout and proc.stderr == ""
+    assert "broken.py:4:16: CL901" in proc.stdout and proc.stderr == ""
     assert "\x1b[" not in proc.stdout  # not a tty: no colour
 
 

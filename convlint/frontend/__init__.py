@@ -57,9 +57,7 @@ def analyze_source(source: str, path: str, options: Optional[FrontendOptions] = 
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as err:
-        result.notes.append(
-            FileNote("syntax-error", f"cannot parse this file: {err.message}", Span(err.raw_line, err.raw_column + 1))
-        )
+        result.notes.append(_syntax_note(source, path, err))
         return result
     except Exception as err:  # libcst can raise other errors on odd input (e.g. bad encodings)
         result.notes.append(FileNote("syntax-error", f"cannot parse this file: {err}", Span(1, 1)))
@@ -77,6 +75,25 @@ def analyze_source(source: str, path: str, options: Optional[FrontendOptions] = 
         result.notes.extend(notes)
     result.models.sort(key=lambda m: (m.span.line, m.span.column))
     return result
+
+
+def _syntax_note(source: str, path: str, err: Any) -> FileNote:
+    """Python's own wording and position for a syntax error (libcst reports the token after it).
+
+    ``compile(..., PyCF_ONLY_AST)`` only parses; nothing is executed.
+    """
+    import ast
+
+    try:
+        compile(source, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as py_err:
+        if py_err.lineno:
+            return FileNote(
+                "syntax-error", f"cannot parse this file: {py_err.msg}", Span(py_err.lineno, max(py_err.offset or 1, 1))
+            )
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return FileNote("syntax-error", f"cannot parse this file: {err.message}", Span(err.raw_line, err.raw_column + 1))
 
 
 def _extractors(source: str) -> List[Tuple[str, Callable[..., Any]]]:

@@ -36,6 +36,9 @@ from .keras_lower import lower_functional, lower_sequential, model_label
 from .keras_objects import FunctionalObj, LayerObj, Proto, SequentialObj, TensorRef
 from .values import (
     NOT_HANDLED,
+    BreakSignal,
+    ContinueSignal,
+    ReturnSignal,
     Env,
     FoldAbort,
     ImportTable,
@@ -95,19 +98,6 @@ _MAX_DEPTH = 24
 _MAX_ITERATIONS = 1000
 _MAX_STEPS = 50_000
 _KERAS_ROOTS = ("keras", "tensorflow", "tf_keras")
-
-
-class _Return(Exception):
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-
-class _Break(Exception):
-    pass
-
-
-class _Continue(Exception):
-    pass
 
 
 class _OutOfSteps(FoldAbort):
@@ -246,7 +236,7 @@ class _Interpreter:
         try:
             for stmt in body:
                 self._exec(stmt, env)
-        except (_Return, _Break, _Continue):
+        except (ReturnSignal, BreakSignal, ContinueSignal):
             pass
 
     def _lower(self) -> Tuple[List[ModelGraph], List[FileNote]]:
@@ -322,11 +312,11 @@ class _Interpreter:
         elif isinstance(small, cst.Expr):
             self.eval(small.value, env)
         elif isinstance(small, cst.Return):
-            raise _Return(None if small.value is None else self.eval(small.value, env))
+            raise ReturnSignal(None if small.value is None else self.eval(small.value, env))
         elif isinstance(small, cst.Break):
-            raise _Break()
+            raise BreakSignal()
         elif isinstance(small, cst.Continue):
-            raise _Continue()
+            raise ContinueSignal()
 
     def _bind(self, target: cst.BaseExpression, value: Any, env: Env, source: cst.CSTNode) -> None:
         is_model = isinstance(value, (SequentialObj, FunctionalObj))
@@ -357,9 +347,9 @@ class _Interpreter:
             self._bind(stmt.target, item, env, stmt.iter)
             try:
                 self._run_body(stmt.body, env)
-            except _Continue:
+            except ContinueSignal:
                 continue
-            except _Break:
+            except BreakSignal:
                 return
         if stmt.orelse is not None:
             self._run_body(stmt.orelse.body, env)
@@ -477,9 +467,9 @@ class _Interpreter:
         self.stack.append(func.name.value)
         try:
             self._run_body(func.body, fenv)
-        except _Return as ret:
+        except ReturnSignal as ret:
             return ret.value
-        except (_Break, _Continue):
+        except (BreakSignal, ContinueSignal):
             pass
         finally:
             self.stack.pop()
@@ -603,7 +593,7 @@ class _Interpreter:
                 name = self.eval(arg.value, env)
                 seq.name_kwarg = name if isinstance(name, str) else None
         if layers_expr is not None:
-            items = self.eval(layers_expr, env)
+            items = self._layer_list(layers_expr, env)
             if isinstance(items, (list, tuple)):
                 for item in items:
                     self._add(seq, item)
@@ -621,6 +611,24 @@ class _Interpreter:
         self.models.append(model)
         if self.stack:
             self.model_origin[id(model)] = self.stack[-1]
+
+    def _layer_list(self, expr: cst.BaseExpression, env: Env) -> Any:
+        """A literal layer list element by element, so one unresolvable ``*blocks()`` makes
+        only the layers from there on unknown, not the whole model."""
+        if not isinstance(expr, (cst.List, cst.Tuple)):
+            return self.eval(expr, env)
+        items: List[Any] = []
+        for el in expr.elements:
+            value = self.eval(el.value, env)
+            if isinstance(el, cst.StarredElement):
+                if isinstance(value, (list, tuple)):
+                    items.extend(value)
+                else:
+                    reason = value.reason if isinstance(value, Unknown) else f"*{source_text(el.value)} is not a list of layers"
+                    items.append(Unknown(reason))
+            else:
+                items.append(value)
+        return items
 
     def _add(self, seq: SequentialObj, item: Any) -> None:
         if isinstance(item, (SequentialObj, FunctionalObj)):

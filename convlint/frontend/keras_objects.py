@@ -15,7 +15,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple, Union
 
-from ..dims import sym
+from ..dims import Expr, sym
 from ..graph import ModelGraph, Node, Span, Unknown
 from . import FileNote
 
@@ -215,6 +215,7 @@ class Lowering:
         return self.graph.add(node)
 
     def _resolve_shape(self, shape: Any, span: Span, index: int, consumer: Optional[str]) -> Any:
+        shape = _shape_value(shape)
         if isinstance(shape, (tuple, list)) and not any(isinstance(d, Unknown) for d in shape):
             if any(d is None for d in shape):
                 return symbolic_shape(len(shape), index, tuple(shape))
@@ -247,3 +248,23 @@ class Lowering:
             span,
         )
         return symbolic
+
+
+def _not_constant(value: Any) -> Unknown:
+    name = getattr(value, "name", None)
+    if isinstance(name, str):
+        return Unknown(f"{name} is not a constant (it is imported)")
+    return Unknown(f"a {type(value).__name__} is not a size")
+
+
+def _shape_value(shape: Any) -> Any:
+    """A declared input shape with every non-size item (an imported name, an object) made an
+    honest :class:`Unknown`, so it can never reach the catalogue as a bogus value."""
+    if shape is None or isinstance(shape, Unknown):
+        return shape
+    if not isinstance(shape, (tuple, list)):
+        return _not_constant(shape)
+    return tuple(
+        d if d is None or isinstance(d, (Unknown, Expr)) or (isinstance(d, int) and not isinstance(d, bool)) else _not_constant(d)
+        for d in shape
+    )

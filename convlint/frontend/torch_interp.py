@@ -38,7 +38,7 @@ from .torch_values import (
     UserObj,
     torch_base,
 )
-from .values import ImportTable, walk
+from .values import COMPARE_OPS, BreakSignal, ContinueSignal, ImportTable, ReturnSignal, walk
 
 __all__ = ["Builder", "Interp", "Positions", "Example"]
 
@@ -47,19 +47,6 @@ MAX_STEPS = 20000
 """Statements followed per model (and for the module's own code) before giving up."""
 MAX_UNROLL = 512
 _MUTATORS = frozenset({"append", "extend", "insert", "add_module", "register_module", "update", "setdefault", "pop"})
-
-
-class _Return(Exception):
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-
-class _Break(Exception):
-    pass
-
-
-class _Continue(Exception):
-    pass
 
 
 class _Stop(Exception):
@@ -82,16 +69,6 @@ _BIN: Dict[type, Callable[[Any, Any], Any]] = {
     cst.Divide: lambda a, b: a / b,
     cst.Modulo: lambda a, b: a % b,
     cst.Power: lambda a, b: a**b,
-}
-_CMP: Dict[type, Callable[[Any, Any], Any]] = {
-    cst.Equal: lambda a, b: a == b,
-    cst.NotEqual: lambda a, b: a != b,
-    cst.LessThan: lambda a, b: a < b,
-    cst.LessThanEqual: lambda a, b: a <= b,
-    cst.GreaterThan: lambda a, b: a > b,
-    cst.GreaterThanEqual: lambda a, b: a >= b,
-    cst.In: lambda a, b: a in b,
-    cst.NotIn: lambda a, b: a not in b,
 }
 _MERGE_OPS = {cst.Add: "add", cst.Subtract: "sub", cst.Multiply: "mul"}
 
@@ -149,7 +126,7 @@ class Interp(TorchSemantics):
         for stmt in self.module.body:
             try:
                 self.exec_stmt(stmt, frame)
-            except (_Return, _Break, _Continue, _Stop):
+            except (ReturnSignal, BreakSignal, ContinueSignal, _Stop):
                 break
             except RecursionError:
                 continue
@@ -170,7 +147,7 @@ class Interp(TorchSemantics):
             raise _Stop()
         try:
             self._exec_stmt(stmt, frame)
-        except (_Return, _Break, _Continue, _Stop):
+        except (ReturnSignal, BreakSignal, ContinueSignal, _Stop):
             raise
         except RecursionError:
             raise
@@ -215,15 +192,15 @@ class Interp(TorchSemantics):
         elif isinstance(small, cst.Expr):
             self.eval(small.value, frame)
         elif isinstance(small, cst.Return):
-            raise _Return(self.eval(small.value, frame) if small.value is not None else None)
+            raise ReturnSignal(self.eval(small.value, frame) if small.value is not None else None)
         elif isinstance(small, (cst.Import, cst.ImportFrom)):
             self.do_import(small, frame)
         elif isinstance(small, cst.Raise):
             raise _Stop()
         elif isinstance(small, cst.Break):
-            raise _Break()
+            raise BreakSignal()
         elif isinstance(small, cst.Continue):
-            raise _Continue()
+            raise ContinueSignal()
         # pass, assert, global, nonlocal, del: nothing to do
 
     def do_import(self, stmt: Any, frame: Frame) -> None:
@@ -337,7 +314,7 @@ class Interp(TorchSemantics):
             frame.env.update(start)
             try:
                 self.exec_block(self._body(block), frame)
-            except (_Break, _Continue):
+            except (BreakSignal, ContinueSignal):
                 pass
             for k in frame.assigned | {k for k, v in frame.env.items() if k not in start or start[k] is not v}:
                 v = frame.env.get(k)
@@ -400,9 +377,9 @@ class Interp(TorchSemantics):
             self.assign(stmt.target, item, frame, stmt)
             try:
                 self.exec_block(self._body(stmt.body), frame)
-            except _Break:
+            except BreakSignal:
                 return
-            except _Continue:
+            except ContinueSignal:
                 continue
         if isinstance(stmt.orelse, cst.Else):
             self.exec_block(self._body(stmt.orelse.body), frame)
@@ -465,11 +442,11 @@ class Interp(TorchSemantics):
         self.depth += 1
         try:
             self.exec_block(self._body(func.node.body), frame)
-        except _Return as ret:
+        except ReturnSignal as ret:
             return ret.value
         except _Stop:
             return Unknown(f"{func.node.name.value}() raises")
-        except (_Break, _Continue):
+        except (BreakSignal, ContinueSignal):
             return None
         finally:
             self.depth -= 1
@@ -536,7 +513,7 @@ class Interp(TorchSemantics):
     def eval(self, node: cst.CSTNode, frame: Frame) -> Any:
         try:
             return self._eval(node, frame)
-        except (_Return, _Break, _Continue, _Stop):
+        except (ReturnSignal, BreakSignal, ContinueSignal, _Stop):
             raise
         except RecursionError:
             return Unknown("expression nested too deeply")
@@ -755,9 +732,9 @@ class Interp(TorchSemantics):
                 same = left is right or (left is None and right is None)
                 ok = same if isinstance(op, cst.Is) else not same
             else:
-                if not (plain(left) and plain(right)) or type(op) not in _CMP:
+                if not (plain(left) and plain(right)) or type(op) not in COMPARE_OPS:
                     return Unknown(f"`{self.code(node)}`")
-                ok = _CMP[type(op)](left, right)
+                ok = COMPARE_OPS[type(op)](left, right)
             if not ok:
                 return False
             left = right

@@ -804,7 +804,22 @@ def _binop(op: Optional[str], left: Any, right: Any, node: cst.CSTNode) -> Any:
     return _unknown(node)
 
 
-_CMP: Dict[type, Callable[[Any, Any], bool]] = {
+class ReturnSignal(Exception):
+    """``return`` in code a front end interprets; carries the value to the caller."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class BreakSignal(Exception):
+    """``break`` in an interpreted loop."""
+
+
+class ContinueSignal(Exception):
+    """``continue`` in an interpreted loop."""
+
+
+COMPARE_OPS: Dict[type, Callable[[Any, Any], bool]] = {
     cst.Equal: lambda a, b: a == b,
     cst.NotEqual: lambda a, b: a != b,
     cst.LessThan: lambda a, b: a < b,
@@ -828,7 +843,7 @@ def _compare(expr: cst.Comparison, env: Env, hook: Optional[Hook]) -> Any:
         return _unknown(expr)
     for target in expr.comparisons:
         right = _fold(target.comparator, env, hook)
-        fn = _CMP.get(type(target.operator))
+        fn = COMPARE_OPS.get(type(target.operator))
         if fn is None or not _is_plain(right):
             return _unknown(expr)
         if not fn(left, right):

@@ -42,16 +42,10 @@ model = keras.Sequential([
     )
     INVALID = (
         """\
-import sys
-
 import keras
-from keras import layers
+from model_zoo import make_blocks
 
-kernel = int(sys.argv[1])
-model = keras.Sequential([
-    keras.Input(shape=(28, 28, 1)),
-    layers.Conv2D(32, kernel_size=kernel),
-])
+model = keras.Sequential(make_blocks())
 """,
     )
 

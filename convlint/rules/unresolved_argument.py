@@ -20,6 +20,19 @@ class UnresolvedArgument(FindingRule):
     severity = "info"
     kind = "unknown-value"
 
-    # The same source shows both: the front end notes the value (CL902), the engine the argument.
+    # An unresolved layer argument is reported here (CL906), not also as CL902: one message per cause.
     VALID = Unresolved.VALID
-    INVALID = Unresolved.INVALID
+    INVALID = (
+        """\
+import sys
+
+import keras
+from keras import layers
+
+kernel = int(sys.argv[1])
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    layers.Conv2D(32, kernel_size=kernel),
+])
+""",
+    )
