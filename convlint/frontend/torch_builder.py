@@ -92,7 +92,9 @@ def _sanitize(value: Any) -> Any:
         return tuple(_sanitize(v) for v in value)
     if isinstance(value, list):
         return [_sanitize(v) for v in value]
-    if isinstance(value, (TensorVal, ModuleObj, ContainerObj, UserObj, ClassVal, FuncVal, BoundMethod, QualName, ParamVal)):
+    if isinstance(value, QualName):
+        return Unknown(f"{value.name} is imported, not a constant")
+    if isinstance(value, (TensorVal, ModuleObj, ContainerObj, UserObj, ClassVal, FuncVal, BoundMethod, ParamVal)):
         return Unknown(f"a {type(value).__name__} where a constant is expected")
     return value
 

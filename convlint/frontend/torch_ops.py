@@ -84,6 +84,13 @@ TENSOR_METHODS["log_softmax"] = OpSpec("LogSoftmax", ("dim",))
 TENSOR_METHODS["flatten"] = OpSpec("Flatten", ("start_dim", "end_dim"), (("start_dim", 0), ("end_dim", -1)))
 TENSOR_METHODS["transpose"] = OpSpec("transpose", ("dim0", "dim1"))
 
+for _name in ("mean", "sum", "amax", "amin", "std", "var", "prod", "logsumexp", "nansum", "nanmean"):
+    TENSOR_METHODS[_name] = OpSpec(_name, ("dim", "keepdim"))
+    TORCH_FUNCS[_name] = OpSpec(_name, ("dim", "keepdim"))
+for _name, _params in (("squeeze", ("dim",)), ("unsqueeze", ("dim",))):
+    TENSOR_METHODS[_name] = OpSpec(_name, _params)
+    TORCH_FUNCS[_name] = OpSpec(_name, _params)
+
 IDENTITY_METHODS = frozenset(
     {"contiguous", "clone", "detach", "float", "double", "half", "to", "cuda", "cpu", "requires_grad_", "type_as"}
 )

@@ -54,10 +54,10 @@ class Catalogue:
 
 def builtin_specs() -> List[LayerSpec]:
     """Every built-in spec instance."""
-    from . import conv, core, merging, normalization, pooling, reshaping
+    from . import conv, core, merging, normalization, pooling, reducing, reshaping
 
     specs: List[LayerSpec] = []
-    for module in (core, conv, pooling, normalization, reshaping, merging):
+    for module in (core, conv, pooling, normalization, reshaping, merging, reducing):
         specs.extend(module.SPECS)
     return specs
 
