@@ -54,10 +54,10 @@ class Catalogue:
 
 def builtin_specs() -> List[LayerSpec]:
     """Every built-in spec instance."""
-    from . import conv, core, merging, normalization, pooling, reducing, reshaping
+    from . import conv, core, merging, normalization, pooling, preprocessing, reducing, reshaping
 
     specs: List[LayerSpec] = []
-    for module in (core, conv, pooling, normalization, reshaping, merging, reducing):
+    for module in (core, conv, pooling, normalization, reshaping, merging, reducing, preprocessing):
         specs.extend(module.SPECS)
     return specs
 

@@ -11,6 +11,7 @@ from typing import Callable, Dict, List, Type
 from ..hookspecs import hookimpl
 from . import Rule
 from .channel_mismatch import ChannelMismatch
+from .crop_at_inference import CropOnlyInTraining
 from .dense_on_feature_map import DenseOnFeatureMap
 from .dominant_layer import DominantLayer
 from .dropped_border import DroppedBorder
@@ -42,6 +43,7 @@ RULES: List[Type[Rule]] = [
     MaxLayerParams,
     DominantLayer,
     DenseOnFeatureMap,
+    CropOnlyInTraining,
     DroppedBorder,
     SyntaxError_,
     Unresolved,

@@ -10,7 +10,7 @@ from typing import List
 
 from ._case import Case, ErrorCase, case, error
 
-FAMILIES = ("conv", "pooling", "normalization", "core", "reshaping", "merging", "reducing")
+FAMILIES = ("conv", "pooling", "normalization", "core", "reshaping", "merging", "reducing", "preprocessing")
 
 
 def _collect(attr: str) -> list:
