@@ -19,6 +19,9 @@ def is_fully_connected(result: "LayerResult") -> bool:
     return any(w.role == "weight" and len(w.shape) == 2 for w in result.weights)
 
 
+_NOT_SHAPE_ERRORS = frozenset({"unknown-layer", "unknown-value", "internal"})
+
+
 class DominantLayer(Rule):
     """## What it does
     Reports a fully connected layer (``Dense``, ``Linear``) of a convolutional network holding
@@ -69,6 +72,8 @@ model = keras.Sequential([
         total = model.total_params
         if not is_known(total) or total <= 0:
             return
+        if any(f.kind not in _NOT_SHAPE_ERRORS for f in model.findings):
+            return  # the model cannot run as written: its weight distribution is not meaningful yet
         weighted = [r for r in model.layers if r.first_use and is_known(r.params) and r.params > 0]
         if len(weighted) < 2:
             return
