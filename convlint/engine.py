@@ -162,11 +162,8 @@ def analyze(model: ModelGraph, catalogue: Optional[Catalogue] = None) -> ShapedM
         first = seen_layers.get(node.weight_key)
         if first is not None:
             result.first_use = False
-            if (
-                first.weights
-                and result.weights
-                and [w.shape for w in first.weights] != [w.shape for w in result.weights]
-            ):
+            clash = _weights_clash(first.weights, result.weights)
+            if clash == "error":
                 findings.append(
                     Finding(
                         "channel-mismatch",
@@ -178,11 +175,33 @@ def analyze(model: ModelGraph, catalogue: Optional[Catalogue] = None) -> ShapedM
                     )
                 )
                 result.output_shape = None
+            elif clash is not None:
+                built, needed = clash
+                constraints.append(Constraint(node.id, "reused weights", built, needed, node.span))
         else:
             seen_layers[node.weight_key] = result
         results[node.id] = result
         ordered.append(result)
     return ShapedModel(model, ordered, findings, constraints)
+
+
+def _weights_clash(first: List[Weight], again: List[Weight]) -> Any:
+    """Compare a reused layer's weight shapes: ``"error"`` when two known sizes differ, a
+    ``(built, needed)`` pair when they differ only symbolically (a constraint on the input,
+    e.g. ``C == 16``, not an error), ``None`` when they agree."""
+    if not first or not again:
+        return None
+    symbolic = None
+    for a, b in zip(first, again):
+        if len(a.shape) != len(b.shape):
+            return "error"
+        for x, y in zip(a.shape, b.shape):
+            if x == y or x is None or y is None:
+                continue
+            if is_known(x) and is_known(y):
+                return "error"
+            symbolic = symbolic or (x, y)
+    return symbolic
 
 
 def _weights_str(weights: List[Weight]) -> str:

@@ -402,19 +402,8 @@ class _Interpreter:
         return known
 
     def _check_subclass(self, stmt: cst.ClassDef, env: Env) -> None:
-        for base in stmt.bases:
-            q = qualified_name(base.value, self.imports, env)
-            kind = classify(q) if q else None
-            if kind is not None and kind[0] == "model":
-                self.notes.append(
-                    FileNote(
-                        "unsupported",
-                        f"subclassed Keras model '{stmt.name.value}' is not analysed "
-                        "(only Sequential and functional models are)",
-                        self.spans.span(stmt),
-                        stmt.name.value,
-                    )
-                )
+        """A class statement was run; subclassed models and layers are followed by
+        :class:`~convlint.frontend.keras_subclass.SubclassInterpreter`, which overrides this."""
 
     # -- calls ------------------------------------------------------------------------------
     def _resolve(self, func: cst.BaseExpression, env: Env) -> Optional[str]:
@@ -817,7 +806,9 @@ def extract(
     module: cst.Module, source: str, path: str, options: FrontendOptions
 ) -> Tuple[List[ModelGraph], List[FileNote]]:
     """Every Keras ``Sequential`` / functional model built in ``module``, and notes."""
-    interp = _Interpreter(module, source, path, options or FrontendOptions())
+    from .keras_subclass import SubclassInterpreter  # subclassed models; imports this module
+
+    interp = SubclassInterpreter(module, source, path, options or FrontendOptions())
     if not interp.uses_keras():
         return [], []
     return interp.run()

@@ -43,7 +43,8 @@ Stable API (the Keras and PyTorch front ends both use it):
     folded containers (``cfg.get(...)``; mutations such as ``sizes.append(64)`` are applied, an
     unknown one makes the container ``Unknown``), the builtins ``int float len tuple list dict
     min max abs round sum str bool range enumerate zip reversed sorted`` when not shadowed, and
-    ``math.floor/ceil/sqrt/prod``, ``copy.copy/deepcopy``.  ``hook(call, env)`` is asked first for
+    ``math.floor/ceil/sqrt/prod``, ``copy.copy/deepcopy``; ``obj.attr`` on a front end's object with a
+    ``fold_attr(name)`` method is its answer.  ``hook(call, env)`` is asked first for
     every ``Call``; it returns a value or ``NOT_HANDLED``; it may raise ``FoldAbort`` to stop
     everything (any other error inside ``fold`` just makes the value unknown).
 ``fold_size(expr, env, hook=None)``
@@ -645,6 +646,9 @@ def _fold(expr: cst.BaseExpression, env: Env, hook: Optional[Hook]) -> Any:
         base = _fold(expr.value, env, hook)
         if isinstance(base, QualRef):
             return QualRef(f"{base.name}.{expr.attr.value}")
+        fold_attr = getattr(base, "fold_attr", None)  # a front end's own object (``self.units``)
+        if fold_attr is not None and not isinstance(base, Unknown):
+            return fold_attr(expr.attr.value)
         return _unknown(expr)
     if isinstance(expr, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
         items = _comprehension(expr, expr.for_in, env, hook)
