@@ -94,25 +94,30 @@ def conv(
     ``x`` is ``(N, C, *spatial)``, ``weight`` torch-style ``(F, C // groups, *k)``, ``bias`` ``(F,)``."""
     x = np.asarray(x, dtype=np.float32)
     weight = np.asarray(weight, dtype=np.float32)
+    b = None if bias is None else np.asarray(bias, dtype=np.float32)
     if groups == 1:
-        out = _conv_group(x, weight, s, d, pads, mode)
-    else:
-        cg = x.shape[1] // groups
-        fg = weight.shape[0] // groups
-        parts = [
-            _conv_group(x[:, g * cg:(g + 1) * cg], weight[g * fg:(g + 1) * fg], s, d, pads, mode)
-            for g in range(groups)
-        ]
-        out = np.concatenate(parts, axis=1)
-    if bias is not None:
-        out += np.asarray(bias, dtype=np.float32).reshape((-1,) + (1,) * (out.ndim - 2))
-    return out
+        return _conv_group(x, weight, s, d, pads, mode, b)
+    cg = x.shape[1] // groups
+    fg = weight.shape[0] // groups
+    parts = [
+        _conv_group(
+            x[:, g * cg:(g + 1) * cg], weight[g * fg:(g + 1) * fg], s, d, pads, mode,
+            None if b is None else b[g * fg:(g + 1) * fg],
+        )
+        for g in range(groups)
+    ]
+    return np.concatenate(parts, axis=1)
 
 
-def _conv_group(x: np.ndarray, weight: np.ndarray, s: Sequence[int], d: Sequence[int], pads: Pads, mode: str) -> np.ndarray:
+def _conv_group(
+    x: np.ndarray, weight: np.ndarray, s: Sequence[int], d: Sequence[int], pads: Pads, mode: str, bias: Optional[np.ndarray]
+) -> np.ndarray:
     if all(v == 1 for v in s):
-        return _conv_stride1(x, weight, d, pads, mode)
-    return _conv_offsets(_pad_cf(x, pads, mode), weight, s, d)
+        return _conv_stride1(x, weight, d, pads, mode, bias)
+    out = _conv_offsets(_pad_cf(x, pads, mode), weight, s, d)
+    if bias is not None:
+        out += bias.reshape((-1,) + (1,) * (out.ndim - 2))
+    return out
 
 
 def _pad_cf(x: np.ndarray, pads: Pads, mode: str = "zeros") -> np.ndarray:
@@ -140,7 +145,9 @@ def _conv_offsets(xp: np.ndarray, weight: np.ndarray, s: Sequence[int], d: Seque
     return acc.reshape((n_batch, weight.shape[0]) + out_sp)
 
 
-def _conv_stride1(x: np.ndarray, weight: np.ndarray, d: Sequence[int], pads: Pads, mode: str) -> np.ndarray:
+def _conv_stride1(
+    x: np.ndarray, weight: np.ndarray, d: Sequence[int], pads: Pads, mode: str, bias: Optional[np.ndarray] = None
+) -> np.ndarray:
     """Stride-1 path: flatten the padded spatial axes, unfold only the last kernel axis, and
     take every other kernel offset as a row-offset view (no copy; BLAS reads it strided)."""
     n_batch, c = x.shape[:2]
@@ -151,18 +158,20 @@ def _conv_stride1(x: np.ndarray, weight: np.ndarray, d: Sequence[int], pads: Pad
     flat_strides = [int(np.prod(padded[i + 1:], dtype=np.int64)) for i in range(len(padded))]
     length = int(np.prod(padded, dtype=np.int64))
     k_last, d_last = k[-1], d[-1]
-    extra = d_last * (k_last - 1)
-    # padded input, flattened, with `extra` zeros after it for the last axis' shifts
-    flat = np.zeros((n_batch, c, length + extra), dtype=np.float32)
-    if mode == "zeros":
-        interior = (slice(None), slice(None)) + tuple(slice(l, l + n) for (l, _), n in zip(pads, x.shape[2:]))
-        flat[:, :, :length].reshape((n_batch, c) + padded)[interior] = x
-    else:
-        flat[:, :, :length] = _pad_cf(x, pads, mode).reshape(n_batch, c, length)
-    # cols[n, c, j, r] = flat[n, c, r + j * d_last]: one k_last-fold copy of the input
+    # cols[n, c, j, r] = padded_flat[n, c, r + j * d_last] (zero past the end): the input is
+    # written once into slot 0, the other slots are shifted copies of it
     cols = np.empty((n_batch, c, k_last, length), dtype=np.float32)
-    for j in range(k_last):
-        cols[:, :, j, :] = flat[:, :, j * d_last:j * d_last + length]
+    base = cols[:, :, 0, :]
+    if mode == "zeros":
+        base[...] = 0.0
+        interior = (slice(None), slice(None)) + tuple(slice(l, l + n) for (l, _), n in zip(pads, x.shape[2:]))
+        base.reshape((n_batch, c) + padded)[interior] = x
+    else:
+        base[...] = _pad_cf(x, pads, mode).reshape(n_batch, c, length)
+    for j in range(1, k_last):
+        shift = j * d_last
+        cols[:, :, j, :length - shift] = base[:, :, shift:]
+        cols[:, :, j, length - shift:] = 0.0
     cols = cols.reshape(n_batch, c * k_last, length)
     rows = out_sp[0] * flat_strides[0] if len(k) > 1 else out_sp[0]
     acc = None
@@ -176,9 +185,13 @@ def _conv_stride1(x: np.ndarray, weight: np.ndarray, d: Sequence[int], pads: Pad
             np.add(acc, term, out=acc)
     assert acc is not None
     full = acc.reshape((n_batch, f, out_sp[0]) + tuple(padded[1:]))
-    if len(k) == 1:
-        return full
-    return np.ascontiguousarray(full[(slice(None), slice(None)) + tuple(slice(0, o) for o in out_sp)])
+    view = full[(slice(None), slice(None)) + tuple(slice(0, o) for o in out_sp)]
+    out = np.empty(view.shape, dtype=np.float32)
+    if bias is None:
+        out[...] = view
+    else:  # the bias rides along the one copy that drops the border columns
+        np.add(view, bias.reshape((-1,) + (1,) * len(k)), out=out)
+    return out
 
 
 def depthwise(x: np.ndarray, kernel: np.ndarray, s: Sequence[int], d: Sequence[int], pads: Pads) -> np.ndarray:
