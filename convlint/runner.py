@@ -22,6 +22,7 @@ from .config import Config
 from .diagnostics import Diagnostic, Report, sort_key
 from .discover import discover, maybe_model
 from .graph import Span
+from .noqa import apply_noqa
 
 __all__ = ["Checker", "FileOutcome", "run", "PARALLEL_MIN_BYTES"]
 
@@ -149,6 +150,7 @@ class Checker:
             return self._notes_only(path, "syntax-error", f"cannot parse this file: {deep.msg}", Span(deep.lineno or 1, deep.offset or 1))
         result = analyze_source(text, path, FrontendOptions(input_shapes=self._input_shapes(path)))
         outcome = self.check_result(result)
+        outcome.diagnostics = apply_noqa(outcome.diagnostics, text)
         if notebook is not None:
             _relocate(outcome, notebook)
         return outcome
