@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from .dims import Dim
 
-__all__ = ["Unknown", "SizeOf", "Span", "Node", "ModelGraph", "Shape", "is_unknown"]
+__all__ = ["Unknown", "UnknownRest", "SizeOf", "Span", "Node", "ModelGraph", "Shape", "is_unknown"]
 
 Shape = Tuple[Optional[Dim], ...]
 """A tensor shape: batch first (always ``None``), then ``Dim`` or ``None`` (unknown) per axis."""
@@ -27,6 +27,12 @@ class Unknown:
 
     def __repr__(self) -> str:
         return f"Unknown({self.reason!r})"
+
+
+@dataclass(frozen=True)
+class UnknownRest(Unknown):
+    """An unexpandable ``*args`` (in ``args``) or ``**kwargs`` (``kwargs["**"]``) of a call: it
+    may supply any of the arguments not written out, so none of them is "missing"."""
 
 
 @dataclass(frozen=True)

@@ -215,11 +215,13 @@ def _drop_subsumed(diagnostics: List[Diagnostic]) -> List[Diagnostic]:
 
     - An unresolved value (CL902) that fed a layer argument is reported once, by the engine's
       CL906 at the same place, which names the argument and quotes the front end's reason.
-    - An ``Input`` whose shape is unknown is reported once, by the front end's CL904.
+    - An ``Input`` whose shape is unknown is reported once, by the front end's CL904 for its model.
     """
     by_place: Dict[Tuple[int, int], List[Diagnostic]] = {}
     for d in diagnostics:
         by_place.setdefault((d.line, d.column), []).append(d)
+
+    per_model = {(d.model, d.code) for d in diagnostics}
 
     def subsumed(d: Diagnostic) -> bool:
         here = by_place[(d.line, d.column)]
@@ -227,7 +229,7 @@ def _drop_subsumed(diagnostics: List[Diagnostic]) -> List[Diagnostic]:
             reason = d.message.split(": ", 1)[-1]
             return any(o.code == UNRESOLVED_ARGUMENT and reason in o.message for o in here)
         if d.code == UNRESOLVED_ARGUMENT and d.message.startswith("Input:"):
-            return any(o.code == NO_INPUT_SHAPE for o in here)
+            return any(o.code == NO_INPUT_SHAPE for o in here) or (d.model, NO_INPUT_SHAPE) in per_model
         return False
 
     return [d for d in diagnostics if not subsumed(d)]

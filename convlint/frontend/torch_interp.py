@@ -17,7 +17,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from ..graph import Unknown
+from ..graph import Unknown, UnknownRest
 from .torch_builder import Builder, Example
 from .torch_builtins import BUILTINS, plain
 from .torch_positions import Positions
@@ -684,12 +684,15 @@ class Interp(TorchSemantics):
             if a.star == "*":
                 items = self.iterate(value)
                 if items is None:
-                    args.append(value if isinstance(value, Unknown) else Unknown(f"*{self.code(a.value)}"))
+                    reason = value.reason if isinstance(value, Unknown) else f"*{self.code(a.value)} cannot be expanded"
+                    args.append(UnknownRest(reason))
                 else:
                     args.extend(items)
             elif a.star == "**":
                 if isinstance(value, dict):
                     kwargs.update({str(k): v for k, v in value.items()})
+                else:
+                    kwargs["**"] = UnknownRest(f"**{self.code(a.value)} cannot be expanded")
             elif a.keyword is not None:
                 kwargs[a.keyword.value] = value
             else:

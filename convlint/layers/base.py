@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ..dims import Dim, Expr, is_known, prod
-from ..graph import Shape, Unknown
+from ..graph import Shape, Unknown, UnknownRest
 
 __all__ = [
     "REQUIRED",
@@ -162,6 +162,12 @@ def bind(signature: Sequence[Tuple[str, Any]], args: Sequence[Any], kwargs: Mapp
     initialisers...) are kept and ignored by the spec.  Too many positional arguments, a
     duplicate or a missing required argument raise ``invalid-argument``.
     """
+    rest: Optional[Unknown] = kwargs.get("**") if isinstance(kwargs.get("**"), UnknownRest) else None
+    for i, value in enumerate(args):
+        if isinstance(value, UnknownRest):
+            rest, args = value, args[:i]
+            break
+    kwargs = {k: v for k, v in kwargs.items() if k != "**"}
     names = [n for n, _ in signature]
     if len(args) > len(names):
         raise LayerError(
@@ -177,6 +183,9 @@ def bind(signature: Sequence[Tuple[str, Any]], args: Sequence[Any], kwargs: Mapp
         out[key] = value
     for name, default in signature:
         if name not in out:
+            if rest is not None:  # it may be in the *args / **kwargs we could not expand
+                out[name] = Unknown(rest.reason)
+                continue
             if default is REQUIRED:
                 raise LayerError("invalid-argument", f"{type_name} is missing the required argument '{name}'")
             out[name] = default
