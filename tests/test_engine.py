@@ -92,3 +92,31 @@ def test_catalogue_bug_is_a_finding_not_a_traceback():
     catalogue = default_catalogue().extended([Broken()])
     shaped = analyze(model("keras", (4, 4, 1), [("Broken", (), {})]), catalogue)
     assert [f.kind for f in shaped.findings] == ["internal"]
+
+
+def test_unexpandable_star_args_make_arguments_unknown_not_missing():
+    from convlint.graph import UnknownRest
+
+    shaped = analyze(model("torch", (3, 8, 8), [("Linear", (UnknownRest("*sizes cannot be expanded"),), {"bias": False})]))
+    assert [f.kind for f in shaped.findings] == ["unknown-value"]  # not invalid-argument "missing out_features"
+    shaped = analyze(model("torch", (3, 8, 8), [("Conv2d", (3, 4), {"**": UnknownRest("**cfg cannot be expanded")})]))
+    assert [f.kind for f in shaped.findings] == ["unknown-value"]
+
+
+def test_torch_front_end_star_args_end_to_end():
+    from convlint.config import Config
+    from convlint.plugins import collect_rules, make_catalogue, make_plugin_manager
+    from convlint.runner import Checker
+
+    source = (
+        "import torch.nn as nn\n\n"
+        "class Net(nn.Module):\n"
+        "    def __init__(self, sizes):\n"
+        "        super().__init__()\n"
+        "        self.fc = nn.Linear(*sizes, bias=False)\n\n"
+        "    def forward(self, x):\n"
+        "        return self.fc(x)\n"
+    )
+    pm = make_plugin_manager()
+    outcome = Checker(Config(), collect_rules(pm), make_catalogue(pm)).check_source("m.py", source)
+    assert not [d for d in outcome.diagnostics if d.severity == "error"]
