@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -74,7 +75,9 @@ def test_a_broken_file_among_good_ones(tree, capsys):
 def test_fail_on_exit_zero_and_selection(tree, capsys):
     assert main([".", "--fail-on", "info"]) == 1
     out = capsys.readouterr().out
-    assert out.splitlines()[0].startswith("broken.py:4:16: CL901 cannot parse this file: '(' was never closed")
+    # Python's own parser gives the position and wording (3.10+: the unclosed "(", col 16;
+    # 3.9: the end of the file)
+    assert re.match(r"broken\.py:4:\d+: CL901 cannot parse this file: ", out.splitlines()[0])
     assert out.splitlines()[-1].startswith("Found 1 info in ")
     assert main([".", "--fail-on", "info", "--exit-zero"]) == 0
     capsys.readouterr()
@@ -147,7 +150,7 @@ def test_notebook_cells(tmp_path, capsys):
     code, report = run_json([str(path)], capsys)
     (d,) = report["diagnostics"]
     assert (d["code"], d["cell"]) == ("CL901", 2)
-    assert d["line"] == 1  # the line within cell 2 where the unclosed "[" opens
+    assert d["line"] in (1, 2)  # within cell 2: where the "[" opens (3.10+) or the end (3.9)
     assert main([str(path)]) == 0
     assert f"{path}:cell 2:" in capsys.readouterr().out
 
@@ -173,7 +176,7 @@ def test_sarif_and_github_from_the_cli(tree, capsys):
     assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["CL901"]
     assert sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "broken.py"
     main([".", "--format", "github"])
-    assert capsys.readouterr().out.startswith("::notice file=broken.py,line=4,col=16,")
+    assert re.match(r"::notice file=broken\.py,line=4,col=\d+,", capsys.readouterr().out)
 
 
 # -- with the Keras front end -------------------------------------------------------------------
@@ -236,7 +239,7 @@ def test_subprocess_never_imports_numpy(tree):
 def test_python_dash_m(tree):
     proc = subprocess.run([PYTHON, "-m", "convlint", ".", "--fail-on", "info"], cwd=tree, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1
-    assert "broken.py:4:16: CL901" in proc.stdout and proc.stderr == ""
+    assert re.search(r"broken\.py:4:\d+: CL901", proc.stdout) and proc.stderr == ""
     assert "\x1b[" not in proc.stdout  # not a tty: no colour
 
 
