@@ -80,7 +80,7 @@ def test_reused_layer_counts_params_once_and_checks_compatibility():
 
 
 def test_catalogue_bug_is_a_finding_not_a_traceback():
-    from convlint.layers import Catalogue, default_catalogue
+    from convlint.layers import default_catalogue
     from convlint.layers.base import LayerSpec
 
     class Broken(LayerSpec):

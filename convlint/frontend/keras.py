@@ -431,7 +431,11 @@ class _Interpreter:
                 kind = classify(f"{base.name}.{func.attr.value}")
                 return self._keras_call(kind, call, env) if kind else NOT_HANDLED
             return NOT_HANDLED
-        callee = self.eval(func, env)
+        return self._call_value(self.eval(func, env), call, env)
+
+    def _call_value(self, callee: Any, call: cst.Call, env: Env) -> Any:
+        """A call whose callee has been evaluated: a layer, a model, a function of this file, a
+        Keras name, or a local class (not followed here)."""
         if isinstance(callee, LayerObj):
             return self._apply_layer(callee, call, env)
         if isinstance(callee, (SequentialObj, FunctionalObj)):

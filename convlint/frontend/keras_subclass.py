@@ -285,20 +285,7 @@ class SubclassInterpreter(_Interpreter):
         if cls is not None:
             folded = fold_call(call, env, self._hook)
             return self.instantiate(cls, folded.args, folded.kwargs, call)
-        if isinstance(callee, LayerObj):
-            return self._apply_layer(callee, call, env)
-        if isinstance(callee, (SequentialObj, FunctionalObj)):
-            return self._apply_model(callee, call, env)
-        if isinstance(callee, _Closure):
-            folded = fold_call(call, env, self._hook)
-            return self._call_function(callee, folded.args, folded.kwargs, call)
-        if isinstance(callee, QualRef):
-            kind = classify(callee.name)
-            return self._keras_call(kind, call, env) if kind else NOT_HANDLED
-        if isinstance(callee, _LocalClass):
-            name = callee.node.name.value
-            return Unknown(f"{source_text(call)} is an instance of {name}, a class defined in this file (not analysed)")
-        return NOT_HANDLED
+        return self._call_value(callee, call, env)
 
     def _attr_builtin(self, name: str, call: cst.Call, env: Env) -> Any:
         """``getattr(self, f"conv{i}")`` / ``setattr(self, name, layer)`` on an instance."""

@@ -24,6 +24,7 @@ __all__ = [
     "bind",
     "int_tuple",
     "positive",
+    "positive_int",
     "non_negative",
     "choice",
     "flag",
@@ -231,6 +232,19 @@ def _at_least(values: Sequence[Dim], minimum: int, adjective: str, attr: str, ty
                 attr=attr,
                 received=shown,
             )
+
+
+def positive_int(value: Any, attr: str, type_name: str) -> Dim:
+    """A size argument (``filters``, ``in_channels``, ``height``): a positive int or a symbol;
+    unresolved -> :class:`UnknownAttr`, anything else -> ``invalid-argument``."""
+    if isinstance(value, Unknown):
+        raise UnknownAttr(attr, value.reason)
+    if isinstance(value, bool) or not isinstance(value, (int, Expr)):
+        raise LayerError(
+            "invalid-argument", f"{type_name}: '{attr}' must be a positive integer. Received: {attr}={value!r}", attr=attr
+        )
+    positive([value], attr, type_name)
+    return value
 
 
 def positive(values: Sequence[Dim], attr: str, type_name: str) -> None:

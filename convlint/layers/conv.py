@@ -12,14 +12,13 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..dims import Dim, ceil_div, is_known
-from ..graph import Shape, Unknown
+from ..graph import Shape
 from .core import keras_activation_name
 from .base import (
     REQUIRED,
     LayerError,
     LayerSpec,
     Requirement,
-    UnknownAttr,
     Weight,
     choice,
     data_format,
@@ -29,6 +28,7 @@ from .base import (
     int_tuple,
     non_negative,
     positive,
+    positive_int,
 )
 
 __all__ = ["conv_output_size", "conv_transpose_output_size", "SPECS"]
@@ -142,13 +142,7 @@ class KerasConv(LayerSpec):
         n = self.rank_of[type_name]
         attrs: Dict[str, Any] = {"type": type_name, "n": n}
         if self.kind != "depthwise":
-            filters = params["filters"]
-            if isinstance(filters, Unknown):
-                raise UnknownAttr("filters", filters.reason)
-            if isinstance(filters, bool) or not isinstance(filters, (int,)) and not hasattr(filters, "terms"):
-                raise LayerError("invalid-argument", f"{type_name}: 'filters' must be a positive integer. Received: filters={filters!r}", attr="filters")
-            positive([filters], "filters", type_name)
-            attrs["filters"] = filters
+            attrs["filters"] = positive_int(params["filters"], "filters", type_name)
         attrs["kernel_size"] = int_tuple(params["kernel_size"], n, "kernel_size", type_name)
         positive(attrs["kernel_size"], "kernel_size", type_name)
         attrs["strides"] = int_tuple(params["strides"], n, "strides", type_name)
@@ -161,11 +155,7 @@ class KerasConv(LayerSpec):
         attrs["use_bias"] = flag(params["use_bias"], "use_bias")
         attrs["activation"] = keras_activation_name(params.get("activation"), type_name)
         if self.kind == "conv":
-            groups = params["groups"]
-            if isinstance(groups, Unknown):
-                raise UnknownAttr("groups", groups.reason)
-            positive([groups], "groups", type_name)
-            attrs["groups"] = groups
+            attrs["groups"] = groups = positive_int(params["groups"], "groups", type_name)
             if is_known(groups) and is_known(attrs["filters"]) and attrs["filters"] % groups:
                 raise LayerError(
                     "groups",
@@ -182,11 +172,7 @@ class KerasConv(LayerSpec):
                     attr="strides",
                 )
         if self.kind in ("separable", "depthwise"):
-            dm = params["depth_multiplier"]
-            if isinstance(dm, Unknown):
-                raise UnknownAttr("depth_multiplier", dm.reason)
-            positive([dm], "depth_multiplier", type_name)
-            attrs["depth_multiplier"] = dm
+            attrs["depth_multiplier"] = positive_int(params["depth_multiplier"], "depth_multiplier", type_name)
         if self.kind == "transpose":
             op = params["output_padding"]
             attrs["output_padding"] = None if op is None else int_tuple(op, n, "output_padding", type_name)
@@ -318,13 +304,7 @@ class TorchConv(LayerSpec):
         n = self.rank_of[type_name]
         attrs: Dict[str, Any] = {"type": type_name, "n": n}
         for key in ("in_channels", "out_channels", "groups"):
-            value = params[key]
-            if isinstance(value, Unknown):
-                raise UnknownAttr(key, value.reason)
-            if isinstance(value, bool) or not (isinstance(value, int) or hasattr(value, "terms")):
-                raise LayerError("invalid-argument", f"{type_name}: '{key}' must be an integer. Received: {key}={value!r}", attr=key)
-            positive([value], key, type_name)
-            attrs[key] = value
+            attrs[key] = positive_int(params[key], key, type_name)
         g = attrs["groups"]
         for key in ("in_channels", "out_channels"):
             if is_known(attrs[key]) and is_known(g) and attrs[key] % g:
@@ -415,9 +395,8 @@ class TorchConv(LayerSpec):
         if self.transpose:
             x = K.to_channels_last(xs[0], "channels_first")
             g = attrs["groups"]
-            cin, cout_g = w.shape[0], w.shape[1]
-            # (in, out/g, *k) -> per group k + (out/g, in/g) then block-diagonal over groups
-            y = None
+            cin = w.shape[0]
+            # torch (in, out/g, *k): each group's slice becomes k + (in/g, out/g); groups concatenate
             x_groups = x.reshape(x.shape[:-1] + (g, cin // g))
             outs = []
             for gi in range(g):
@@ -426,7 +405,6 @@ class TorchConv(LayerSpec):
                 crops = tuple((p, p - o) for p, o in zip(attrs["padding"], attrs["output_padding"]))
                 outs.append(K.conv_transpose(x_groups[..., gi, :], kern, s, d, crops))
             y = outs[0] if g == 1 else K.concat_channels(outs)
-            del cout_g
         else:
             if attrs["padding"] == "same":
                 pads = tuple(((dd * (kk - 1)) // 2, dd * (kk - 1) - (dd * (kk - 1)) // 2) for kk, dd in zip(attrs["kernel_size"], d))

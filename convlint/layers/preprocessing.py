@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Tuple
 
-from ..graph import Shape, Unknown
-from .base import REQUIRED, LayerError, LayerSpec, UnknownAttr, choice, data_format, ensure_rank, positive
+from ..graph import Shape
+from .base import REQUIRED, LayerSpec, choice, data_format, ensure_rank, positive_int
 
 __all__ = ["SPECS"]
 
@@ -74,13 +74,7 @@ class KerasResize(LayerSpec):
     def normalize(self, framework: str, type_name: str, params: Dict[str, Any], layout: str) -> Dict[str, Any]:
         attrs: Dict[str, Any] = {"type": type_name, "data_format": data_format(params.get("data_format"), layout, type_name)}
         for key in ("height", "width"):
-            value = params[key]
-            if isinstance(value, Unknown):
-                raise UnknownAttr(key, value.reason)
-            if isinstance(value, bool) or not (isinstance(value, int) or hasattr(value, "terms")):
-                raise LayerError("invalid-argument", f"{type_name}: '{key}' must be an integer. Received: {key}={value!r}", attr=key)
-            positive([value], key, type_name)
-            attrs[key] = value
+            attrs[key] = positive_int(params[key], key, type_name)
         if type_name == "Resizing":
             attrs["interpolation"] = choice(
                 params["interpolation"], ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5", "area"), "interpolation", type_name
