@@ -82,6 +82,9 @@ def lower_sequential(
     )
     if declared is None:
         shape = seq.build_shape
+        if shape is None and items and isinstance(items[0], Unknown):
+            # its layers could not be resolved (already noted): say that, not "no input shape"
+            shape = Unknown(f"its first layers could not be resolved ({items[0].reason})")
         declared = LayerObj("Input", (), {"shape": shape}, seq.span)
     current = low.input_node(declared, consumer=_first_family(items)).id
     for item in items[1:] if skip_first else items:
