@@ -206,6 +206,30 @@ class TorchLinear(LayerSpec):
         return y.astype("float32")
 
 
+class TorchLazyLinear(TorchLinear):
+    """``torch.nn.LazyLinear(out_features)``: ``in_features`` is taken from the first input, as
+    torch does on the first forward, so it can never mismatch; parameters follow from it."""
+
+    types = (("torch", "LazyLinear"),)
+    signatures = {("torch", "LazyLinear"): [("out_features", REQUIRED), ("bias", True)]}
+
+    def normalize(self, framework: str, type_name: str, params: Dict[str, Any], layout: str) -> Dict[str, Any]:
+        return {
+            "type": type_name,
+            "out_features": _count(params["out_features"], "out_features", type_name, minimum=0),
+            "bias": flag(params["bias"], "bias"),
+        }
+
+    def requires(self, attrs: Dict[str, Any], inputs: List[Shape]) -> List[Requirement]:
+        return []
+
+    def weights(self, attrs: Dict[str, Any], inputs: List[Shape]) -> List[Weight]:
+        in_features = inputs[0][-1] if inputs else None
+        if in_features is None:
+            return [Weight("weight", (None,))]  # type: ignore[arg-type]  # unknown until an input is known
+        return super().weights(dict(attrs, in_features=in_features), inputs)
+
+
 class TorchBilinear(LayerSpec):
     """``torch.nn.Bilinear``: ``y = x1^T A x2 + b`` over the last axes of two inputs."""
 
@@ -362,6 +386,7 @@ SPECS: List[LayerSpec] = [
     InputSpec(),
     KerasDense(),
     TorchLinear(),
+    TorchLazyLinear(),
     TorchBilinear(),
     KerasPReLU(),
     TorchPReLU(),

@@ -189,6 +189,8 @@ CASES = [
     ],
     case("torch", "glu", (1,), inp=(None, 6, 5), out=(None, 3, 5), id="functional-glu"),
     case("torch", "dropout1d", (0.5,), {"training": False}, inp=(None, 6, 5), out=(None, 6, 5), id="functional-dropout1d"),
+    case("torch", "LazyLinear", (10,), inp=(None, 8, 26), out=(None, 8, 10), params=270, id="lazy-linear"),
+    case("torch", "LazyLinear", (4,), {"bias": False}, inp=(None, 5408), out=(None, 4), params=21632, id="lazy-linear-nobias"),
 ]
 
 ERRORS = [
