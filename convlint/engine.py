@@ -14,6 +14,7 @@ from .dims import Dim, Expr, fmt, is_known, prod, sym
 from .graph import ModelGraph, Node, Shape, SizeOf, Span, Unknown
 from .layers import Catalogue, default_catalogue
 from .layers.base import LayerError, LayerSpec, Requirement, UnknownAttr, Weight, bind, count_params, fmt_shape
+from .shape_refs import substitute
 
 __all__ = ["Finding", "Constraint", "LayerResult", "ShapedModel", "analyze", "symbolic_input_shape"]
 
@@ -240,6 +241,10 @@ def _analyze_node(
         signature = spec.signatures.get(key, ())
         args = tuple(_as_data(v) for v in node.args)
         kwargs = {k: _as_data(v) for k, v in node.kwargs.items()}
+        if model.dim_refs:  # ``Dense(x.shape[-1] // 4)``: sizes read off earlier nodes' shapes
+            shape_of = lambda node_id: results[node_id].output_shape if node_id in results else None  # noqa: E731
+            args = substitute(args, model.dim_refs, shape_of)
+            kwargs = substitute(kwargs, model.dim_refs, shape_of)
         params = bind(signature, args, kwargs, node.type) if signature else kwargs
         params.update({k: _as_data(v) for k, v in node.call_kwargs.items()})
         attrs = spec.normalize(model.framework, key[1], params, model.layout)

@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from .dims import Dim
 
-__all__ = ["Unknown", "UnknownRest", "SizeOf", "Span", "Node", "ModelGraph", "Shape", "is_unknown"]
+__all__ = ["Unknown", "UnknownRest", "SizeOf", "DimRef", "Span", "Node", "ModelGraph", "Shape", "is_unknown"]
 
 Shape = Tuple[Optional[Dim], ...]
 """A tensor shape: batch first (always ``None``), then ``Dim`` or ``None`` (unknown) per axis."""
@@ -43,6 +43,16 @@ class SizeOf:
     catalogue resolves it against the real input shape (``SizeOf(0)`` is the batch dim).
     """
 
+    axis: int
+
+
+@dataclass(frozen=True)
+class DimRef:
+    """What a size symbol in a node's arguments stands for: axis ``axis`` of the output of
+    node ``node`` (Keras ``filters = x.shape[-1]``).  The engine substitutes the real dim once
+    that node's shape is known, so the front end never has to compute a shape itself."""
+
+    node: str
     axis: int
 
 
@@ -123,6 +133,8 @@ class ModelGraph:
     layout: str = "channels_last"
     notes: List[Tuple[Span, str, Optional[str]]] = field(default_factory=list)
     cell: Optional[int] = None
+    dim_refs: Dict[str, DimRef] = field(default_factory=dict)
+    """Size symbols in node arguments that stand for another node's output dim (see DimRef)."""
 
     def node(self, node_id: str) -> Node:
         for n in self.nodes:

@@ -31,9 +31,10 @@ import libcst as cst
 
 from ..dims import Expr
 from ..graph import ModelGraph, Span, Unknown
+from ..shape_refs import reads_tensor
 from . import FileNote, FrontendOptions
 from .keras_lower import lower_functional, lower_sequential, model_label
-from .keras_objects import FunctionalObj, LayerObj, Proto, SequentialObj, TensorRef
+from .keras_objects import FunctionalObj, LayerObj, Proto, SequentialObj, ShapeRef, TensorRef
 from .values import (
     NOT_HANDLED,
     BreakSignal,
@@ -420,6 +421,8 @@ class _Interpreter:
         q = self._resolve(func, env)
         if q is not None and q.endswith(".backend.image_data_format") and classify_root(q):
             return "channels_last"  # Keras' default, the layout convlint reads Keras code in
+        if q is not None and _is_shape_function(q) and call.args:
+            return self._shape_of(call.args[0].value, env)
         if q is not None:
             kind = classify(q)
             return self._keras_call(kind, call, env) if kind else NOT_HANDLED
@@ -432,6 +435,13 @@ class _Interpreter:
                 return self._keras_call(kind, call, env) if kind else NOT_HANDLED
             return NOT_HANDLED
         return self._call_value(self.eval(func, env), call, env)
+
+    def _shape_of(self, expr: cst.BaseExpression, env: Env) -> Any:
+        """``keras.ops.shape(x)`` / ``keras.backend.int_shape(x)``: as ``x.shape``."""
+        tensor = self.eval(expr, env)
+        if isinstance(tensor, TensorRef):
+            return ShapeRef(tensor)
+        return tensor if isinstance(tensor, Unknown) else Unknown(f"{source_text(expr)} is not a Keras tensor")
 
     def _call_value(self, callee: Any, call: cst.Call, env: Env) -> Any:
         """A call whose callee has been evaluated: a layer, a model, a function of this file, a
@@ -518,7 +528,7 @@ class _Interpreter:
             if expr is not name_expr and not self._framework_value(expr, env):
                 layer.notes.append(("unresolved", f"{type_name}: {unknown.reason}"))
         for value in list(folded.args[:1]) + [kwargs.get("units"), kwargs.get("filters")]:
-            if sizes and isinstance(value, Expr) and value.is_single_symbol():
+            if sizes and isinstance(value, Expr) and value.is_single_symbol() and not reads_tensor(value):
                 layer.notes.append(
                     ("unresolved", f"{type_name}: {value} {_AS_SYMBOL}{value}")
                 )
@@ -563,7 +573,7 @@ class _Interpreter:
             if bad is not None:
                 notes.append(("unresolved", f"Input: {bad.reason}"))
             for d in shape if isinstance(shape, tuple) else ():
-                if isinstance(d, Expr) and d.is_single_symbol():
+                if isinstance(d, Expr) and d.is_single_symbol() and not reads_tensor(d):
                     notes.append(("unresolved", f"Input: {d} {_AS_SYMBOL}{d}"))
         name = name if isinstance(name, str) else None
         layer = LayerObj("Input", (), {"shape": shape}, self.spans.span(call), name=name)
@@ -740,6 +750,14 @@ class _Interpreter:
                 reason = item.reason if isinstance(item, Unknown) else "a layer of the sub-model is not resolved"
                 current = "?" + reason
         return current
+
+
+def _is_shape_function(qualified: str) -> bool:
+    """``keras.ops.shape``, ``keras.backend.int_shape`` (and their tf.keras spellings)."""
+    head, _, last = qualified.rpartition(".")
+    return classify_root(qualified) and (
+        (last == "shape" and head.endswith(".ops")) or (last == "int_shape" and head.endswith(".backend"))
+    )
 
 
 def _is_plain(v: Any) -> bool:

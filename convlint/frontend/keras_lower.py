@@ -144,7 +144,7 @@ def _inline_functional(
             mapping.setdefault(proto.key, "?an input of the sub-model is not connected")
             continue
         inputs = [mapping.get(k, k) for k in proto.inputs]
-        mapping[proto.key] = low.layer_node(proto.layer, inputs, prefix + proto.prefix, proto.call_span).id
+        mapping[proto.key] = low.layer_node(proto.layer, inputs, prefix + proto.prefix, proto.call_span, mapping).id
     return [mapping.get(t.key, t.key) for t in model.outputs]
 
 
@@ -173,7 +173,7 @@ def lower_functional(
                 )
             continue
         inputs = [mapping.get(k, k) for k in proto.inputs]
-        mapping[proto.key] = low.layer_node(proto.layer, inputs, proto.prefix, proto.call_span).id
+        mapping[proto.key] = low.layer_node(proto.layer, inputs, proto.prefix, proto.call_span, mapping).id
     order = {mapping[k]: i for i, k in enumerate(declared) if k in mapping}
     low.graph.inputs.sort(key=lambda node_id: order.get(node_id, len(order)))
     low.graph.outputs = [mapping.get(t.key, t.key) for t in model.outputs]

@@ -17,11 +17,13 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 
 from ..dims import Expr, sym
 from ..graph import ModelGraph, Node, Span, Unknown
+from ..shape_refs import rebind, tensor_dim
 from . import FileNote
 
 __all__ = [
     "LayerObj",
     "TensorRef",
+    "ShapeRef",
     "Proto",
     "SequentialObj",
     "FunctionalObj",
@@ -72,6 +74,31 @@ class TensorRef:
     @property
     def known(self) -> bool:
         return not self.key.startswith("?")
+
+    def fold_attr(self, name: str) -> Any:
+        """``x.shape`` (its items become sizes the engine fills in); nothing else is a value."""
+        if name == "shape":
+            return ShapeRef(self)
+        return Unknown(f"the attribute .{name} of a Keras tensor is not a constant")
+
+
+@dataclass(frozen=True)
+class ShapeRef:
+    """``x.shape`` / ``keras.ops.shape(x)`` of a symbolic tensor: its axes are sizes only the
+    engine knows, so each item is a symbol standing for that axis (see ``shape_refs``)."""
+
+    tensor: TensorRef
+
+    def fold_item(self, index: Any) -> Any:
+        if not self.tensor.known:
+            return Unknown(self.tensor.key[1:])
+        if isinstance(index, int) and not isinstance(index, bool):
+            return tensor_dim(self.tensor.key, index)
+        return Unknown("only an integer index of a Keras tensor's shape is followed")
+
+    def fold_unpack(self, count: int) -> Any:
+        """``_, h, w, c = x.shape``: the rank is as written (a wrong rank shows in the engine)."""
+        return tuple(self.fold_item(i) for i in range(count))
 
 
 @dataclass(eq=False)
@@ -174,17 +201,30 @@ class Lowering:
         self.notes.append(FileNote(kind, message, span, self.graph.name))
 
     def layer_node(
-        self, layer: LayerObj, inputs: List[str], prefix: str = "", call_span: Optional[Span] = None
+        self,
+        layer: LayerObj,
+        inputs: List[str],
+        prefix: str = "",
+        call_span: Optional[Span] = None,
+        tensors: Optional[Dict[str, str]] = None,
     ) -> Node:
         """A node applying ``layer``; its span is the constructor's, except for a second use of
-        the same object, which points at that call (where a reuse problem would be)."""
+        the same object, which points at that call (where a reuse problem would be).
+        ``tensors`` maps tensor keys to the nodes they became, for sizes read off a tensor's
+        shape (``Dense(x.shape[-1])``)."""
         name = self.layer_name(layer, prefix)
         first = layer.uid not in self._uses
+        known = tensors or {}
+
+        def node_of(key: str) -> Optional[str]:
+            node_id = known.get(key)
+            return None if node_id is None or node_id.startswith("?") else node_id
+
         node = Node(
             id=self._node_id(name, layer),
             type=layer.type,
-            args=layer.args,
-            kwargs=dict(layer.kwargs),
+            args=rebind(layer.args, node_of, self.graph.dim_refs),
+            kwargs=rebind(dict(layer.kwargs), node_of, self.graph.dim_refs),
             inputs=list(inputs),
             span=layer.span if first or call_span is None else call_span,
             name=name,
@@ -201,7 +241,8 @@ class Lowering:
         configuration or is made symbolic from the first consuming layer's family."""
         index = self._n_inputs
         self._n_inputs += 1
-        shape = self._resolve_shape(layer.kwargs.get("shape"), layer.span, index, consumer)
+        declared = rebind(layer.kwargs.get("shape"), lambda key: None, self.graph.dim_refs)
+        shape = self._resolve_shape(declared, layer.span, index, consumer)
         node_name = self.layer_name(layer)
         node = Node(
             id=self._node_id(node_name, layer),

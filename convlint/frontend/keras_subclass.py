@@ -26,7 +26,7 @@ from ..graph import ModelGraph, Span, Unknown
 from . import FileNote
 from .keras import _Closure, _Interpreter, _LocalClass, _OutOfSteps, _tensors, classify
 from .keras_lower import ancestors, lower_functional
-from .keras_objects import FunctionalObj, LayerObj, Proto, SequentialObj, TensorRef, snake_case
+from .keras_objects import FunctionalObj, LayerObj, Proto, SequentialObj, ShapeRef, TensorRef, snake_case
 from .values import (
     _BIN_OPS,
     NOT_HANDLED,
@@ -102,11 +102,22 @@ class InstanceObj:
     source: str = ""
     functional: Optional[FunctionalObj] = None  # super().__init__(inputs, outputs)
     built: bool = False  # its own build() has run
+    path: Optional[str] = None  # its attribute path prefix, once assigned (``gate.``)
 
     def fold_attr(self, name: str) -> Any:
         if name in self.attrs:
             return self.attrs[name]
         return Unknown(f"self.{name} is not set in {self.cls.name}.__init__")
+
+
+def _build_shape(first: Any) -> Any:
+    """What Keras passes to ``build``: the shape of the first call's input (a list of shapes
+    for a list of inputs), whose items the engine fills in (``Dense(input_shape[-1])``)."""
+    if isinstance(first, TensorRef):
+        return ShapeRef(first)
+    if isinstance(first, (list, tuple)) and first and all(isinstance(t, TensorRef) for t in first):
+        return [ShapeRef(t) for t in first]
+    return Unknown("the input shape passed to build()")
 
 
 class SubclassInterpreter(_Interpreter):
@@ -444,9 +455,11 @@ class SubclassInterpreter(_Interpreter):
         if len(self.stack) >= 24:
             return Unknown(f"{inst.cls.name} nests too deeply to follow")
         build = inst.cls.method("build")
-        if build is not None and not inst.built:  # layers created in build() (input shape unknown)
+        if build is not None and not inst.built:  # layers created in build(input_shape)
             inst.built = True
-            self.run_method(inst, build, (Unknown("the input shape passed to build()"),), {}, call)
+            self.run_method(inst, build, (_build_shape(args[0] if args else None),), {}, call)
+            if inst.path is not None:  # name the layers build() created (``gate.squeeze``)
+                assign_paths(inst, inst.path)
         params = found[0].params
         training = next((p for p in list(params.params) + list(params.kwonly_params) if p.name.value == "training"), None)
         if training is not None and "training" not in kwargs:
@@ -594,6 +607,7 @@ def assign_paths(value: Any, prefix: str, seen: Optional[set] = None) -> None:
     if isinstance(value, LayerObj):
         value.name = prefix.rstrip(".") or value.name
     elif isinstance(value, InstanceObj):
+        value.path = prefix
         for name, attr in value.attrs.items():
             assign_paths(attr, f"{prefix}{name}.", seen)
     elif isinstance(value, (list, tuple)):

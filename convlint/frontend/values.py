@@ -44,7 +44,7 @@ Stable API (the Keras and PyTorch front ends both use it):
     unknown one makes the container ``Unknown``), the builtins ``int float len tuple list dict
     min max abs round sum str bool range enumerate zip reversed sorted`` when not shadowed, and
     ``math.floor/ceil/sqrt/prod``, ``copy.copy/deepcopy``; ``obj.attr`` on a front end's object with a
-    ``fold_attr(name)`` method is its answer.  ``hook(call, env)`` is asked first for
+    ``fold_attr(name)`` method is its answer (``obj[i]``: ``fold_item(i)``; unpacking: ``fold_unpack(n)``).  ``hook(call, env)`` is asked first for
     every ``Call``; it returns a value or ``NOT_HANDLED``; it may raise ``FoldAbort`` to stop
     everything (any other error inside ``fold`` just makes the value unknown).
 ``fold_size(expr, env, hook=None)``
@@ -231,6 +231,9 @@ def bind_target(target: cst.BaseExpression, value: Any, env: Env, source: Option
     if isinstance(target, (cst.Tuple, cst.List)):
         elements = [el for el in target.elements]
         starred = any(isinstance(el, cst.StarredElement) for el in elements)
+        fold_unpack = getattr(value, "fold_unpack", None)  # ``_, h, w, c = x.shape``
+        if fold_unpack is not None and not starred:
+            value = fold_unpack(len(elements))
         if starred or not isinstance(value, (tuple, list)) or len(value) != len(elements):
             reason = source_text(source) if source is not None else source_text(target)
             for el in elements:
@@ -653,6 +656,9 @@ def _subscript(expr: cst.Subscript, env: Env, hook: Optional[Hook]) -> Any:
         if isinstance(base, (tuple, list, str)) and isinstance(key, int) and not isinstance(key, bool):
             if -len(base) <= key < len(base):
                 return base[key]
+        fold_item = getattr(base, "fold_item", None)  # a front end's object (``x.shape[-1]``)
+        if fold_item is not None:
+            return fold_item(key)
         return _unknown(expr)
     if isinstance(index, cst.Slice) and isinstance(base, (tuple, list, str)):
         bounds = []
@@ -726,6 +732,8 @@ def _builtin_call(call: cst.Call, env: Env, hook: Optional[Hook]) -> Any:
     if fn is None or any(a.keyword is not None or a.star for a in call.args):
         return _unknown(call)
     args = [_fold(a.value, env, hook) for a in call.args]
+    if fn is int and len(args) == 1 and isinstance(args[0], Expr):
+        return args[0]  # ``int(x.shape[-1])``: a size is already an integer
     if any(isinstance(a, Unknown) for a in args) or not all(_is_plain(a) for a in args):
         return _unknown(call)
     try:
