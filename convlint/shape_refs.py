@@ -21,7 +21,7 @@ from typing import Any, Callable, Dict, Optional, Tuple
 from .dims import Expr, free_symbols, subs, sym
 from .graph import DimRef, Shape, Unknown
 
-__all__ = ["tensor_dim", "reads_tensor", "rebind", "substitute"]
+__all__ = ["tensor_dim", "tensor_refs", "reads_tensor", "rebind", "substitute"]
 
 _FRONT = re.compile(r"^@(?P<key>[^\[\]]+)\[(?P<axis>-?\d+)\]$")
 
@@ -31,7 +31,8 @@ def tensor_dim(key: str, axis: int) -> Expr:
     return sym(f"@{key}[{axis}]")
 
 
-def _front_refs(value: Expr) -> Dict[str, Tuple[str, int]]:
+def tensor_refs(value: Expr) -> Dict[str, Tuple[str, int]]:
+    """The front-end tensor-dim symbols in ``value``: name -> (tensor key, axis)."""
     out = {}
     for name in free_symbols(value):
         m = _FRONT.match(name)
@@ -42,7 +43,7 @@ def _front_refs(value: Expr) -> Dict[str, Tuple[str, int]]:
 
 def reads_tensor(value: Any) -> bool:
     """True if ``value`` is a size a front end read off a tensor's shape (not a free symbol)."""
-    return isinstance(value, Expr) and bool(_front_refs(value))
+    return isinstance(value, Expr) and bool(tensor_refs(value))
 
 
 def _map(value: Any, fn: Callable[[Expr], Any]) -> Any:
@@ -62,7 +63,7 @@ def rebind(value: Any, node_of: Callable[[str], Optional[str]], refs: Dict[str, 
     the model being lowered makes the value ``Unknown``."""
 
     def one(expr: Expr) -> Any:
-        found = _front_refs(expr)
+        found = tensor_refs(expr)
         if not found:
             return expr
         bindings = {}

@@ -183,3 +183,36 @@ def test_build_receives_the_input_shape() -> None:
     )
     assert not model.findings
     assert model.total_params == 16 * 32 + 32
+
+
+RESIDUAL = """\
+import keras
+from keras import layers
+
+def residual(x, filters):
+    shortcut = x
+    y = layers.Conv2D(filters, 3, padding="same")(x)
+    if x.shape[-1] != filters:
+        shortcut = layers.Conv2D(filters, 1, name=f"proj{filters}")(x)
+    return layers.Add()([y, shortcut])
+
+inputs = keras.Input(shape=INPUT)
+x = residual(inputs, 8)
+x = residual(x, 8)
+x = residual(x, 16)
+model = keras.Model(inputs, layers.Dense(max(2, x.shape[-1] // 4), name="head")(x))
+"""
+
+
+def test_a_branch_on_a_shape_is_decided_when_the_dim_is_known() -> None:
+    (model,) = shaped(RESIDUAL.replace("INPUT", "(8, 8, 3)"))
+    assert not model.findings
+    names = [r.node.name for r in model.layers]
+    assert names.count("proj8") == 1 and names.count("proj16") == 1  # not for 8 -> 8
+    assert layer(model, "head").output_shape == (None, 8, 8, 4)
+
+
+def test_a_branch_on_an_unknown_dim_stays_undecided() -> None:
+    source = textwrap.dedent(RESIDUAL.replace("INPUT", "(8, 8, C)").replace("import keras\n", "import keras\nimport sys\nC = int(sys.argv[1])\n"))
+    models, notes = keras_frontend.extract(cst.parse_module(source), source, "m.py", FrontendOptions())
+    assert any("x.shape[-1] != filters" in n.message for n in notes)

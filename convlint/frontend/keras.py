@@ -29,9 +29,9 @@ from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from ..dims import Expr
+from ..dims import Expr, subs
 from ..graph import ModelGraph, Span, Unknown
-from ..shape_refs import reads_tensor
+from ..shape_refs import reads_tensor, tensor_refs
 from . import FileNote, FrontendOptions
 from .keras_lower import lower_functional, lower_sequential, model_label
 from .keras_objects import FunctionalObj, LayerObj, Proto, SequentialObj, ShapeRef, TensorRef
@@ -168,6 +168,7 @@ class _Interpreter:
         self.stack: List[str] = []
         self.steps = 0
         self._builds_cache: Dict[int, bool] = {}  # nodes live as long as the module: ids are stable
+        self._shapes: Dict[str, Any] = {}  # tensor key -> its shape, once asked for
         self.keras_stars = [s for s in self.imports.star if s.split(".")[0] in _KERAS_ROOTS]
 
     # -- entry ------------------------------------------------------------------------------
@@ -177,6 +178,7 @@ class _Interpreter:
 
     def run(self) -> Tuple[List[ModelGraph], List[FileNote]]:
         env = Env(None, self.imports)
+        env.concrete = self._concrete_size
         env.set("__name__", "__main__")
         try:
             self._run_block(self.module.body, env)
@@ -192,6 +194,41 @@ class _Interpreter:
             message = f"stopped following this file after {_MAX_STEPS} steps; models may be incomplete"
             self.notes.append(FileNote("unsupported", message, Span(1)))
         return self._lower()
+
+    # -- sizes read off tensors, where control flow needs their value ---------------------
+    def _concrete_size(self, value: Expr) -> Any:
+        """``value`` with the dims of the tensors it reads (``x.shape[-1]``) substituted where
+        they are known, so ``if x.shape[-1] != filters:`` takes the branch Keras would.
+
+        This is the one place a front end asks the engine for shapes: the engine is a pure
+        function of the graph built so far, and the branch decides which layers exist.  A dim
+        the engine cannot know stays a symbol (and the condition stays undecided)."""
+        bindings = {}
+        for name, (key, axis) in tensor_refs(value).items():
+            shape = self._tensor_shape(key)
+            if shape is None:
+                continue
+            index = axis + len(shape) if axis < 0 else axis
+            if 0 <= index < len(shape) and shape[index] is not None:
+                bindings[name] = shape[index]
+        return subs(value, bindings) if bindings else value
+
+    def _tensor_shape(self, key: str) -> Any:
+        if key not in self._shapes:
+            self._shapes[key] = None
+            if key in self.registry:
+                from ..engine import analyze
+                from .keras_lower import ancestors
+
+                inputs = [TensorRef(k) for k in ancestors([key], self.registry) if self.registry[k].layer.type == "Input"]
+                sub = FunctionalObj(Span(1), inputs, [TensorRef(key)])
+                try:
+                    graph, _ = lower_functional(sub, "?", self.path, self.registry, {})
+                    shaped = analyze(graph, self.catalogue)
+                    self._shapes[key] = shaped.result(graph.outputs[0]).output_shape
+                except (KeyError, IndexError):  # an output that did not lower: its shape is unknown
+                    pass
+        return self._shapes[key]
 
     def _only_repeats(self, func: cst.FunctionDef, env: Env) -> bool:
         """True for a wrapper such as ``ResNet101()`` that builds nothing itself and only calls

@@ -131,6 +131,9 @@ class Env:
         self.parent = parent
         self.values: Dict[str, Any] = {}
         self.imports: ImportTable = imports if imports is not None else (parent.imports if parent else ImportTable())
+        self.concrete: Optional[Callable[[Expr], Any]] = parent.concrete if parent else None
+        """A front end's way to give a symbolic size its value where one is needed now (a
+        comparison, ``max``): ``x.shape[-1] != filters`` decides which layers get built."""
 
     def child(self) -> "Env":
         return Env(self, self.imports)
@@ -623,8 +626,18 @@ COMPARE_OPS: Dict[type, Callable[[Any, Any], bool]] = {
 }
 
 
+def _concrete(value: Any, env: Env) -> Any:
+    """``value`` with a symbolic size replaced by its value when the front end knows it."""
+    if isinstance(value, Expr) and env.concrete is not None:
+        return env.concrete(value)
+    if isinstance(value, (tuple, list)) and env.concrete is not None and any(isinstance(v, Expr) for v in value):
+        items = [_concrete(v, env) for v in value]
+        return tuple(items) if isinstance(value, tuple) else items
+    return value
+
+
 def _compare(expr: cst.Comparison, env: Env, hook: Optional[Hook]) -> Any:
-    left = _fold(expr.left, env, hook)
+    left = _concrete(_fold(expr.left, env, hook), env)
     if len(expr.comparisons) == 1 and isinstance(expr.comparisons[0].operator, (cst.Is, cst.IsNot)):
         right = _fold(expr.comparisons[0].comparator, env, hook)
         if right is None and not isinstance(left, Unknown):  # any known object, even opaque
@@ -632,7 +645,7 @@ def _compare(expr: cst.Comparison, env: Env, hook: Optional[Hook]) -> Any:
     if not _is_plain(left):
         return _unknown(expr)
     for target in expr.comparisons:
-        right = _fold(target.comparator, env, hook)
+        right = _concrete(_fold(target.comparator, env, hook), env)
         fn = COMPARE_OPS.get(type(target.operator))
         if fn is None or not _is_plain(right):
             return _unknown(expr)
@@ -731,7 +744,7 @@ def _builtin_call(call: cst.Call, env: Env, hook: Optional[Hook]) -> Any:
         return out  # dict(units=16)
     if fn is None or any(a.keyword is not None or a.star for a in call.args):
         return _unknown(call)
-    args = [_fold(a.value, env, hook) for a in call.args]
+    args = [_concrete(_fold(a.value, env, hook), env) for a in call.args]
     if fn is int and len(args) == 1 and isinstance(args[0], Expr):
         return args[0]  # ``int(x.shape[-1])``: a size is already an integer
     if any(isinstance(a, Unknown) for a in args) or not all(_is_plain(a) for a in args):
