@@ -827,3 +827,44 @@ def test_unknown_loop_in_init_means_unknown_modules() -> None:
     assert note.span.line == 8 and "the modules it would create are unknown" in note.message
     assert layers(models[0]) == [("head", "Linear")]
     assert models[0].node("head").inputs[0].startswith("?")  # not "an empty Sequential": unknown
+
+
+TRAINING_BRANCH = """\
+import torch
+from torch import nn
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(3, 8, 3), nn.Flatten())
+        self.drop = nn.Dropout(0.5)
+        self.aux = nn.Linear(8 * 6 * 6, 4)
+        self.fc = nn.Linear(8 * 6 * 6, 10)
+
+    def forward(self, x):
+        x = self.body(x)
+        if self.training:
+            x = self.drop(x)
+        if not self.training:
+            return self.fc(x)
+        return self.fc(x), self.aux(x)
+
+model = Net()
+MODE
+model(torch.randn(1, 3, 8, 8))
+"""
+
+
+@pytest.mark.parametrize(
+    "mode, training",
+    [("", True), ("model.eval()", False), ("model.train(False)", False), ("model = model.eval().train()", True)],
+)
+def test_self_training_follows_the_module_mode(mode: str, training: bool) -> None:
+    """A module starts in training mode; ``eval()`` / ``train(False)`` switch it (and its
+    submodules), as PyTorch does: ``forward`` is read in that mode, nothing is left unknown."""
+    model, notes = run(TRAINING_BRANCH.replace("MODE", mode))
+    (graph,) = model
+    assert not [n for n in notes if n.kind == "unsupported"]
+    names = [n.name for n in graph.nodes]
+    assert ("drop" in names) == training and ("aux" in names) == training
+    assert len(graph.outputs) == (2 if training else 1)

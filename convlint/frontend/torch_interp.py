@@ -635,7 +635,7 @@ class Interp(TorchSemantics):
                     return BoundMethod(obj, FuncVal(value, owner))
                 return self.eval(value, Frame({}, owner))
             if attr == "training":
-                return Unknown("self.training")
+                return True  # a module starts in training mode (and an example ``Net()(x)`` runs in it)
             return BoundMethod(obj, attr)
         if isinstance(obj, ClassVal):
             found = obj.find_owner(attr)

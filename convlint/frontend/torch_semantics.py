@@ -45,6 +45,26 @@ _OPAQUE_METHODS = frozenset(
 )
 
 
+def set_training(obj: Any, mode: Any, seen: Optional[set] = None) -> None:
+    """``model.eval()`` / ``model.train(mode)``: ``self.training`` of the module and of every
+    submodule of this file's classes (what ``forward`` reads in ``if self.training:``)."""
+    seen = set() if seen is None else seen
+    if id(obj) in seen:
+        return
+    seen.add(id(obj))
+    if isinstance(obj, UserObj):
+        obj.attrs["training"] = mode
+        children = list(obj.attrs.values()) + ([v for _, v in obj.seq.items] if obj.seq is not None else [])
+    elif isinstance(obj, ContainerObj):
+        children = obj.values()
+    elif isinstance(obj, (list, tuple)):
+        children = list(obj)
+    else:
+        return
+    for child in children:
+        set_training(child, mode, seen)
+
+
 class Opaque:
     """``self.modules()`` and friends: iterating them initialises weights, it builds nothing."""
 
@@ -450,6 +470,10 @@ class TorchSemantics:
             if name in ("append",) and obj.seq is not None and args:
                 obj.seq.items.append((str(len(obj.seq.items)), args[0]))
                 return None
+            if name in ("eval", "train"):
+                mode = args[0] if args else kwargs.get("mode", name == "train")
+                set_training(obj, mode if isinstance(mode, bool) else Unknown(f"the mode given to {self.code(node)}"))
+                return obj
             if name in _MODULE_SELF_METHODS:
                 return obj
             if name in ("register_buffer", "register_parameter", "apply"):

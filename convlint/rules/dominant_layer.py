@@ -90,8 +90,14 @@ model = keras.Sequential([
                 yield self.at(
                     m.path,
                     r.node.span,
-                    f"{r.node.display_type} '{label}' holds {share:.0%} of the model's parameters "
+                    f"{r.node.display_type} '{label}' holds {_percent(share)} of the model's parameters "
                     f"({r.params:,} of {total:,}); consider more downsampling or global pooling before it",
                     m.name,
                     m.cell,
                 )
+
+
+def _percent(share: float) -> str:
+    """``73%``; one decimal when whole percent would round a near-total share up to 100%."""
+    text = f"{share:.0%}"
+    return f"{share:.1%}" if text == "100%" and share < 1 else text
