@@ -66,6 +66,12 @@ class LayerResult:
     dim_notes: Dict[int, str] = field(default_factory=dict)
 
     @property
+    def listed(self) -> bool:
+        """Whether reports show it: an uncalled module only when it holds parameters (an
+        unused ``self.relu`` beside ``F.relu`` is noise; an unused ``Linear`` is not)."""
+        return self.node.type != "Input" and (self.node.called or self.params != 0)
+
+    @property
     def weight_count(self) -> Optional[Dim]:
         return _sum_role(self.weights, "weight")
 
@@ -127,8 +133,8 @@ class ShapedModel:
 
     @property
     def complete(self) -> bool:
-        """True when every node's shape is known (possibly symbolic)."""
-        return all(r.output_shape is not None for r in self.layers)
+        """True when every called node's shape is known (possibly symbolic)."""
+        return all(r.output_shape is not None for r in self.layers if r.node.called)
 
 
 _SPATIAL_NAMES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
@@ -230,7 +236,7 @@ def _analyze_node(
                 "unknown-layer",
                 node.id,
                 f"convlint does not know the {model.framework} layer '{node.type}'; "
-                "shapes after it are unknown",
+                + ("shapes after it are unknown" if node.called else "its parameters (counted although forward never calls it) are unknown"),
                 node.span,
             )
         )

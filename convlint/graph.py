@@ -103,6 +103,9 @@ class Node:
     op: Optional[str] = None
     """Source spelling of a functional op (``F.relu``, ``torch.flatten``, ``view``), shown as the
     layer type in reports instead of ``type`` when set."""
+    called: bool = True
+    """False for a PyTorch submodule that ``forward`` never calls: it has no input and no
+    shape, but ``model.parameters()`` still counts its weights, so the totals do too."""
 
     @property
     def display_type(self) -> str:
@@ -110,6 +113,8 @@ class Node:
 
     @property
     def weight_key(self) -> str:
+        """Which weights a node uses: its layer object's, else its own (front ends keep the
+        ids of nodes without a layer apart from every layer id)."""
         return self.layer_id or self.id
 
 

@@ -26,7 +26,7 @@ def one(src: str, **shapes: Tuple[Any, ...]) -> ModelGraph:
 
 
 def layers(model: ModelGraph) -> List[Tuple[str, str]]:
-    return [(n.id, n.type) for n in model.nodes if n.type != "Input"]
+    return [(n.id, n.type) for n in model.nodes if n.type != "Input" and n.called]
 
 
 def input_shape(model: ModelGraph, i: int = 0) -> Any:
@@ -126,6 +126,9 @@ def test_module_list_from_comprehension_loop_and_module_dict() -> None:
     assert layers(model) == [
         ("layers.0", "Linear"), ("layers.1", "Linear"), ("blocks.0", "Linear"), ("blocks.1", "Linear"), ("heads.b", "Linear"),
     ]
+    # heads.a is never called, but model.parameters() counts it: so does convlint
+    assert [n.id for n in model.nodes if not n.called] == ["heads.a"]
+    assert analyze(model).total_params == (8 * 16 + 16) + (16 * 32 + 32) + 2 * (32 * 32 + 32) + (32 * 3 + 3) + (32 * 5 + 5)
     assert [model.node(i).args for i in ("layers.0", "layers.1", "heads.b")] == [(8, 16), (16, 32), (32, 5)]
     assert input_shape(model) == (8,)  # no shape given: taken from the first Linear
 
@@ -865,6 +868,7 @@ def test_self_training_follows_the_module_mode(mode: str, training: bool) -> Non
     model, notes = run(TRAINING_BRANCH.replace("MODE", mode))
     (graph,) = model
     assert not [n for n in notes if n.kind == "unsupported"]
-    names = [n.name for n in graph.nodes]
+    names = [n.name for n in graph.nodes if n.called]
     assert ("drop" in names) == training and ("aux" in names) == training
+    assert [n.name for n in graph.nodes if not n.called] == ([] if training else ["drop", "aux"])
     assert len(graph.outputs) == (2 if training else 1)

@@ -111,10 +111,12 @@ def _count(modules: Any) -> int:
     return sum(p.numel() for p in unique.values())
 
 
-def _ours(shaped: ShapedModel) -> Dict[str, List[Any]]:
+def _ours(shaped: ShapedModel, called: bool = True) -> Dict[str, List[Any]]:
+    """convlint's layer calls (or, ``called=False``, the modules it says forward never calls)
+    by module name."""
     out: Dict[str, List[Any]] = {}
     for r in shaped.layers:
-        if r.node.layer_id is not None and r.node.type != "Input":
+        if r.node.layer_id is not None and r.node.type != "Input" and r.node.called == called:
             out.setdefault(r.node.layer_id, []).append(r)
     return out
 
@@ -175,12 +177,16 @@ def test_fixture_matches_pytorch(path: Path) -> None:
             assert compared == module_calls, f"{graph.name}: convlint has layer calls torch did not make"
             assert compared > 0
 
-        # parameters, layer by layer and in total (torch counts each module once)
+        # modules convlint says forward never calls: torch made no call to them either
+        uncalled = _ours(shaped, called=False)
+        assert not set(uncalled) & {name for name, _ in calls}, f"{graph.name}: torch called {set(uncalled) & {n for n, _ in calls}}"
+
+        # parameters, layer by layer and in total (torch counts each module once, called or not)
         for name, module in leaves.items():
-            if name not in ours:
+            if name not in ours and name not in uncalled:
                 continue
             expected = sum(p.numel() for p in module.parameters(recurse=False))
-            first = ours[name][0]
+            first = (ours.get(name) or uncalled[name])[0]
             if first.params is not None:
                 assert first.params == expected, f"{graph.name}.{name}: params {first.params} != torch {expected}"
             elif error is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -194,6 +194,7 @@ def _class_model(
         if not isinstance(obj, UserObj):
             return None
         assign_paths(obj, "")
+        builder.layer_ids.update(m.path for m in _leaf_modules(obj, set()) if m.path is not None)
         found = cls.find_owner("forward")
         if found is None or not isinstance(found[0], cst.FunctionDef):
             notes.append(FileNote("unsupported", f"{cls.name} has no forward method convlint can find", span, cls.name))
@@ -201,11 +202,48 @@ def _class_model(
         forward, owner = found
         inputs = _forward_inputs(interp, builder, forward)
         result = interp.invoke(FuncVal(forward, owner), [obj, *inputs], {}, forward)
+        _add_uncalled(interp, builder, obj)
     finally:
         _stop(interp)
     model = ModelGraph(cls.name, "torch", path, span, builder.nodes, list(builder.inputs), _outputs(result), "channels_first")
     _set_input_shapes(model, examples, declared, notes)
     return model
+
+
+def _leaf_modules(value: Any, seen: set) -> Iterator[ModuleObj]:
+    """Every ``torch.nn`` layer registered under ``value``, once each, in registration order."""
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    if isinstance(value, ModuleObj):
+        yield value
+    elif isinstance(value, ContainerObj):
+        for _, child in value.items:
+            yield from _leaf_modules(child, seen)
+    elif isinstance(value, UserObj):
+        children = ([v for _, v in value.seq.items] if value.seq is not None else []) + list(value.attrs.values())
+        for child in children:
+            if is_module(child):
+                yield from _leaf_modules(child, seen)
+
+
+def _no_parameters(type_name: str) -> bool:
+    """Modules that never hold parameters and that convlint does not list when uncalled:
+    ``nn.Identity`` (applied as a pass-through) and losses (``self.criterion``), save one."""
+    return type_name == "Identity" or (type_name.endswith("Loss") and type_name != "AdaptiveLogSoftmaxWithLoss")
+
+
+def _add_uncalled(interp: Interp, builder: Builder, root: UserObj) -> None:
+    """Submodules ``forward`` never called: no shape, but ``model.parameters()`` counts them,
+    so they join the graph as uncalled nodes (the totals then match PyTorch's).  Only when
+    ``forward`` was followed to the end without a note: otherwise "never called" is a guess."""
+    if any(note[3] == interp.model for note in interp.notes):
+        return
+    called = {n.layer_id for n in builder.nodes}
+    for module in _leaf_modules(root, set()):
+        if module.path is not None and module.path not in called and not _no_parameters(module.type):
+            span = interp.positions.span(module.call)
+            builder.emit(module.type, module.args, module.kwargs, [], span, module.path, module.path, called=False)
 
 
 def _forward_inputs(interp: Interp, builder: Builder, forward: cst.FunctionDef) -> List[Any]:
@@ -234,6 +272,7 @@ def _sequential_model(
     builder = _start(interp, name)
     try:
         assign_paths(seq, "")
+        builder.layer_ids.update(m.path for m in _leaf_modules(seq, set()) if m.path is not None)
         x = builder.add_input("input", None, span)
         result = interp.apply_module(seq, [x], {}, seq.call or site)
     finally:

@@ -35,13 +35,16 @@ class Builder:
         self._ids: set = set()
         self._counts: Dict[str, int] = {}
         self.inputs: List[str] = []
+        self.layer_ids: set = set()
+        """Module paths (layer ids): a functional op's node id (its weight key) avoids them, so
+        ``F.relu`` beside a module named ``relu`` is never taken for a reuse of that module."""
 
-    def unique(self, base: str) -> str:
-        if base not in self._ids:
+    def unique(self, base: str, avoid: Any = frozenset()) -> str:
+        if base not in self._ids and base not in avoid:
             self._ids.add(base)
             return base
         n = self._counts.get(base, 1)
-        while f"{base}_{n}" in self._ids:
+        while f"{base}_{n}" in self._ids or f"{base}_{n}" in avoid:
             n += 1
         self._counts[base] = n + 1
         out = f"{base}_{n}"
@@ -64,8 +67,11 @@ class Builder:
         name: str,
         layer_id: Optional[str] = None,
         op: Optional[str] = None,
+        called: bool = True,
     ) -> TensorVal:
-        node_id = self.unique(name)
+        node_id = self.unique(name, self.layer_ids if layer_id is None else frozenset())
+        if layer_id is not None:
+            self.layer_ids.add(layer_id)
         args = tuple(_sanitize(a) for a in args)
         kwargs = {k: _sanitize(v) for k, v in kwargs.items()}
         node = Node(
@@ -78,6 +84,7 @@ class Builder:
             name=name if layer_id else node_id,
             layer_id=layer_id,
             op=op,
+            called=called,
         )
         self.nodes.append(node)
         derived = bool(inputs) and not any(t.informative for t in inputs)

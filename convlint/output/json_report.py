@@ -32,6 +32,8 @@ def layer_dict(result: Any) -> Dict[str, Any]:
         "trainable_params": _count(result.trainable_params) if result.first_use else 0,
         "shared": not result.first_use,
     }
+    if not node.called:
+        out["called"] = False
     cell = getattr(node, "cell", None)
     if cell is not None:
         out["cell"] = cell
@@ -47,7 +49,7 @@ def model_dict(shaped: Any) -> Dict[str, Any]:
         "line": m.span.line,
         "framework": m.framework,
         "input_shape": _shape(inputs[0].output_shape) if inputs else None,
-        "layers": [layer_dict(r) for r in shaped.layers if r.node.type != "Input"],
+        "layers": [layer_dict(r) for r in shaped.layers if r.listed],
         "total_params": _count(shaped.total_params),
         "trainable_params": _count(shaped.trainable_params),
         "non_trainable_params": _count(shaped.non_trainable_params),

@@ -25,9 +25,9 @@ def model_table(shaped: Any) -> str:
     m = shaped.model
     rows: List[tuple] = []
     for r in shaped.layers:
-        if r.node.type == "Input":
+        if not r.listed:
             continue
-        shape = "?" if r.output_shape is None else fmt_shape(r.output_shape)
+        shape = "not called" if not r.node.called else "?" if r.output_shape is None else fmt_shape(r.output_shape)
         if not r.first_use and r.params != 0:
             weights = biases = params = "(shared)"
         elif r.params is None:  # not reached: the weights depend on an unknown input

@@ -16,6 +16,7 @@ from .dense_on_feature_map import DenseOnFeatureMap
 from .dominant_layer import DominantLayer
 from .dropped_border import DroppedBorder
 from .groups import Groups
+from .input_fit import InputFit
 from .internal_error import InternalError
 from .invalid_argument import InvalidArgument
 from .max_layer_params import MaxLayerParams
@@ -25,6 +26,7 @@ from .no_input_shape import NoInputShape
 from .non_positive_dim import NonPositiveDim
 from .rank_mismatch import RankMismatch
 from .reshape_size import ReshapeSize
+from .uncalled_layer import UncalledLayer
 from .syntax_error import SyntaxError_
 from .unknown_layer import UnknownLayer
 from .unresolved import Unresolved
@@ -39,11 +41,13 @@ RULES: List[Type[Rule]] = [
     ReshapeSize,
     MergeMismatch,
     InvalidArgument,
+    InputFit,
     MaxParams,
     MaxLayerParams,
     DominantLayer,
     DenseOnFeatureMap,
     CropOnlyInTraining,
+    UncalledLayer,
     DroppedBorder,
     SyntaxError_,
     Unresolved,
@@ -53,15 +57,6 @@ RULES: List[Type[Rule]] = [
     UnresolvedArgument,
     InternalError,
 ]
-
-try:  # CL108 (PyTorch input fit) is written separately; pick it up once it exists.
-    from .input_fit import InputFit  # type: ignore[import-not-found]
-
-    RULES.insert(7, InputFit)
-except ModuleNotFoundError as err:  # pragma: no cover - only until rules/input_fit.py lands
-    if err.name != f"{__package__}.input_fit":
-        raise
-
 
 @hookimpl
 def convlint_rules() -> List[Type[Rule]]:
