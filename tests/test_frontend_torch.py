@@ -872,3 +872,75 @@ def test_self_training_follows_the_module_mode(mode: str, training: bool) -> Non
     assert ("drop" in names) == training and ("aux" in names) == training
     assert [n.name for n in graph.nodes if not n.called] == ([] if training else ["drop", "aux"])
     assert len(graph.outputs) == (2 if training else 1)
+
+
+def test_uncalled_modules_only_when_forward_was_followed_to_the_end() -> None:
+    """A module may be called by code convlint could not follow: then it is not declared
+    uncalled (no CL304 guess), and the totals stay as before."""
+    src = """
+    import torch
+    from torch import nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 8, 3)
+            self.extra = nn.Conv2d(8, 8, 1)
+
+        def forward(self, x):
+            x = self.conv(x)
+            while x.sum() > 0:
+                x = self.extra(x)
+            return x
+    """
+    model = one(src)
+    assert all(n.called for n in model.nodes)
+
+
+def test_a_functional_op_is_not_a_reuse_of_a_module_with_the_same_name() -> None:
+    src = """
+    import torch
+    from torch import nn
+    import torch.nn.functional as F
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear = nn.Linear(4, 4)
+            self.w = nn.Parameter(torch.randn(2, 4))
+
+        def forward(self, x):
+            x = F.linear(x, self.w)
+            return x
+
+    Net()(torch.randn(1, 4))
+    """
+    shaped = analyze(one(src))
+    assert not shaped.findings
+    (module,) = [n for n in shaped.model.nodes if n.layer_id == "linear"]
+    assert module.called is False and module.type == "Linear"
+    op = next(n for n in shaped.model.nodes if n.op == "F.linear")
+    assert op.called and op.weight_key != "linear"
+    assert [r.first_use for r in shaped.layers if r.node.type == "Linear"] == [True, True]
+    assert shaped.total_params == 2 * 4 + (4 * 4 + 4)
+
+
+def test_f_relu_and_a_module_named_relu_are_two_layers() -> None:
+    src = """
+    import torch
+    from torch import nn
+    import torch.nn.functional as F
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 8, 3)
+            self.relu = nn.ReLU()
+
+        def forward(self, x):
+            return self.relu(F.relu(self.conv(x)))
+
+    Net()(torch.randn(1, 3, 8, 8))
+    """
+    shaped = analyze(one(src))
+    assert all(r.first_use for r in shaped.layers)  # the module is not a reuse of F.relu
