@@ -42,7 +42,6 @@ from .values import (
 
 __all__ = ["SubclassInterpreter", "InstanceObj", "ArrayVal"]
 
-_TRAINING = "training is only known when the model runs"
 # keras.ops / tf.nn / keras.activations functions that are a Keras layer of the same shape rule.
 _ACTIVATIONS = {
     "relu", "relu6", "sigmoid", "tanh", "softmax", "gelu", "silu", "swish", "elu", "selu",
@@ -462,10 +461,10 @@ class SubclassInterpreter(_Interpreter):
                 assign_paths(inst, inst.path)
         params = found[0].params
         training = next((p for p in list(params.params) + list(params.kwonly_params) if p.name.value == "training"), None)
-        if training is not None and "training" not in kwargs:
-            default = training.default
-            if default is None or (isinstance(default, cst.Name) and default.value == "None"):
-                kwargs["training"] = Unknown(_TRAINING)  # Keras decides it per call, at run time
+        if training is not None and "training" not in kwargs and training.default is None:
+            # not passed and no default: Keras passes the call context's value, and the calls
+            # convlint follows (``model(x)``, ``summary()``) run in inference, where it is None
+            kwargs["training"] = None
         return self.run_method(inst, found, tuple(args), kwargs, call)
 
     def _add(self, seq: SequentialObj, item: Any) -> None:
