@@ -379,3 +379,19 @@ def test_notebook_model_positions_are_per_cell(tmp_path, capsys):
     assert [(layer["cell"], layer["line"]) for layer in m["layers"]][:2] == [(2, 3), (2, 4)]
     (d,) = report["diagnostics"]
     assert (d["code"], d["cell"], d["line"]) == ("CL105", 2, 4)
+
+
+def test_json_and_sarif_of_the_shipped_fixtures_follow_their_schemas(capsys, monkeypatch):
+    """Every fixture, good and broken, through the real CLI: the JSON contract and SARIF 2.1.0
+    hold for all of it, uncalled PyTorch modules (``"called": false``) included."""
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.chdir(root)
+    code, report = run_json(["fixtures", "--no-cache", "--jobs", "1"], capsys)
+    assert code == 1  # the fixtures hold deliberately broken models
+    jsonschema.Draft202012Validator(report_schema()).validate(report)
+    (net,) = [m for m in report["models"] if m["path"].endswith("forgotten_batchnorm.py")]
+    uncalled = [layer for layer in net["layers"] if layer.get("called") is False]
+    assert [(layer["name"], layer["output_shape"], layer["params"]) for layer in uncalled] == [("block.bn2", None, 32)]
+    assert net["total_params"] == sum(layer["params"] for layer in net["layers"] if not layer["shared"])
+    main(["fixtures", "--no-cache", "--jobs", "1", "--format", "sarif"])
+    sarif_validator().validate(json.loads(capsys.readouterr().out))
