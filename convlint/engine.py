@@ -14,7 +14,7 @@ from .dims import Dim, Expr, fmt, is_known, prod, sym
 from .graph import ModelGraph, Node, Shape, SizeOf, Span, Unknown
 from .layers import Catalogue, default_catalogue
 from .layers.base import LayerError, LayerSpec, Requirement, UnknownAttr, Weight, bind, count_params, fmt_shape
-from .shape_refs import substitute
+from .shape_refs import Unreached, substitute
 
 __all__ = ["Finding", "Constraint", "LayerResult", "ShapedModel", "analyze", "symbolic_input_shape"]
 
@@ -251,6 +251,9 @@ def _analyze_node(
             shape_of = lambda node_id: results[node_id].output_shape if node_id in results else None  # noqa: E731
             args = substitute(args, model.dim_refs, shape_of)
             kwargs = substitute(kwargs, model.dim_refs, shape_of)
+            if _contains(Unreached, (args, kwargs)):  # not reached: reported where it arose
+                result.params = result.trainable_params = None
+                return result
         params = bind(signature, args, kwargs, node.type) if signature else kwargs
         params.update({k: _as_data(v) for k, v in node.call_kwargs.items()})
         attrs = spec.normalize(model.framework, key[1], params, model.layout)
@@ -299,6 +302,16 @@ def _analyze_node(
         result.output_shape = None
         result.params = result.trainable_params = None
     return result
+
+
+def _contains(kind: type, value: Any) -> bool:
+    if isinstance(value, kind):
+        return True
+    if isinstance(value, (tuple, list)):
+        return any(_contains(kind, v) for v in value)
+    if isinstance(value, dict):
+        return any(_contains(kind, v) for v in value.values())
+    return False
 
 
 _DATA = (int, float, str, bool, type(None), Expr, Unknown, SizeOf)

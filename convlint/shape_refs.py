@@ -21,7 +21,12 @@ from typing import Any, Callable, Dict, Optional, Tuple
 from .dims import Expr, free_symbols, subs, sym
 from .graph import DimRef, Shape, Unknown
 
-__all__ = ["tensor_dim", "tensor_refs", "reads_tensor", "rebind", "substitute"]
+__all__ = ["tensor_dim", "tensor_refs", "reads_tensor", "rebind", "substitute", "Unreached"]
+
+class Unreached(Unknown):
+    """A size read from a shape that is itself unknown: a consequence of an earlier unknown
+    (already reported where it arose), so the node is simply not reached, not a new finding."""
+
 
 _FRONT = re.compile(r"^@(?P<key>[^\[\]]+)\[(?P<axis>-?\d+)\]$")
 
@@ -93,7 +98,7 @@ def substitute(value: Any, refs: Dict[str, DimRef], shape_of: Callable[[str], Op
                 continue
             shape = shape_of(ref.node)
             if shape is None:
-                return Unknown(f"it is read from the shape of '{ref.node}', which is unknown")
+                return Unreached(f"it is read from the shape of '{ref.node}', which is unknown")
             axis = ref.axis + len(shape) if ref.axis < 0 else ref.axis
             if not 0 <= axis < len(shape):
                 return Unknown(f"'{ref.node}' has rank {len(shape)}, so its shape has no axis {ref.axis}")

@@ -216,3 +216,22 @@ def test_a_branch_on_an_unknown_dim_stays_undecided() -> None:
     source = textwrap.dedent(RESIDUAL.replace("INPUT", "(8, 8, C)").replace("import keras\n", "import keras\nimport sys\nC = int(sys.argv[1])\n"))
     models, notes = keras_frontend.extract(cst.parse_module(source), source, "m.py", FrontendOptions())
     assert any("x.shape[-1] != filters" in n.message for n in notes)
+
+
+def test_a_size_read_from_an_unknown_shape_is_not_a_second_finding() -> None:
+    """One message per cause: the unknown padding is reported; the layer sized from the
+    unknown shape after it is just not reached."""
+    (model,) = shaped(
+        """\
+        import keras
+        from keras import layers
+        from helpers import pad_for
+
+        inputs = keras.Input(shape=(8, 8, 3))
+        x = layers.ZeroPadding2D(pad_for(inputs), name="pad")(inputs)
+        y = layers.Conv2D(x.shape[-1] * 2, 1, name="wide")(x)
+        model = keras.Model(inputs, y)
+        """
+    )
+    assert [(f.kind, f.node_id) for f in model.findings] == [("unknown-value", "pad")]
+    assert layer(model, "wide").output_shape is None and layer(model, "wide").params is None
