@@ -235,3 +235,21 @@ def test_a_size_read_from_an_unknown_shape_is_not_a_second_finding() -> None:
     )
     assert [(f.kind, f.node_id) for f in model.findings] == [("unknown-value", "pad")]
     assert layer(model, "wide").output_shape is None and layer(model, "wide").params is None
+
+
+def test_equal_symbolic_sizes_decide_a_branch() -> None:
+    """With a symbolic input, ``x.shape[1] == inputs.shape[1]`` holds for every H when both are
+    the same expression; different expressions stay undecided."""
+    (model,) = shaped(
+        """\
+        import keras
+        from keras import layers
+
+        inputs = keras.Input(shape=(None, None, 3))
+        x = layers.Conv2D(8, 3, padding="same")(inputs)
+        if x.shape[1] == inputs.shape[1]:
+            x = layers.Conv2D(8, 1, name="same_size")(x)
+        model = keras.Model(inputs, x)
+        """
+    )
+    assert layer(model, "same_size").output_shape == (None, sym("H"), sym("W"), 8)

@@ -642,17 +642,25 @@ def _compare(expr: cst.Comparison, env: Env, hook: Optional[Hook]) -> Any:
         right = _fold(expr.comparisons[0].comparator, env, hook)
         if right is None and not isinstance(left, Unknown):  # any known object, even opaque
             return (left is None) == isinstance(expr.comparisons[0].operator, cst.Is)
-    if not _is_plain(left):
-        return _unknown(expr)
     for target in expr.comparisons:
         right = _concrete(_fold(target.comparator, env, hook), env)
         fn = COMPARE_OPS.get(type(target.operator))
-        if fn is None or not _is_plain(right):
+        if fn is None:
             return _unknown(expr)
-        if not fn(left, right):
+        if _is_plain(left) and _is_plain(right):
+            holds = fn(left, right)
+        elif isinstance(target.operator, (cst.Equal, cst.NotEqual)) and _is_dim(left) and _is_dim(right) and left == right:
+            holds = isinstance(target.operator, cst.Equal)  # the same size expression: equal for every input
+        else:
+            return _unknown(expr)
+        if not holds:
             return False
         left = right
     return True
+
+
+def _is_dim(v: Any) -> bool:
+    return isinstance(v, Expr) or (isinstance(v, int) and not isinstance(v, bool))
 
 
 def _subscript(expr: cst.Subscript, env: Env, hook: Optional[Hook]) -> Any:
