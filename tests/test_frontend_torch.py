@@ -944,3 +944,33 @@ def test_f_relu_and_a_module_named_relu_are_two_layers() -> None:
     """
     shaped = analyze(one(src))
     assert all(r.first_use for r in shaped.layers)  # the module is not a reuse of F.relu
+
+
+def test_sizes_read_off_tensors_become_engine_filled_symbols() -> None:
+    """``x.size(i)`` in a layer argument or in arithmetic is a symbol for that axis of x's node;
+    the engine substitutes the propagated dim (true division stays unknown: not an integer)."""
+    src = """
+    import torch
+    from torch import nn
+    import torch.nn.functional as F
+
+    class Net(nn.Module):
+        def __init__(self, width=8):
+            super().__init__()
+            self.conv = nn.Conv2d(3, width, 3)
+
+        def forward(self, x):
+            x = self.conv(x)
+            g = F.avg_pool2d(x, x.size(2) // 2)
+            flat = g.view(g.size(0), g.size(1) * g.size(2) * g.size(3))
+            bad = F.max_pool2d(x, x.size(3) / 2)
+            return flat, bad
+
+    Net(6)(torch.randn(1, 3, 10, 10))
+    """
+    shaped = analyze(one(src))
+    by_op = {r.node.op: r for r in shaped.layers if r.node.op}
+    assert by_op["F.avg_pool2d"].output_shape == (None, 6, 2, 2)  # the example's Net(6), kernel 8 // 2
+    assert by_op["g.view"].output_shape == (None, 24)
+    assert by_op["F.max_pool2d"].output_shape is None
+    assert [f.kind for f in shaped.findings] == ["unknown-value"]

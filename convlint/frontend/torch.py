@@ -45,8 +45,9 @@ def extract(
     classes = [v for v in interp.globals.values() if isinstance(v, ClassVal) and v.is_module]
     components = _component_names(positions.tree(), {c.name for c in classes})
     for cls in classes:
-        instance = _instance_of(interp.globals, cls)
         examples = [e for e in interp.examples if isinstance(e.target, UserObj) and e.target.cls is cls]
+        # the object an example ran on (``Net(16)(x)`` has no variable), else a module-level one
+        instance = examples[0].target if examples else _instance_of(interp.globals, cls)
         line = positions.span(cls.node).line
         declared = declared_shape(lines, line) or _option_shape(options, path, cls.name)
         if cls.name in components and instance is None and not examples and declared is None:
@@ -205,7 +206,7 @@ def _class_model(
         _add_uncalled(interp, builder, obj)
     finally:
         _stop(interp)
-    model = ModelGraph(cls.name, "torch", path, span, builder.nodes, list(builder.inputs), _outputs(result), "channels_first")
+    model = ModelGraph(cls.name, "torch", path, span, builder.nodes, list(builder.inputs), _outputs(result), "channels_first", dim_refs=builder.dim_refs)
     _set_input_shapes(model, examples, declared, notes)
     return model
 
@@ -277,7 +278,7 @@ def _sequential_model(
         result = interp.apply_module(seq, [x], {}, seq.call or site)
     finally:
         _stop(interp)
-    model = ModelGraph(name, "torch", path, span, builder.nodes, list(builder.inputs), _outputs(result), "channels_first")
+    model = ModelGraph(name, "torch", path, span, builder.nodes, list(builder.inputs), _outputs(result), "channels_first", dim_refs=builder.dim_refs)
     _set_input_shapes(model, examples, declared, notes)
     return model
 
@@ -290,7 +291,7 @@ def _script_model(interp: Interp, path: str) -> ModelGraph:
     outputs = [n.id for n in nodes if n.id not in used and n.type != "Input"]
     name = interp.script_first_layer or "<module>"
     first = next((n for n in nodes if n.type != "Input"), nodes[0])
-    return ModelGraph(name, "torch", path, first.span, nodes, list(builder.inputs), outputs, "channels_first")
+    return ModelGraph(name, "torch", path, first.span, nodes, list(builder.inputs), outputs, "channels_first", dim_refs=builder.dim_refs)
 
 
 # -- input shapes -----------------------------------------------------------------------------

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from ..graph import Node, Span, Unknown
+from ..dims import Expr, sym
+from ..graph import DimRef, Node, Span, Unknown
 from .torch_values import (
     BoundMethod,
     ClassVal,
@@ -35,6 +36,8 @@ class Builder:
         self._ids: set = set()
         self._counts: Dict[str, int] = {}
         self.inputs: List[str] = []
+        self.dim_refs: Dict[str, DimRef] = {}
+        """Sizes read off tensors (``F.avg_pool2d(x, x.size(2))``): symbols the engine fills in."""
         self.layer_ids: set = set()
         """Module paths (layer ids): a functional op's node id (its weight key) avoids them, so
         ``F.relu`` beside a module named ``relu`` is never taken for a reuse of that module."""
@@ -72,8 +75,8 @@ class Builder:
         node_id = self.unique(name, self.layer_ids if layer_id is None else frozenset())
         if layer_id is not None:
             self.layer_ids.add(layer_id)
-        args = tuple(_sanitize(a) for a in args)
-        kwargs = {k: _sanitize(v) for k, v in kwargs.items()}
+        args = tuple(self.sanitize(a) for a in args)
+        kwargs = {k: self.sanitize(v) for k, v in kwargs.items()}
         node = Node(
             node_id,
             type_,
@@ -91,10 +94,32 @@ class Builder:
         return TensorVal(node_id, derived=derived)
 
 
+    def size_symbol(self, size: SizeVal) -> Any:
+        """``x.size(2)`` as a size: a symbol standing for that axis of ``x``'s node, which the
+        engine replaces by the real dim (see ``shape_refs``)."""
+        node = size.tensor.node
+        if node is None or not isinstance(size.axis, int) or isinstance(size.axis, bool):
+            return Unknown("a size of a tensor convlint cannot follow")
+        name = f"{node}.shape[{size.axis}]"
+        self.dim_refs[name] = DimRef(node, size.axis)
+        return sym(name)
+
+    def sanitize(self, value: Any) -> Any:
+        """Values the catalogue cannot take become :class:`Unknown`; a tensor's size becomes a
+        symbol the engine resolves."""
+        if isinstance(value, SizeVal):
+            return self.size_symbol(value)
+        if isinstance(value, (tuple, list)):
+            items = [self.sanitize(v) for v in value]
+            return tuple(items) if isinstance(value, tuple) else items
+        return _sanitize(value)
+
+
 def _sanitize(value: Any) -> Any:
-    """Values the catalogue cannot take become :class:`Unknown` (``x.size(3)`` outside a view)."""
-    if isinstance(value, (SizeVal, ShapeVal)):
-        return Unknown("a size of a tensor (its shape is only known to the engine)")
+    if isinstance(value, Expr):
+        return value
+    if isinstance(value, ShapeVal):
+        return Unknown("a whole tensor shape (only its items are followed)")
     if isinstance(value, tuple):
         return tuple(_sanitize(v) for v in value)
     if isinstance(value, list):

@@ -17,6 +17,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
+from ..dims import Expr
 from ..graph import Unknown, UnknownRest
 from .torch_builder import Builder, Example
 from .torch_builtins import BUILTINS, plain
@@ -61,6 +62,8 @@ class Frame:
         self.assigned: set = set()  # names bound since the last reset (for unknown control flow)
 
 
+_SIZE_OPS = frozenset({cst.Add, cst.Subtract, cst.Multiply, cst.FloorDivide})
+"""Operators that keep sizes integers (``/`` and ``%`` would not stay in the Dim algebra)."""
 _BIN: Dict[type, Callable[[Any, Any], Any]] = {
     cst.Add: lambda a, b: a + b,
     cst.Subtract: lambda a, b: a - b,
@@ -711,6 +714,8 @@ class Interp(TorchSemantics):
             return a
         if isinstance(b, Unknown):
             return b
+        if (isinstance(a, (SizeVal, Expr)) or isinstance(b, (SizeVal, Expr))) and op in _SIZE_OPS:
+            return self.size_arithmetic(op, a, b, node)
         if op is cst.Add and type(a) is type(b) and isinstance(a, (list, tuple)):
             return a + b  # layer lists: ``layers += [conv, nn.ReLU(True)]``
         if op is cst.Multiply and isinstance(a, (list, tuple)) and isinstance(b, int) and not isinstance(b, bool):
@@ -722,6 +727,16 @@ class Interp(TorchSemantics):
         if op is cst.Multiply and isinstance(a, (tuple, list, str)) and isinstance(b, int) and b > 10000:
             return Unknown("large sequence")
         return _BIN[op](a, b)
+
+    def size_arithmetic(self, op: Any, a: Any, b: Any, node: cst.CSTNode) -> Any:
+        """``x.size(1) * x.size(2)``, ``x.size(2) // 2``: exact integer arithmetic on symbols
+        that stand for the sizes (the engine fills them in)."""
+        if self.builder is None:
+            return Unknown(f"`{self.code(node)}`")
+        values = [self.builder.size_symbol(v) if isinstance(v, SizeVal) else v for v in (a, b)]
+        if not all(isinstance(v, Expr) or (isinstance(v, int) and not isinstance(v, bool)) for v in values):
+            return Unknown(f"`{self.code(node)}`")
+        return _BIN[op](*values)
 
     def compare(self, node: cst.Comparison, frame: Frame) -> Any:
         left = self.eval(node.left, frame)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
+from ..dims import Expr
 from ..graph import SizeOf, Unknown
 from .torch_builder import Builder, Example
 from .torch_builtins import plain
@@ -409,6 +410,8 @@ class TorchSemantics:
                 else:
                     out.append(Unknown(f"axis {s.axis} of another tensor"))
             elif isinstance(s, int) and not isinstance(s, bool):
+                out.append(s)
+            elif isinstance(s, Expr):  # ``x.size(1) * x.size(2)``: filled in by the engine
                 out.append(s)
             elif isinstance(s, Unknown):
                 out.append(s)
