@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from .dims import Dim, Expr, fmt, is_known, prod, sym
-from .graph import ModelGraph, Node, Shape, SizeOf, Span, Unknown
+from .graph import ModelGraph, Node, Shape, SizeOf, Span, Unknown, is_unknown
 from .layers import Catalogue, default_catalogue
 from .layers.base import LayerError, LayerSpec, Requirement, UnknownAttr, Weight, bind, count_params, fmt_shape
 from .shape_refs import Unreached, substitute
@@ -251,7 +251,7 @@ def _analyze_node(
             shape_of = lambda node_id: results[node_id].output_shape if node_id in results else None  # noqa: E731
             args = substitute(args, model.dim_refs, shape_of)
             kwargs = substitute(kwargs, model.dim_refs, shape_of)
-            if _contains(Unreached, (args, kwargs)):  # not reached: reported where it arose
+            if is_unknown((args, kwargs), Unreached):  # not reached: reported where it arose
                 result.params = result.trainable_params = None
                 return result
         params = bind(signature, args, kwargs, node.type) if signature else kwargs
@@ -302,16 +302,6 @@ def _analyze_node(
         result.output_shape = None
         result.params = result.trainable_params = None
     return result
-
-
-def _contains(kind: type, value: Any) -> bool:
-    if isinstance(value, kind):
-        return True
-    if isinstance(value, (tuple, list)):
-        return any(_contains(kind, v) for v in value)
-    if isinstance(value, dict):
-        return any(_contains(kind, v) for v in value.values())
-    return False
 
 
 _DATA = (int, float, str, bool, type(None), Expr, Unknown, SizeOf)

@@ -56,14 +56,15 @@ class DimRef:
     axis: int
 
 
-def is_unknown(value: object) -> bool:
-    """True if ``value`` is, or contains, an :class:`Unknown`."""
-    if isinstance(value, Unknown):
+def is_unknown(value: object, kind: type = Unknown) -> bool:
+    """True if ``value`` is, or contains (in tuples, lists, dict values), an :class:`Unknown`
+    (or the given subclass of it)."""
+    if isinstance(value, kind):
         return True
     if isinstance(value, (tuple, list)):
-        return any(is_unknown(v) for v in value)
+        return any(is_unknown(v, kind) for v in value)
     if isinstance(value, dict):
-        return any(is_unknown(v) for v in value.values())
+        return any(is_unknown(v, kind) for v in value.values())
     return False
 
 

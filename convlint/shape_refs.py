@@ -21,7 +21,7 @@ from typing import Any, Callable, Dict, Optional, Tuple
 from .dims import Expr, free_symbols, subs, sym
 from .graph import DimRef, Shape, Unknown
 
-__all__ = ["tensor_dim", "tensor_refs", "reads_tensor", "rebind", "substitute", "Unreached"]
+__all__ = ["tensor_dim", "tensor_refs", "reads_tensor", "rebind", "substitute", "dim_at", "Unreached"]
 
 class Unreached(Unknown):
     """A size read from a shape that is itself unknown: a consequence of an earlier unknown
@@ -84,6 +84,13 @@ def rebind(value: Any, node_of: Callable[[str], Optional[str]], refs: Dict[str, 
     return _map(value, one)
 
 
+def dim_at(shape: Shape, axis: int) -> Optional[Any]:
+    """Axis ``axis`` (negative counts from the end) of ``shape``; ``None`` if out of range or
+    unknown."""
+    index = axis + len(shape) if axis < 0 else axis
+    return shape[index] if 0 <= index < len(shape) else None
+
+
 def substitute(value: Any, refs: Dict[str, DimRef], shape_of: Callable[[str], Optional[Shape]]) -> Any:
     """``value`` with every symbol of ``refs`` replaced by the dim it stands for, read from
     ``shape_of(node)``; ``Unknown`` (saying which shape) when that dim is not known."""
@@ -99,12 +106,11 @@ def substitute(value: Any, refs: Dict[str, DimRef], shape_of: Callable[[str], Op
             shape = shape_of(ref.node)
             if shape is None:
                 return Unreached(f"it is read from the shape of '{ref.node}', which is unknown")
-            axis = ref.axis + len(shape) if ref.axis < 0 else ref.axis
-            if not 0 <= axis < len(shape):
+            if not -len(shape) <= ref.axis < len(shape):
                 return Unknown(f"'{ref.node}' has rank {len(shape)}, so its shape has no axis {ref.axis}")
-            dim = shape[axis]
+            dim = dim_at(shape, ref.axis)
             if dim is None:
-                what = "the batch size" if axis == 0 else f"axis {ref.axis}"
+                what = "the batch size" if ref.axis in (0, -len(shape)) else f"axis {ref.axis}"
                 return Unknown(f"it is read from the shape of '{ref.node}': {what} is not known statically")
             bindings[name] = dim
         return subs(expr, bindings) if bindings else expr

@@ -31,7 +31,7 @@ import libcst as cst
 
 from ..dims import Expr, subs
 from ..graph import ModelGraph, Span, Unknown
-from ..shape_refs import reads_tensor, tensor_refs
+from ..shape_refs import dim_at, reads_tensor, tensor_refs
 from . import FileNote, FrontendOptions
 from .keras_lower import lower_functional, lower_sequential, model_label
 from .keras_objects import FunctionalObj, LayerObj, Proto, SequentialObj, ShapeRef, TensorRef
@@ -206,11 +206,9 @@ class _Interpreter:
         bindings = {}
         for name, (key, axis) in tensor_refs(value).items():
             shape = self._tensor_shape(key)
-            if shape is None:
-                continue
-            index = axis + len(shape) if axis < 0 else axis
-            if 0 <= index < len(shape) and shape[index] is not None:
-                bindings[name] = shape[index]
+            dim = None if shape is None else dim_at(shape, axis)
+            if dim is not None:
+                bindings[name] = dim
         return subs(value, bindings) if bindings else value
 
     def _tensor_shape(self, key: str) -> Any:

@@ -93,7 +93,6 @@ class Builder:
         derived = bool(inputs) and not any(t.informative for t in inputs)
         return TensorVal(node_id, derived=derived)
 
-
     def size_symbol(self, size: SizeVal) -> Any:
         """``x.size(2)`` as a size: a symbol standing for that axis of ``x``'s node, which the
         engine replaces by the real dim (see ``shape_refs``)."""
@@ -112,18 +111,14 @@ class Builder:
         if isinstance(value, (tuple, list)):
             items = [self.sanitize(v) for v in value]
             return tuple(items) if isinstance(value, tuple) else items
-        return _sanitize(value)
+        return _leaf(value)
 
 
-def _sanitize(value: Any) -> Any:
+def _leaf(value: Any) -> Any:
     if isinstance(value, Expr):
         return value
     if isinstance(value, ShapeVal):
         return Unknown("a whole tensor shape (only its items are followed)")
-    if isinstance(value, tuple):
-        return tuple(_sanitize(v) for v in value)
-    if isinstance(value, list):
-        return [_sanitize(v) for v in value]
     if isinstance(value, QualName):
         return Unknown(f"{value.name} is imported, not a constant")
     if isinstance(value, (TensorVal, ModuleObj, ContainerObj, UserObj, ClassVal, FuncVal, BoundMethod, ParamVal)):
