@@ -14,7 +14,7 @@ from convlint.engine import analyze
 from convlint.frontend import FileNote, FrontendOptions, analyze_source
 from convlint.frontend import keras as keras_frontend
 from convlint.frontend.keras import classify
-from convlint.frontend.keras_objects import snake_case
+from convlint.frontend.keras.objects import snake_case
 from convlint.graph import ModelGraph, Span, Unknown
 
 

@@ -46,6 +46,8 @@ class FrontendOptions:
     """
 
     input_shapes: Dict[str, Tuple[Any, ...]] = field(default_factory=dict)
+    follow_imports: bool = True
+    """Read the project modules a file imports (``from .blocks import conv_block``)."""
 
 
 def analyze_source(source: str, path: str, options: Optional[FrontendOptions] = None) -> FileResult:
@@ -105,11 +107,11 @@ def _extractors(source: str) -> List[Tuple[str, Callable[..., Any]]]:
     """
     out: List[Tuple[str, Callable[..., Any]]] = []
     if "keras" in source:
-        from . import keras as keras_frontend
+        from .keras import extract as keras_extract
 
-        out.append(("Keras", keras_frontend.extract))
+        out.append(("Keras", keras_extract))
     if "torch" in source:
-        from . import torch as torch_frontend
+        from .torch import extract as torch_extract
 
-        out.append(("PyTorch", torch_frontend.extract))
+        out.append(("PyTorch", torch_extract))
     return out

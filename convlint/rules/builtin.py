@@ -10,6 +10,7 @@ from typing import Callable, Dict, List, Type
 
 from ..hookspecs import hookimpl
 from . import Rule
+from .assumed_value import AssumedValue
 from .channel_mismatch import ChannelMismatch
 from .crop_at_inference import CropOnlyInTraining
 from .dense_on_feature_map import DenseOnFeatureMap
@@ -55,6 +56,7 @@ RULES: List[Type[Rule]] = [
     NoInputShape,
     UnknownLayer,
     UnresolvedArgument,
+    AssumedValue,
     InternalError,
 ]
 

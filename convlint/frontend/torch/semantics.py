@@ -1,43 +1,38 @@
-"""What PyTorch calls mean to the front end: layer constructors, containers, functional ops,
+"""What PyTorch's names and objects mean: layer constructors, containers, functional ops,
 tensor methods, example calls.
 
-A mixin of :class:`~convlint.frontend.torch_interp.Interp`: the interpreter evaluates Python,
-and sends every call whose callee is a ``torch`` name, a module object or a tensor here.  Each
-such call either builds a module object (``nn.Conv2d(...)``), appends nodes to the current
-graph (``self.conv1(x)``, ``F.relu(x)``, ``x.view(...)``), records an example input
-(``model(torch.randn(...))``), or yields an unknown value with a note.
+The PyTorch :class:`~convlint.frontend.python.semantics.Semantics`: the framework-neutral
+interpreter evaluates Python and sends here every call of a ``torch`` name, of a module object
+or of a tensor.  Each such call either builds a module object (``nn.Conv2d(...)``), appends
+nodes to the current graph (``self.conv1(x)``, ``F.relu(x)``, ``x.view(...)``), records an
+example input (``model(torch.randn(...))``), or yields an unknown value with a note.
 """
 
 from __future__ import annotations
 
-import math
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from ..dims import Expr
-from ..graph import SizeOf, Unknown
-from .torch_builder import Builder, Example
-from .torch_builtins import plain
-from .torch_ops import DROP, FUNCTIONAL, IDENTITY_METHODS, TENSOR_FACTORIES, TENSOR_METHODS, TORCH_FUNCS, OpSpec
-from .torch_values import (
+from ...dims import Expr
+from ...graph import SizeOf, Unknown
+from ..python.semantics import Semantics
+from ..python.values import NOT_HANDLED, ClassVal, Instance, QualName, SuperVal, is_plain
+from .builder import Builder, Example
+from .ops import DROP, FUNCTIONAL, IDENTITY_METHODS, TENSOR_FACTORIES, TENSOR_METHODS, TORCH_FUNCS, OpSpec
+from .values import (
     UNKNOWN_TENSOR,
     ContainerObj,
-    FuncVal,
     ModuleObj,
     ParamVal,
     ShapeVal,
     SizeVal,
-    SuperVal,
     TensorVal,
-    UserObj,
     is_module,
+    torch_base,
 )
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .torch_positions import Positions
-
-__all__ = ["TorchSemantics", "Opaque", "tensors_in"]
+__all__ = ["TorchSemantics", "Opaque", "tensors_in", "set_training"]
 
 _MODULE_SELF_METHODS = frozenset({"to", "eval", "train", "cuda", "cpu", "double", "float", "half", "requires_grad_"})
 """Module methods returning the module itself (``Net().to(device)``)."""
@@ -53,9 +48,10 @@ def set_training(obj: Any, mode: Any, seen: Optional[set] = None) -> None:
     if id(obj) in seen:
         return
     seen.add(id(obj))
-    if isinstance(obj, UserObj):
+    if isinstance(obj, Instance):
         obj.attrs["training"] = mode
-        children = list(obj.attrs.values()) + ([v for _, v in obj.seq.items] if obj.seq is not None else [])
+        seq = obj.ext.get("seq")
+        children = list(obj.attrs.values()) + ([v for _, v in seq.items] if seq is not None else [])
     elif isinstance(obj, ContainerObj):
         children = obj.values()
     elif isinstance(obj, (list, tuple)):
@@ -77,33 +73,235 @@ def tensors_in(args: Sequence[Any], kwargs: Dict[str, Any]) -> List[TensorVal]:
     return [a for a in list(args) + list(kwargs.values()) if isinstance(a, TensorVal)]
 
 
-class TorchSemantics:
-    """PyTorch meaning of calls; mixed into the interpreter, which provides ``note``, ``code``,
-    ``call``, ``invoke``, ``iterate`` and the state attributes used here."""
+class TorchSemantics(Semantics):
+    """PyTorch meaning of calls and values.  ``builder`` is set while a graph is being built
+    (``forward`` of a model); ``script`` while module-level code runs, where layers applied to
+    example tensors build a straight-line graph of their own."""
 
-    positions: "Positions"
-    builder: Optional[Builder]
-    script: bool
-    examples: List[Example]
-    script_builder: Optional[Builder]
-    script_first_layer: Optional[str]
-    script_inputs: Dict[int, TensorVal]
-    anon: int
+    def __init__(self) -> None:
+        self.builder: Optional[Builder] = None
+        self.script = True
+        self.constructing = 0  # > 0 while an ``__init__`` runs: control flow there decides modules
+        self.examples: List[Example] = []
+        self.script_builder: Optional[Builder] = None
+        self.script_first_layer: Optional[str] = None
+        self.script_inputs: Dict[int, TensorVal] = {}
+        self.anon = 0
+        self.sites: Dict[str, cst.CSTNode] = {}  # module-level name -> the statement binding it
+
+    # -- what the interpreter asks ----------------------------------------------------------
+    @property
+    def building(self) -> bool:
+        return self.builder is not None and not self.script and not self.constructing
+
+    def owns(self, value: Any) -> bool:
+        return isinstance(value, _OWNED)
+
+    def knows(self, qualified: str) -> bool:
+        parts = qualified.split(".")
+        return parts[0] == "torch" and (parts[-1][:1].isupper() or "functional" in parts)
+
+    def classify(self, cls: ClassVal) -> Optional[str]:
+        for base in cls.bases:
+            if isinstance(base, ClassVal) and base.kind == "torch.module":
+                return "torch.module"
+            if isinstance(base, QualName) and base.name.startswith("torch.nn.") and base.name.rsplit(".", 1)[-1][:1].isupper():
+                return "torch.module"
+        return None
+
+    def on_bind(self, name: str, value: Any, module_level: bool, stmt: cst.CSTNode) -> None:
+        if not module_level:
+            return
+        self.sites[name] = stmt
+        if self.script and isinstance(value, (ModuleObj, ParamVal)) and value.path is None:
+            value.path = name
+
+    def flow_note(self, stmt: cst.CSTNode, construct: str) -> Optional[str]:
+        if self.building:
+            return f"convlint does not follow {construct}; shapes after it are unknown"
+        return f"convlint does not follow {construct}; the modules it would create are unknown"
+
+    def forget(self, value: Any, why: str) -> Any:
+        if isinstance(value, (TensorVal, SizeVal, ShapeVal)):
+            return UNKNOWN_TENSOR("control flow") if isinstance(value, TensorVal) else Unknown(why)
+        return NOT_HANDLED
+
+    def truth(self, value: Any) -> Optional[bool]:
+        if isinstance(value, ContainerObj):
+            return bool(value.items)
+        if isinstance(value, (ModuleObj, ParamVal, Opaque)):
+            return True
+        return None
+
+    def iterate(self, value: Any) -> Optional[List[Any]]:
+        if isinstance(value, Opaque):
+            return []  # ``for m in self.modules(): nn.init...``: weight initialisation, no layers
+        if isinstance(value, ContainerObj):
+            if value.kind == "ModuleDict":
+                return [k for k, _ in value.items]
+            return value.values()
+        if isinstance(value, Instance) and value.ext.get("seq") is not None:
+            return value.ext["seq"].values()
+        return None
+
+    def unpack(self, value: Any, count: int) -> Optional[List[Any]]:
+        if isinstance(value, ShapeVal):  # ``b, c, h, w = x.size()``
+            return [SizeVal(value.tensor, i) for i in range(count)]
+        return None
+
+    def subscript(self, obj: Any, key: Any, node: cst.CSTNode) -> Any:
+        if isinstance(obj, ShapeVal):
+            if isinstance(key, int) and not isinstance(key, bool):
+                return SizeVal(obj.tensor, key)
+            return Unknown("a slice of a tensor's shape (its rank is not known here)")
+        if isinstance(obj, ContainerObj):
+            if isinstance(key, slice):
+                if obj.kind == "ModuleDict":
+                    return Unknown("a slice of an nn.ModuleDict")
+                return ContainerObj(obj.kind, obj.items[key], obj.call)
+            return obj.get(key)
+        if isinstance(obj, TensorVal):
+            return self.unknown_tensor(f"indexing `{self.ip.code(node)}`", node, obj)
+        return NOT_HANDLED
+
+    def setitem(self, obj: Any, key: Any, value: Any) -> bool:
+        if isinstance(obj, ContainerObj) and obj.kind == "ModuleDict" and is_plain(key):
+            obj.items = [(k, v) for k, v in obj.items if k != str(key)] + [(str(key), value)]
+            return True
+        return False
+
+    def isinstance_of(self, value: Any, cls: Any) -> Optional[bool]:
+        name = cls.name if isinstance(cls, QualName) else ""
+        if not name.startswith("torch."):
+            return None
+        last = name.rsplit(".", 1)[-1]
+        if isinstance(value, TensorVal):
+            return last == "Tensor"
+        if isinstance(value, ModuleObj):
+            return last in ("Module", value.type)
+        if isinstance(value, ContainerObj):
+            return last in ("Module", value.kind)
+        if isinstance(value, Instance):
+            return last == "Module" and value.cls.kind == "torch.module" or last in (torch_base(value.cls) or "",)
+        return False
+
+    def attribute(self, obj: Any, attr: str, node: cst.CSTNode) -> Any:
+        if isinstance(obj, TensorVal):
+            if attr == "shape":
+                return ShapeVal(obj)
+            if attr == "data":
+                return obj
+            if attr in ("T", "mT", "real"):
+                return self.unknown_tensor(f"`.{attr}`", node, obj)
+            if attr == "is_cuda":
+                return False  # an example input convlint reads is a CPU tensor
+            if attr in ("device", "dtype", "requires_grad", "ndim"):
+                return Unknown(f"the tensor attribute .{attr}")
+            return NOT_HANDLED
+        if isinstance(obj, ModuleObj):
+            if attr in ("weight", "bias"):
+                return Unknown(f"{obj.type}.{attr}")
+            if attr in obj.kwargs:
+                return obj.kwargs[attr]
+            return NOT_HANDLED
+        if isinstance(obj, Instance) and obj.cls.kind == "torch.module" and attr == "training":
+            return True  # a module starts in training mode (and an example ``Net()(x)`` runs in it)
+        return NOT_HANDLED
+
+    def binop(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
+        if isinstance(a, TensorVal) or isinstance(b, TensorVal):
+            if op in _MERGE_OPS:
+                return self.merge(_MERGE_OPS[op], a, b, node, _MERGE_OPS[op])
+            scalar = lambda v: isinstance(v, (int, float, Expr, SizeVal)) and not isinstance(v, bool)  # noqa: E731
+            if op in ("/", "**", "//") and isinstance(a, TensorVal) and scalar(b):
+                return a
+            if op == "/" and isinstance(b, TensorVal) and scalar(a):
+                return b
+            return self.unknown_tensor(f"`{self.ip.code(node)}`", node, a, b)
+        if isinstance(a, (SizeVal, Expr)) or isinstance(b, (SizeVal, Expr)):
+            return self.size_arithmetic(op, a, b, node)
+        return NOT_HANDLED
+
+    def unary(self, op: str, value: Any, node: cst.CSTNode) -> Any:
+        if isinstance(value, TensorVal):
+            return value
+        return NOT_HANDLED
+
+    def size_arithmetic(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
+        """``x.size(1) * x.size(2)``, ``x.size(2) // 2``: exact integer arithmetic on symbols
+        that stand for the sizes (the engine fills them in)."""
+        if self.builder is None or op not in ("+", "-", "*", "//"):
+            return Unknown(f"`{self.ip.code(node)}` is not followed")
+        values = [self.builder.size_symbol(v) if isinstance(v, SizeVal) else v for v in (a, b)]
+        if not all(isinstance(v, Expr) or (isinstance(v, int) and not isinstance(v, bool)) for v in values):
+            return Unknown(f"`{self.ip.code(node)}` is not followed")
+        x, y = values
+        if op == "//":
+            return x // y if isinstance(y, int) and y > 0 else Unknown(f"`{self.ip.code(node)}` is not followed")
+        return x + y if op == "+" else x - y if op == "-" else x * y
+
+    def unknown_call(self, what: str, args: List[Any], kwargs: Dict[str, Any], node: cst.CSTNode) -> Any:
+        tensors = tensors_in(args, kwargs)
+        if tensors:
+            return self.unknown_tensor(f"the call {what}" if what.startswith("`") and "(" in what else what, node, *tensors)
+        return None
+
+    def unknown_tensor(self, construct: str, node: cst.CSTNode, *inputs: Any) -> TensorVal:
+        """An unknown result, with a note unless every tensor it was computed from was already
+        unknown (the construct that made them unknown has been reported)."""
+        tensors = [t for t in inputs if isinstance(t, TensorVal)]
+        if tensors and not any(t.informative for t in tensors):
+            return UNKNOWN_TENSOR(construct)
+        self.ip.note("unsupported", f"convlint does not follow {construct}; shapes after it are unknown", node)
+        return UNKNOWN_TENSOR(construct)
+
+    # -- objects ----------------------------------------------------------------------------
+    def instantiate(self, cls: ClassVal, args: List[Any], kwargs: Dict[str, Any], node: cst.CSTNode) -> Any:
+        if cls.kind != "torch.module":
+            return NOT_HANDLED
+        base = torch_base(cls)
+        if base not in (None, "Module", "Sequential"):
+            self.ip.note("unsupported", f"convlint does not follow subclasses of nn.{base} ({cls.name})", node)
+            return Unknown(f"a subclass of nn.{base}")
+        obj = Instance(cls)
+        if base == "Sequential":
+            obj.ext["seq"] = ContainerObj("Sequential", [], node if isinstance(node, cst.Call) else None)
+        init = cls.method("__init__")
+        if init is not None:
+            ip = self.ip
+            saved = (ip.quiet, ip.model)
+            ip.quiet = False
+            ip.model = ip.model or cls.name
+            self.constructing += 1
+            try:
+                ip.invoke(init, [obj] + list(args), kwargs, node)
+            finally:
+                ip.quiet, ip.model = saved
+                self.constructing -= 1
+        return obj
+
+    def call_object(self, callee: Any, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
+        if isinstance(callee, (ModuleObj, ContainerObj)) or isinstance(callee, Instance) and callee.cls.kind == "torch.module":
+            return self.apply_module(callee, args, kwargs, node)
+        return NOT_HANDLED
+
+    def super_call(self, sup: Any, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
+        target = sup.self_obj
+        if name == "__init__" and isinstance(target, Instance) and target.ext.get("seq") is not None:
+            built = self.container("Sequential", args, kwargs, node)
+            if isinstance(built, ContainerObj):
+                target.ext["seq"].items = built.items
+        return None
 
     def call_qual(self, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
         parts = name.split(".")
         last = parts[-1]
         if name in ("torchinfo.summary", "torchsummary.summary", "torchsummary.torchsummary.summary"):
-            return self.record_summary(name, args, kwargs)
-        if name == "collections.OrderedDict":
-            return self._ordered_dict(args)
-        if parts[0] == "math" and len(parts) == 2 and hasattr(math, last) and all(plain(a) for a in args):
-            try:
-                return getattr(math, last)(*args)
-            except Exception:
-                return Unknown(f"math.{last}")
+            return self.record_summary(name, args, kwargs, node)
+        if not parts[0] == "torch" and name not in _SUMMARIES:
+            return NOT_HANDLED
         if name in ("torch.nn.parallel.data_parallel", "torch.nn.parallel.data_parallel.data_parallel") and len(args) >= 2:
-            return self.call(args[0], [args[1]], {}, node)  # runs the module on the input
+            return self.ip.call(args[0], [args[1]], {}, node)  # runs the module on the input
         if name in ("torch.nn.DataParallel", "torch.nn.parallel.DistributedDataParallel") and args:
             return args[0]  # a wrapper: same layers, same shapes
         if name.startswith("torch.nn.functional."):
@@ -120,28 +318,14 @@ class TorchSemantics:
             return ModuleObj(last, tuple(args), dict(kwargs), node)
         if len(parts) == 2 and parts[0] == "torch":
             return self.torch_func(last, args, kwargs, node)
-        if any(isinstance(a, TensorVal) for a in list(args) + list(kwargs.values())):
-            return self.unknown_tensor(f"`{name}(...)`", node, *tensors_in(args, kwargs))
-        return Unknown(f"{name}(...) is not evaluated")
+        return NOT_HANDLED
 
     def _check_args(self, type_: str, args: Sequence[Any], kwargs: Dict[str, Any], node: cst.Call) -> None:
         for value in list(args) + list(kwargs.values()):
             if isinstance(value, Unknown) or (isinstance(value, (tuple, list)) and any(isinstance(v, Unknown) for v in value)):
                 reason = value.reason if isinstance(value, Unknown) else "an element is unknown"
-                self.note("unresolved", f"cannot resolve an argument of {type_}(...) statically: {reason}", node)
+                self.ip.note("unresolved", f"cannot resolve an argument of {type_}(...) statically: {reason}", node)
                 return
-
-    def _ordered_dict(self, args: List[Any]) -> Any:
-        if not args:
-            return {}
-        items = self.iterate(args[0]) if not isinstance(args[0], dict) else list(args[0].items())
-        out: Dict[Any, Any] = {}
-        for item in items or []:
-            if isinstance(item, (tuple, list)) and len(item) == 2 and plain(item[0]):
-                out[item[0]] = item[1]
-            else:
-                return Unknown("OrderedDict of unknown items")
-        return out
 
     def container(self, kind: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
         obj = ContainerObj(kind, [], node)
@@ -155,17 +339,17 @@ class TorchSemantics:
             if kind == "ModuleDict" and isinstance(source, dict):
                 obj.items = [(str(k), v) for k, v in source.items()]
             else:
-                items = self.iterate(source)
+                items = self.ip.iterate(source)
                 if items is None:
-                    self.note("unresolved", f"cannot tell which modules this nn.{kind} holds", node)
+                    self.ip.note("unresolved", f"cannot tell which modules this nn.{kind} holds", node)
                     return Unknown(f"nn.{kind} of unknown modules")
                 obj.items = [(str(i), v) for i, v in enumerate(items)]
         for _, v in obj.items:
             if isinstance(v, Unknown):
-                self.note("unresolved", f"nn.{kind} holds a module convlint cannot resolve: {v.reason}", node)
+                self.ip.note("unresolved", f"nn.{kind} holds a module convlint cannot resolve: {v.reason}", node)
         return obj
 
-    def record_summary(self, name: str, args: List[Any], kwargs: Dict[str, Any]) -> None:
+    def record_summary(self, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.CSTNode) -> None:
         if not args:
             return None
         target = args[0]
@@ -174,7 +358,7 @@ class TorchSemantics:
         if size is None:
             data = kwargs.get("input_data")
             if isinstance(data, TensorVal) and data.shape is not None:
-                self.examples.append(Example(target, [data.shape]))
+                self.examples.append(Example(target, [data.shape], span=self.ip.span(node)))
             return None
         if isinstance(size, (tuple, list)) and size and all(isinstance(s, (tuple, list)) for s in size):
             shapes = [tuple(s) for s in size]
@@ -182,7 +366,7 @@ class TorchSemantics:
             shapes = [tuple(size)]
         else:
             return None
-        self.examples.append(Example(target, shapes, batched))
+        self.examples.append(Example(target, shapes, batched, self.ip.span(node)))
         return None
 
     # -- applying modules ---------------------------------------------------------------
@@ -192,7 +376,7 @@ class TorchSemantics:
             if isinstance(obj, ModuleObj) and self.script and tensors:
                 return self.script_apply(obj, tensors, node)
             if tensors and all(t.shape is not None for t in tensors):
-                self.examples.append(Example(obj, [t.shape for t in tensors]))
+                self.examples.append(Example(obj, [t.shape for t in tensors], span=self.ip.span(node)))
             return UNKNOWN_TENSOR("example call")
         if isinstance(obj, ModuleObj):
             if obj.type == "Identity":
@@ -204,7 +388,7 @@ class TorchSemantics:
                 path = obj.type.lower()
                 layer_id = f"{path}@{id(obj)}"
             inputs = tensors or [UNKNOWN_TENSOR("no tensor argument")]
-            return self.builder.emit(obj.type, obj.args, obj.kwargs, inputs, self.positions.span(obj.call), path, layer_id)
+            return self.builder.emit(obj.type, obj.args, obj.kwargs, inputs, self.ip.span(obj.call), path, layer_id)
         if isinstance(obj, ContainerObj):
             if obj.kind != "Sequential":
                 return self.unknown_tensor(f"calling an nn.{obj.kind}", node)
@@ -214,12 +398,12 @@ class TorchSemantics:
                     return UNKNOWN_TENSOR("a Sequential item convlint cannot resolve")  # noted where it was built
                 x = self.apply_module(child, [x], {}, node)
             return x
-        forward = obj.cls.find_owner("forward")
-        if (forward is None or not isinstance(forward[0], cst.FunctionDef)) and obj.seq is not None:
-            return self.apply_module(obj.seq, args, kwargs, node)
-        if forward is None or not isinstance(forward[0], cst.FunctionDef):
+        forward = obj.cls.method("forward")
+        if forward is None and obj.ext.get("seq") is not None:
+            return self.apply_module(obj.ext["seq"], args, kwargs, node)
+        if forward is None:
             return self.unknown_tensor(f"{obj.cls.name} (no forward method found)", node)
-        return self.invoke(FuncVal(forward[0], forward[1]), [obj] + list(args), kwargs, node)
+        return self.ip.invoke(forward, [obj] + list(args), kwargs, node)
 
     def script_apply(self, obj: ModuleObj, tensors: List[TensorVal], node: cst.Call) -> TensorVal:
         """A layer applied to a tensor in straight-line module code.  Only tensors whose shape
@@ -237,14 +421,14 @@ class TorchSemantics:
                 key = id(t)
                 if key not in self.script_inputs:
                     shape = tuple(t.shape[1:]) if t.shape else Unknown("tensor of unknown shape")
-                    self.script_inputs[key] = builder.add_input("input", shape, self.positions.span(node))
+                    self.script_inputs[key] = builder.add_input("input", shape, self.ip.span(node))
                 t = self.script_inputs[key]
             inputs.append(t)
         if obj.type == "Identity":
             return inputs[0]
         path = obj.path or obj.type.lower()
         layer_id = obj.path or f"{path}@{id(obj)}"
-        return builder.emit(obj.type, obj.args, obj.kwargs, inputs, self.positions.span(obj.call), path, layer_id)
+        return builder.emit(obj.type, obj.args, obj.kwargs, inputs, self.ip.span(obj.call), path, layer_id)
 
     # -- functional ops -----------------------------------------------------------------
     def _graph(self) -> Optional[Builder]:
@@ -277,10 +461,10 @@ class TorchSemantics:
             bound.setdefault(k, v)
         bound = {k: v for k, v in bound.items() if k not in DROP}
         base = op.split(".")[-1]
-        return builder.emit(spec.type, (), bound, [x, *extra_inputs], self.positions.span(node), base, None, op)
+        return builder.emit(spec.type, (), bound, [x, *extra_inputs], self.ip.span(node), base, None, op)
 
     def functional(self, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
-        op = self.code(node.func)
+        op = self.ip.code(node.func)
         x = args[0] if args else kwargs.pop("input", None)
         rest = list(args[1:])
         if name in FUNCTIONAL:
@@ -327,10 +511,10 @@ class TorchSemantics:
             kw["bias"] = bias is not None
             type_ = f"Conv{name[4]}d"
         base = weight.path.rsplit(".", 1)[0] if weight.path and "." in weight.path else name
-        return builder.emit(type_, args, kw, [x], self.positions.span(node), base, layer_id, op)
+        return builder.emit(type_, args, kw, [x], self.ip.span(node), base, layer_id, op)
 
     def torch_func(self, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
-        op = self.code(node.func)
+        op = self.ip.code(node.func)
         if name in TENSOR_FACTORIES:
             if name == "randint" and len(args) > 2:
                 sizes = args[2]
@@ -345,7 +529,7 @@ class TorchSemantics:
             return TensorVal(None, None, "factory of unknown size")
         if name in ("cat", "concat", "concatenate"):
             seq = args[0] if args else kwargs.get("tensors")
-            items = self.iterate(seq) if seq is not None else None
+            items = self.ip.iterate(seq) if seq is not None else None
             dim = args[1] if len(args) > 1 else kwargs.get("dim", kwargs.get("axis", 0))
             if not items or not all(isinstance(t, TensorVal) for t in items):
                 return self.unknown_tensor(f"`{op}` of tensors it cannot list", node)
@@ -377,23 +561,23 @@ class TorchSemantics:
         builder = self._graph()
         if builder is None or not isinstance(x, TensorVal) or (self.script and x.node is None):
             return UNKNOWN_TENSOR(op)
-        return builder.emit(type_, args, {}, [x], self.positions.span(node), op.split(".")[-1], None, op)
+        return builder.emit(type_, args, {}, [x], self.ip.span(node), op.split(".")[-1], None, op)
 
     def emit_merge(self, type_: str, items: List[TensorVal], kwargs: Dict[str, Any], node: cst.Call, op: str) -> Any:
         builder = self._graph()
         if builder is None or any(self.script and t.node is None for t in items):
             return UNKNOWN_TENSOR(op)
-        return builder.emit(type_, (), kwargs, items, self.positions.span(node), type_, None, op)
+        return builder.emit(type_, (), kwargs, items, self.ip.span(node), type_, None, op)
 
     def merge(self, type_: str, a: Any, b: Any, node: cst.CSTNode, op: str) -> Any:
         if isinstance(a, TensorVal) and isinstance(b, TensorVal):
             return self.emit_merge(type_, [a, b], {}, node, op)  # type: ignore[arg-type]
-        if isinstance(a, TensorVal) and (plain(b) and not isinstance(b, (tuple, list))):
+        if isinstance(a, TensorVal) and _scalar(b):
             return a
-        if isinstance(b, TensorVal) and (plain(a) and not isinstance(a, (tuple, list))):
+        if isinstance(b, TensorVal) and _scalar(a):
             return b
         if isinstance(a, TensorVal) or isinstance(b, TensorVal):
-            return self.unknown_tensor(f"`{self.code(node)}`", node, a, b)
+            return self.unknown_tensor(f"`{self.ip.code(node)}`", node, a, b)
         return Unknown(op)
 
     def view(self, x: Any, sizes: List[Any], node: cst.Call, op: str) -> Any:
@@ -419,40 +603,19 @@ class TorchSemantics:
                 out.append(Unknown(f"a view size convlint cannot fold ({type(s).__name__})"))
         if any(isinstance(s, Unknown) for s in out):
             reasons = "; ".join(sorted({s.reason for s in out if isinstance(s, Unknown)}))
-            self.note("unresolved", f"cannot resolve the sizes of `{self.code(node)}`: {reasons}", node)
+            self.ip.note("unresolved", f"cannot resolve the sizes of `{self.ip.code(node)}`: {reasons}", node)
         return self._emit_args("view", x, tuple(out), node, op)
 
     # -- methods of values --------------------------------------------------------------
     def call_method(self, obj: Any, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
         if isinstance(obj, TensorVal):
             return self.tensor_method(obj, name, args, kwargs, node)
-        if isinstance(obj, list):
-            if name == "append" and len(args) == 1:
-                obj.append(args[0])
-                return None
-            if name == "extend" and len(args) == 1:
-                items = self.iterate(args[0])
-                obj.extend(items if items is not None else [Unknown("extend with unknown items")])
-                return None
-            if name == "insert" and len(args) == 2 and isinstance(args[0], int):
-                obj.insert(args[0], args[1])
-                return None
-            if name == "pop" and obj:
-                return obj.pop(*[a for a in args if isinstance(a, int)][:1])
-        if isinstance(obj, dict):
-            if name in ("items", "keys", "values"):
-                return list(getattr(obj, name)())
-            if name == "get" and args:
-                return obj.get(args[0], args[1] if len(args) > 1 else None) if plain(args[0]) else Unknown("dict.get")
-            if name == "update" and args and isinstance(args[0], dict):
-                obj.update(args[0])
-                return None
         if isinstance(obj, ContainerObj):
             if name == "append" and args:
                 obj.items.append((str(len(obj.items)), args[0]))
                 return None
             if name == "extend" and args:
-                for v in self.iterate(args[0]) or []:
+                for v in self.ip.iterate(args[0]) or []:
                     obj.items.append((str(len(obj.items)), v))
                 return None
             if name == "add_module" and len(args) == 2:
@@ -461,21 +624,23 @@ class TorchSemantics:
             if name in ("items", "keys", "values") and obj.kind == "ModuleDict":
                 pairs = list(obj.items)
                 return pairs if name == "items" else [k for k, _ in pairs] if name == "keys" else [v for _, v in pairs]
-        if isinstance(obj, (UserObj, ContainerObj)) and name in _OPAQUE_METHODS:
+        torch_instance = isinstance(obj, Instance) and obj.cls.kind == "torch.module"
+        if (torch_instance or isinstance(obj, ContainerObj)) and name in _OPAQUE_METHODS:
             return Opaque(name)
-        if isinstance(obj, UserObj):
+        if torch_instance:
+            seq = obj.ext.get("seq")
             if name in ("add_module", "register_module") and len(args) == 2 and isinstance(args[0], str):
-                if obj.seq is not None:
-                    obj.seq.items.append((args[0], args[1]))
+                if seq is not None:
+                    seq.items.append((args[0], args[1]))
                 else:
                     obj.attrs[args[0]] = args[1]
                 return None
-            if name in ("append",) and obj.seq is not None and args:
-                obj.seq.items.append((str(len(obj.seq.items)), args[0]))
+            if name in ("append",) and seq is not None and args:
+                seq.items.append((str(len(seq.items)), args[0]))
                 return None
             if name in ("eval", "train"):
                 mode = args[0] if args else kwargs.get("mode", name == "train")
-                set_training(obj, mode if isinstance(mode, bool) else Unknown(f"the mode given to {self.code(node)}"))
+                set_training(obj, mode if isinstance(mode, bool) else Unknown(f"the mode given to {self.ip.code(node)}"))
                 return obj
             if name in _MODULE_SELF_METHODS:
                 return obj
@@ -483,22 +648,11 @@ class TorchSemantics:
                 return None
         if isinstance(obj, (ModuleObj, ContainerObj)) and name in _MODULE_SELF_METHODS:
             return obj
-        if isinstance(obj, str) and name == "format":
-            return Unknown("str.format")
-        if isinstance(obj, SuperVal):
-            target = obj.self_obj
-            if name == "__init__" and isinstance(target, UserObj) and target.seq is not None:
-                built = self.container("Sequential", args, kwargs, node)
-                if isinstance(built, ContainerObj):
-                    target.seq.items = built.items
-            return None
-        if any(isinstance(a, TensorVal) for a in args):
-            return self.unknown_tensor(f"`{self.code(node.func)}(...)`", node, *tensors_in(args, kwargs))
-        return Unknown(f".{name}() of {type(obj).__name__}")
+        return NOT_HANDLED
 
     def tensor_method(self, t: TensorVal, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
         func = node.func
-        op = self.code(func) if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) else f".{name}"
+        op = self.ip.code(func) if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) else f".{name}"
         if name == "size":
             if args and isinstance(args[0], int):
                 return SizeVal(t, args[0])
@@ -521,3 +675,13 @@ class TorchSemantics:
         return self.unknown_tensor(f"the tensor method `{op}(...)`", node, t)
 
     # -- expressions --------------------------------------------------------------------
+
+
+def _scalar(v: Any) -> bool:
+    """A number (or a size) broadcast over a tensor: ``x * 0.5``, ``x + 3.0`` keep its shape."""
+    return isinstance(v, (int, float, Expr, SizeVal)) and not isinstance(v, bool)
+
+
+_OWNED = (TensorVal, SizeVal, ShapeVal, ParamVal, ModuleObj, ContainerObj, Opaque)
+_MERGE_OPS = {"+": "add", "-": "sub", "*": "mul"}
+_SUMMARIES = ("torchinfo.summary", "torchsummary.summary", "torchsummary.torchsummary.summary")

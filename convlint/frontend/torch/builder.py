@@ -9,21 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from ..dims import Expr, sym
-from ..graph import DimRef, Node, Span, Unknown
-from .torch_values import (
-    BoundMethod,
-    ClassVal,
-    ContainerObj,
-    FuncVal,
-    ModuleObj,
-    ParamVal,
-    QualName,
-    ShapeVal,
-    SizeVal,
-    TensorVal,
-    UserObj,
-)
+from ...dims import Expr, sym
+from ...graph import DimRef, Node, Span, Unknown
+from ..python.values import BoundMethod, ClassVal, FuncVal, Instance, Partial, QualName
+from .values import ContainerObj, ModuleObj, ParamVal, ShapeVal, SizeVal, TensorVal
 
 __all__ = ["Builder", "Example"]
 
@@ -121,7 +110,7 @@ def _leaf(value: Any) -> Any:
         return Unknown("a whole tensor shape (only its items are followed)")
     if isinstance(value, QualName):
         return Unknown(f"{value.name} is imported, not a constant")
-    if isinstance(value, (TensorVal, ModuleObj, ContainerObj, UserObj, ClassVal, FuncVal, BoundMethod, ParamVal)):
+    if isinstance(value, (TensorVal, ModuleObj, ContainerObj, Instance, ClassVal, FuncVal, BoundMethod, ParamVal, Partial)):
         return Unknown(f"a {type(value).__name__} where a constant is expected")
     return value
 
@@ -133,7 +122,8 @@ class Example:
     False (``torchsummary.summary(model, (3, 32, 32))``).
     """
 
-    def __init__(self, target: Any, shapes: List[Any], batched: bool = True) -> None:
+    def __init__(self, target: Any, shapes: List[Any], batched: bool = True, span: Optional[Span] = None) -> None:
         self.target = target
         self.shapes = shapes
         self.batched = batched
+        self.span = span

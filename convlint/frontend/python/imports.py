@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Union
 import libcst as cst
 
 from .syntax import statements
+from .values import QualName
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .values import Env
+    from .scope import Scope
 
-__all__ = ["ImportTable", "qualified_name", "dotted_name", "QualRef"]
+__all__ = ["ImportTable", "qualified_name", "dotted_name", "import_base"]
 
 
 # -- imports ----------------------------------------------------------------------------------
@@ -57,7 +58,7 @@ class ImportTable:
                         table.names[root] = root
             elif isinstance(node, cst.ImportFrom):
                 if node.relative or node.module is None:
-                    continue
+                    continue  # a module of this project: read from disk, not a framework name
                 base = _module_path(node.module)
                 if isinstance(node.names, cst.ImportStar):
                     table.star.append(base)
@@ -92,24 +93,26 @@ class ImportTable:
         return f"{base}.{rest}" if rest else base
 
 
-def qualified_name(expr: cst.BaseExpression, imports: ImportTable, env: Optional["Env"] = None) -> Optional[str]:
-    """The qualified name of a Name/Attribute chain rooted at an import, else ``None``."""
+def qualified_name(expr: cst.BaseExpression, imports: ImportTable, scope: Optional["Scope"] = None) -> Optional[str]:
+    """The qualified name of a Name/Attribute chain rooted at an import, else ``None``.  With
+    ``scope``, a root bound there decides: an imported value keeps its name, anything else
+    shadows the import."""
     dotted = dotted_name(expr)
     if dotted is None:
         return None
     root = dotted.split(".")[0]
-    if env is not None and env.is_local(root):
-        value = env.lookup(root)
-        if isinstance(value, QualRef):
-            return value.name + dotted[len(root):]
-        return None
+    if scope is not None:
+        from .scope import MISSING
+
+        value = scope.lookup(root)
+        if value is not MISSING:
+            if isinstance(value, QualName):
+                return value.name + dotted[len(root):]
+            return None
     return imports.resolve(dotted)
 
 
-@dataclass(frozen=True)
-class QualRef:
-    """An env value that is an imported thing (``conv = layers.Conv2D`` inside a function)."""
-
-    name: str
-
-
+def import_base(stmt: cst.ImportFrom) -> str:
+    """The module of a ``from ... import`` as written, leading dots included (``..blocks``)."""
+    dots = "." * len(stmt.relative)
+    return dots + (_module_path(stmt.module) if stmt.module is not None else "")

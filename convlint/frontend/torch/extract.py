@@ -1,12 +1,13 @@
 """PyTorch front end: ``nn.Module`` subclasses, ``nn.Sequential`` variables and straight-line
 tensor code -> ``ModelGraph``s.
 
-The module's code is run by :class:`~convlint.frontend.torch_interp.Interp`, an abstract
-interpreter that folds constants and builds module objects instead of executing anything.
-Then, for each model found, ``forward`` is interpreted once with placeholder input tensors;
-every layer or functional op it applies becomes a node.  Input shapes come, in order, from an
-example call in the file, a ``# convlint: input-shape=(...)`` comment, the configuration, or
-else are symbolic (``C, H, W``) so the engine can still say which sizes would fit.
+The module's code (and the project modules it imports) is run by the framework-neutral
+:class:`~convlint.frontend.python.interp.Interpreter` with the PyTorch semantics, which builds
+module objects instead of executing anything.  Then, for each model found, ``forward`` is
+interpreted once with placeholder input tensors; every layer or functional op it applies
+becomes a node.  Input shapes come, in order, from an example call in the file, a
+``# convlint: input-shape=(...)`` comment, the configuration, or else are symbolic
+(``C, H, W``) so the engine can still say which sizes would fit.
 """
 
 from __future__ import annotations
@@ -17,15 +18,19 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from ..dims import sym
-from ..graph import ModelGraph, Node, Unknown
-from . import FileNote, FrontendOptions
-from .torch_interp import Builder, Example, Interp, Positions
-from .torch_values import ClassVal, ContainerObj, FuncVal, ModuleObj, ParamVal, TensorVal, UserObj, is_module
+from ...dims import sym
+from ...graph import ModelGraph, Node, Span, Unknown
+from .. import FileNote, FrontendOptions
+from ..input_shapes import configured_shape, declared_shape
+from ..python.interp import Interpreter, OutOfSteps, steps_note
+from ..python.modules import ModuleInfo, Resolver, package_of
+from ..python.values import ClassVal, Instance
+from .builder import Builder, Example
+from .semantics import TorchSemantics
+from .values import ContainerObj, ModuleObj, ParamVal, TensorVal, is_module
 
-__all__ = ["extract", "declared_shape"]
+__all__ = ["extract"]
 
-_SHAPE_COMMENT = re.compile(r"#\s*convlint:\s*input-shape\s*=\s*(\(.*\)|\[.*\])")
 _PREFILTER = re.compile(r"\btorch\b")
 
 
@@ -35,46 +40,68 @@ def extract(
     """Every PyTorch model in the module, and what could not be followed."""
     if not _PREFILTER.search(source):
         return [], []
-    positions = Positions(module, source)
-    interp = Interp(module, positions, path)
-    interp.run_module()
+    info = ModuleInfo.parse("__main__", path, source, module, package_of(path)[0])
+    sem = TorchSemantics()
+    interp = Interpreter(info, sem, Resolver() if options.follow_imports else None)
+    interp.quiet = True
+    extra_notes: List[FileNote] = []
+    try:
+        interp.run_module()
+    except OutOfSteps:
+        extra_notes.append(steps_note(Span(1)))
     lines = source.splitlines()
     models: List[ModelGraph] = []
-    extra_notes: List[FileNote] = []
 
-    classes = [v for v in interp.globals.values() if isinstance(v, ClassVal) and v.is_module]
-    components = _component_names(positions.tree(), {c.name for c in classes})
+    classes = _model_classes(interp, sem)
+    components = _component_names(info.positions.tree(), {c.name for c in classes if c.module is info})
     for cls in classes:
-        examples = [e for e in interp.examples if isinstance(e.target, UserObj) and e.target.cls is cls]
+        examples = [e for e in sem.examples if isinstance(e.target, Instance) and e.target.cls is cls]
         # the object an example ran on (``Net(16)(x)`` has no variable), else a module-level one
-        instance = examples[0].target if examples else _instance_of(interp.globals, cls)
-        line = positions.span(cls.node).line
-        declared = declared_shape(lines, line) or _option_shape(options, path, cls.name)
+        instance = examples[0].target if examples else _instance_of(interp.globals.vars, cls)
+        local = cls.module is info
+        if not local and instance is None:
+            continue  # a model class imported from the project: reported where it is defined
+        line = info.positions.span(cls.node).line if local else 0
+        declared = (declared_shape(lines, line) if local else None) or configured_shape(options.input_shapes, path, cls.name)
         if cls.name in components and instance is None and not examples and declared is None:
             continue
-        model = _class_model(interp, cls, instance, examples, declared, lines, path, extra_notes)
+        model = _class_model(interp, sem, cls, instance, examples, declared, path, extra_notes)
         if model is not None:
             models.append(model)
 
     seen: set = set()
-    for name, value in list(interp.globals.items()):
-        if isinstance(value, ContainerObj) and value.kind == "Sequential" and name in interp.sites and id(value) not in seen:
+    for name, value in list(interp.globals.vars.items()):
+        if isinstance(value, ContainerObj) and value.kind == "Sequential" and name in sem.sites and id(value) not in seen:
             seen.add(id(value))
-            model = _sequential_model(interp, name, value, options, lines, path, extra_notes)
+            model = _sequential_model(interp, sem, name, value, options, lines, path, extra_notes)
             if model is not None:
                 models.append(model)
 
-    if interp.script_builder is not None and interp.script_builder.nodes:
-        models.append(_script_model(interp, path))
+    if sem.script_builder is not None and sem.script_builder.nodes:
+        models.append(_script_model(sem, path))
 
-    notes = _dedupe([FileNote(k, m, positions.span(n), model) for k, m, n, model in interp.notes] + extra_notes)
+    notes = _dedupe([FileNote(k, m, span, model) for k, m, span, model in interp.notes] + extra_notes)
     return models, notes
 
 
+def _model_classes(interp: Interpreter, sem: TorchSemantics) -> List[ClassVal]:
+    """``nn.Module`` subclasses bound at the top level (defined here or imported), in order;
+    plus the classes of example calls' objects (``resnet18()(x)`` builds one it imports)."""
+    out: List[ClassVal] = []
+    for value in interp.globals.vars.values():
+        if isinstance(value, ClassVal) and value.kind == "torch.module" and value not in out:
+            out.append(value)
+    for example in sem.examples:
+        target = example.target
+        if isinstance(target, Instance) and target.cls.kind == "torch.module" and target.cls not in out:
+            out.append(target.cls)
+    return out
+
+
 # -- finding models ---------------------------------------------------------------------------
-def _instance_of(env: Dict[str, Any], cls: ClassVal) -> Optional[UserObj]:
+def _instance_of(env: Dict[str, Any], cls: ClassVal) -> Optional[Instance]:
     for value in env.values():
-        if isinstance(value, UserObj) and value.cls is cls:
+        if isinstance(value, Instance) and value.cls is cls:
             return value
     return None
 
@@ -102,36 +129,6 @@ def _component_names(tree: Optional[ast.Module], class_names: set) -> set:
     return used
 
 
-def declared_shape(lines: Sequence[str], line: int) -> Optional[Tuple[Any, ...]]:
-    """``# convlint: input-shape=(3, 32, 32)`` in the comment block right above ``line``
-    (1-based; decorators in between are allowed)."""
-    i = line - 2
-    while i >= 0:
-        text = lines[i].strip()
-        if text.startswith("@"):
-            i -= 1
-            continue
-        if not text.startswith("#"):
-            return None
-        match = _SHAPE_COMMENT.search(text)
-        if match:
-            try:
-                value = ast.literal_eval(match.group(1))
-            except (ValueError, SyntaxError):
-                return None
-            if isinstance(value, (tuple, list)) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-                return tuple(value)
-            return None
-        i -= 1
-    return None
-
-
-def _option_shape(options: FrontendOptions, path: str, name: str) -> Optional[Tuple[Any, ...]]:
-    shapes = options.input_shapes or {}
-    value = shapes.get(f"{path}::{name}", shapes.get(name))
-    return tuple(value) if value is not None else None
-
-
 # -- building graphs --------------------------------------------------------------------------
 def assign_paths(value: Any, prefix: str, seen: Optional[set] = None) -> None:
     """Give every submodule its ``named_modules()`` name (``features.0``); first name wins."""
@@ -148,10 +145,11 @@ def assign_paths(value: Any, prefix: str, seen: Optional[set] = None) -> None:
             if is_module(child):
                 assign_paths(child, f"{prefix}.{key}" if prefix else str(key), seen)
         return
-    if isinstance(value, UserObj):
-        value.path = prefix or None
-        if value.seq is not None:
-            for key, child in value.seq.items:
+    if isinstance(value, Instance):
+        value.ext["path"] = prefix or None
+        seq = value.ext.get("seq")
+        if seq is not None:
+            for key, child in seq.items:
                 if is_module(child):
                     assign_paths(child, f"{prefix}.{key}" if prefix else str(key), seen)
         for key, child in value.attrs.items():
@@ -159,53 +157,56 @@ def assign_paths(value: Any, prefix: str, seen: Optional[set] = None) -> None:
                 assign_paths(child, f"{prefix}.{key}" if prefix else key, seen)
 
 
-def _start(interp: Interp, name: str) -> Builder:
+def _start(interp: Interpreter, sem: TorchSemantics, name: str) -> Builder:
     builder = Builder()
     interp.steps = 0
-    interp.builder = builder
-    interp.script = False
+    sem.builder = builder
+    sem.script = False
     interp.quiet = False
     interp.model = name
     return builder
 
 
-def _stop(interp: Interp) -> None:
-    interp.builder = None
-    interp.script = True
+def _stop(interp: Interpreter, sem: TorchSemantics) -> None:
+    sem.builder = None
+    sem.script = True
     interp.quiet = True
     interp.model = None
 
 
 def _class_model(
-    interp: Interp,
+    interp: Interpreter,
+    sem: TorchSemantics,
     cls: ClassVal,
-    instance: Optional[UserObj],
+    instance: Optional[Instance],
     examples: List[Example],
     declared: Optional[Tuple[Any, ...]],
-    lines: Sequence[str],
     path: str,
     notes: List[FileNote],
 ) -> Optional[ModelGraph]:
-    span = interp.positions.span(cls.node)
-    builder = _start(interp, cls.name)
+    local = cls.module is interp.info
+    span = interp.positions.span(cls.node) if local else (examples[0].span if examples and examples[0].span else Span(1))
+    builder = _start(interp, sem, cls.name)
     try:
         obj: Any = instance
         if obj is None:
             obj = interp.instantiate(cls, [], {}, cls.node)
-        if not isinstance(obj, UserObj):
+        if not isinstance(obj, Instance):
             return None
         assign_paths(obj, "")
         builder.layer_ids.update(m.path for m in _leaf_modules(obj, set()) if m.path is not None)
-        found = cls.find_owner("forward")
-        if found is None or not isinstance(found[0], cst.FunctionDef):
+        forward = cls.method("forward")
+        if forward is None:
             notes.append(FileNote("unsupported", f"{cls.name} has no forward method convlint can find", span, cls.name))
             return None
-        forward, owner = found
-        inputs = _forward_inputs(interp, builder, forward)
-        result = interp.invoke(FuncVal(forward, owner), [obj, *inputs], {}, forward)
+        inputs = _forward_inputs(interp, builder, forward.node, span)
+        result = interp.invoke(forward, [obj, *inputs], {}, forward.node)
         _add_uncalled(interp, builder, obj)
+    except OutOfSteps:
+        notes.append(steps_note(span, cls.name))
+        result = None
     finally:
-        _stop(interp)
+        _stop(interp, sem)
     model = ModelGraph(cls.name, "torch", path, span, builder.nodes, list(builder.inputs), _outputs(result), "channels_first", dim_refs=builder.dim_refs)
     _set_input_shapes(model, examples, declared, notes)
     return model
@@ -221,8 +222,9 @@ def _leaf_modules(value: Any, seen: set) -> Iterator[ModuleObj]:
     elif isinstance(value, ContainerObj):
         for _, child in value.items:
             yield from _leaf_modules(child, seen)
-    elif isinstance(value, UserObj):
-        children = ([v for _, v in value.seq.items] if value.seq is not None else []) + list(value.attrs.values())
+    elif isinstance(value, Instance):
+        seq = value.ext.get("seq")
+        children = ([v for _, v in seq.items] if seq is not None else []) + list(value.attrs.values())
         for child in children:
             if is_module(child):
                 yield from _leaf_modules(child, seen)
@@ -234,7 +236,7 @@ def _no_parameters(type_name: str) -> bool:
     return type_name == "Identity" or (type_name.endswith("Loss") and type_name != "AdaptiveLogSoftmaxWithLoss")
 
 
-def _add_uncalled(interp: Interp, builder: Builder, root: UserObj) -> None:
+def _add_uncalled(interp: Interpreter, builder: Builder, root: Instance) -> None:
     """Submodules ``forward`` never called: no shape, but ``model.parameters()`` counts them,
     so they join the graph as uncalled nodes (the totals then match PyTorch's).  Only when
     ``forward`` was followed to the end without a note: otherwise "never called" is a guess."""
@@ -243,18 +245,18 @@ def _add_uncalled(interp: Interp, builder: Builder, root: UserObj) -> None:
     called = {n.layer_id for n in builder.nodes}
     for module in _leaf_modules(root, set()):
         if module.path is not None and module.path not in called and not _no_parameters(module.type):
-            span = interp.positions.span(module.call)
+            span = interp.span(module.call)
             builder.emit(module.type, module.args, module.kwargs, [], span, module.path, module.path, called=False)
 
 
-def _forward_inputs(interp: Interp, builder: Builder, forward: cst.FunctionDef) -> List[Any]:
+def _forward_inputs(interp: Interpreter, builder: Builder, forward: cst.FunctionDef, span: Span) -> List[Any]:
     """One placeholder tensor per required ``forward`` parameter; defaults stay defaults."""
     params = list(forward.params.posonly_params) + list(forward.params.params)
     out: List[Any] = []
     for p in params[1:]:
         if p.default is not None:
             break
-        out.append(builder.add_input(p.name.value, None, interp.positions.span(forward)))
+        out.append(builder.add_input(p.name.value, None, span))
     return out
 
 
@@ -264,32 +266,42 @@ def _outputs(result: Any) -> List[str]:
 
 
 def _sequential_model(
-    interp: Interp, name: str, seq: ContainerObj, options: FrontendOptions, lines: Sequence[str], path: str, notes: List[FileNote]
+    interp: Interpreter,
+    sem: TorchSemantics,
+    name: str,
+    seq: ContainerObj,
+    options: FrontendOptions,
+    lines: Sequence[str],
+    path: str,
+    notes: List[FileNote],
 ) -> Optional[ModelGraph]:
-    site = interp.sites[name]
+    site = sem.sites[name]
     span = interp.positions.span(site)
-    examples = [e for e in interp.examples if e.target is seq]
-    declared = declared_shape(lines, span.line) or _option_shape(options, path, name)
-    builder = _start(interp, name)
+    examples = [e for e in sem.examples if e.target is seq]
+    declared = declared_shape(lines, span.line) or configured_shape(options.input_shapes, path, name)
+    builder = _start(interp, sem, name)
     try:
         assign_paths(seq, "")
         builder.layer_ids.update(m.path for m in _leaf_modules(seq, set()) if m.path is not None)
         x = builder.add_input("input", None, span)
-        result = interp.apply_module(seq, [x], {}, seq.call or site)
+        result = sem.apply_module(seq, [x], {}, seq.call or site)
+    except OutOfSteps:
+        notes.append(steps_note(span, name))
+        result = None
     finally:
-        _stop(interp)
+        _stop(interp, sem)
     model = ModelGraph(name, "torch", path, span, builder.nodes, list(builder.inputs), _outputs(result), "channels_first", dim_refs=builder.dim_refs)
     _set_input_shapes(model, examples, declared, notes)
     return model
 
 
-def _script_model(interp: Interp, path: str) -> ModelGraph:
-    builder = interp.script_builder
+def _script_model(sem: TorchSemantics, path: str) -> ModelGraph:
+    builder = sem.script_builder
     assert builder is not None
     nodes = builder.nodes
     used = {i for n in nodes for i in n.inputs}
     outputs = [n.id for n in nodes if n.id not in used and n.type != "Input"]
-    name = interp.script_first_layer or "<module>"
+    name = sem.script_first_layer or "<module>"
     first = next((n for n in nodes if n.type != "Input"), nodes[0])
     return ModelGraph(name, "torch", path, first.span, nodes, list(builder.inputs), outputs, "channels_first", dim_refs=builder.dim_refs)
 

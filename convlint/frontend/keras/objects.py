@@ -15,10 +15,10 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple, Union
 
-from ..dims import Expr, sym
-from ..graph import ModelGraph, Node, Span, Unknown
-from ..shape_refs import rebind, tensor_dim
-from . import FileNote
+from ...dims import Expr, sym
+from ...graph import ModelGraph, Node, Span, Unknown
+from ...shape_refs import rebind, tensor_dim
+from .. import FileNote
 
 __all__ = [
     "LayerObj",

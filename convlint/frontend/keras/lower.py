@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
-from ..graph import ModelGraph, Unknown
-from . import FileNote
-from .keras_objects import FunctionalObj, LayerObj, Lowering, Proto, SequentialObj, TensorRef, spatial_rank
+from ...graph import ModelGraph, Unknown
+from .. import FileNote
+from .objects import FunctionalObj, LayerObj, Lowering, Proto, SequentialObj, TensorRef, spatial_rank
 
 __all__ = ["lower_sequential", "lower_functional", "model_label", "ancestors"]
 

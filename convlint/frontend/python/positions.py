@@ -1,0 +1,137 @@
+"""Source positions, computed only for the nodes a report names.
+
+libcst's ``PositionProvider`` costs several times the parse (see the design notes'
+performance facts), and a linter reports a handful of positions.  Python's own ``ast`` parser
+is several times faster than libcst and gives every node its position; libcst nodes are walked
+in source order, so the k-th ``Call`` of a pre-order walk is the k-th ``ast.Call`` sorted by
+(start, -end).  The same holds for definitions, the block statements and binary operations.
+A kind whose counts disagree (or a call whose callee differs) falls back to libcst metadata,
+as do nodes of other kinds.  Columns are 1-based characters (``ast`` gives UTF-8 byte offsets);
+statement spans start at the keyword (after decorators).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any, Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from ...graph import Span
+from .syntax import walk
+
+__all__ = ["Positions"]
+
+_LOCATED: Tuple[Tuple[type, Tuple[type, ...]], ...] = (
+    (cst.Call, (ast.Call,)),
+    (cst.ClassDef, (ast.ClassDef,)),
+    (cst.FunctionDef, (ast.FunctionDef, ast.AsyncFunctionDef)),
+    (cst.If, (ast.If,)),
+    (cst.For, (ast.For, ast.AsyncFor)),
+    (cst.While, (ast.While,)),
+    (cst.BinaryOperation, (ast.BinOp,)),
+)
+_KINDS = tuple(t for t, _ in _LOCATED)
+
+
+class Positions:
+    """The one position index of a parsed file (shared by every framework's semantics)."""
+
+    def __init__(self, module: cst.Module, source: str) -> None:
+        self._module = module
+        self._source = source
+        self._spans: Optional[Dict[int, Span]] = None
+        self._metadata: Optional[Any] = None
+        self._tree: Any = None
+
+    def tree(self) -> Optional[ast.Module]:
+        """The module parsed by Python's ``ast`` (cheap; shared by the position lookups)."""
+        if self._tree is None:
+            try:
+                self._tree = ast.parse(self._source)
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
+                self._tree = False
+        return self._tree or None
+
+    def _build(self) -> Dict[int, Span]:
+        ours: Dict[type, List[cst.CSTNode]] = {t: [] for t in _KINDS}
+        for n in walk(self._module):
+            bucket = ours.get(type(n))
+            if bucket is not None:
+                bucket.append(n)
+        tree = self.tree()
+        theirs: Dict[type, List[ast.AST]] = {t: [] for t in _KINDS}
+        kinds = {a: t for t, group in _LOCATED for a in group}
+        if tree is not None:
+            for a in ast.walk(tree):
+                kind = kinds.get(type(a))
+                if kind is not None:
+                    theirs[kind].append(a)
+        lines = self._source.splitlines()
+        out: Dict[int, Span] = {}
+        for kind, nodes in ours.items():
+            located = sorted(
+                theirs[kind],
+                key=lambda n: (n.lineno, n.col_offset, -(n.end_lineno or 0), -(n.end_col_offset or 0)),  # type: ignore
+            )
+            if len(located) != len(nodes) or (
+                kind is cst.Call and not all(_same_callee(c, a) for c, a in zip(nodes, located))  # type: ignore[arg-type]
+            ):
+                continue  # this kind falls back to libcst metadata
+            for c, a in zip(nodes, located):
+                out[id(c)] = _ast_span(a, lines)
+        return out
+
+    def _from_metadata(self, node: cst.CSTNode) -> Optional[Span]:
+        if self._metadata is None:
+            from libcst.metadata import MetadataWrapper, PositionProvider
+
+            self._metadata = MetadataWrapper(self._module, unsafe_skip_copy=True).resolve(PositionProvider)
+        rng = self._metadata.get(node)
+        if rng is None:
+            return None
+        return Span(rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1)
+
+    def span(self, node: cst.CSTNode) -> Span:
+        """The span of ``node``: indexed kinds from ``ast``; another node is placed at the first
+        indexed node inside it, else by libcst metadata, else line 1."""
+        if self._spans is None:
+            self._spans = self._build()
+        found = self._spans.get(id(node))
+        if found is not None:
+            return found
+        if isinstance(node, _KINDS):
+            return self._from_metadata(node) or Span(1)
+        for inner in walk(node):
+            found = self._spans.get(id(inner))
+            if found is not None:
+                return found
+        return self._from_metadata(node) or Span(1)
+
+
+def _char_col(lines: List[str], line: int, byte_col: int) -> int:
+    if 1 <= line <= len(lines):
+        text = lines[line - 1]
+        if not text.isascii():
+            return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace")) + 1
+    return byte_col + 1
+
+
+def _ast_span(node: Any, lines: List[str]) -> Span:
+    end_line = node.end_lineno or node.lineno
+    return Span(
+        node.lineno,
+        _char_col(lines, node.lineno, node.col_offset),
+        end_line,
+        _char_col(lines, end_line, node.end_col_offset or 0),
+    )
+
+
+def _same_callee(node: cst.Call, other: ast.Call) -> bool:
+    """A cheap check that two calls are the same: the called name or attribute agrees."""
+    func, theirs = node.func, other.func
+    if isinstance(func, cst.Name):
+        return isinstance(theirs, ast.Name) and theirs.id == func.value
+    if isinstance(func, cst.Attribute):
+        return isinstance(theirs, ast.Attribute) and theirs.attr == func.attr.value
+    return not isinstance(theirs, (ast.Name, ast.Attribute))
