@@ -220,7 +220,7 @@ def _class_model(ip: Interpreter, sem: KerasSemantics, cls: ClassVal, options: F
         before = set(sem.registry)
         sem.depth += 1
         try:
-            result = sem.run_call(inst, [arg], {}, cls.node)
+            result = sem.run_call(inst, [arg], {}, cls.node, site=None if local else span)
         finally:
             sem.depth -= 1
     finally:

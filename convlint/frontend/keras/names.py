@@ -10,7 +10,7 @@ from typing import Dict, Optional, Tuple
 
 __all__ = ["classify", "classify_root", "is_shape_function", "KERAS_ALIASES", "KERAS_ROOTS", "MERGE_FUNCTIONS"]
 
-KERAS_ROOTS = ("keras", "tensorflow", "tf_keras")
+KERAS_ROOTS = ("keras", "tensorflow", "tf_keras", "keras_core")
 
 KERAS_ALIASES: Dict[str, str] = {
     # Keras 2-era and short spellings of the same classes (in case the catalogue lacks them).
@@ -51,7 +51,7 @@ MERGE_FUNCTIONS = {
 def classify_root(qualified: str) -> bool:
     """True for a name under a Keras namespace (``keras.``, ``tensorflow.keras.``, ``tf_keras.``)."""
     parts = qualified.split(".")
-    return parts[0] in ("keras", "tf_keras") or (parts[0] == "tensorflow" and "keras" in parts)
+    return parts[0] in ("keras", "tf_keras", "keras_core") or (parts[0] == "tensorflow" and "keras" in parts)
 
 
 def classify(qualified: str) -> Optional[Tuple[str, str]]:

@@ -576,10 +576,12 @@ class KerasSemantics(Semantics):
             self.instances.append(inst)
         return inst
 
-    def run_method(self, inst: Instance, func: Any, args: List[Any], kwargs: Dict[str, Any], node: cst.CSTNode) -> Any:
+    def run_method(
+        self, inst: Instance, func: Any, args: List[Any], kwargs: Dict[str, Any], node: cst.CSTNode, site: Any = None
+    ) -> Any:
         self.depth += 1
         try:
-            return self.ip.invoke(func, [inst] + list(args), kwargs, node)
+            return self.ip.invoke(func, [inst] + list(args), kwargs, node, site)
         finally:
             self.depth -= 1
 
@@ -639,14 +641,14 @@ class KerasSemantics(Semantics):
             assign_paths(inst, snake_case(inst.cls.name) + "/")
         return self.run_call(inst, args, kwargs, node)
 
-    def run_call(self, inst: Instance, args: List[Any], kwargs: Dict[str, Any], node: cst.CSTNode) -> Any:
+    def run_call(self, inst: Instance, args: List[Any], kwargs: Dict[str, Any], node: cst.CSTNode, site: Any = None) -> Any:
         call = inst.cls.method("call")
         if call is None:
             return self.unfollowed(f"{inst.cls.name} (it has no call method)", node)
         build = inst.cls.method("build")
         if build is not None and not inst.ext.get("built"):  # layers created in build(input_shape)
             inst.ext["built"] = True
-            self.run_method(inst, build, [_build_shape(args[0] if args else None)], {}, node)
+            self.run_method(inst, build, [_build_shape(args[0] if args else None)], {}, node, site)
             if inst.ext.get("path") is not None:  # name the layers build() created (``gate.squeeze``)
                 assign_paths(inst, inst.ext["path"])
         params = call.node.params
@@ -657,7 +659,7 @@ class KerasSemantics(Semantics):
             kwargs["training"] = None
         self.in_call += 1
         try:
-            return self.run_method(inst, call, args, kwargs, node)
+            return self.run_method(inst, call, args, kwargs, node, site)
         finally:
             self.in_call -= 1
 

@@ -21,7 +21,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from ...dims import Expr
-from ...graph import UnknownRest
+from ...graph import Span, UnknownRest
 from .builtins import BUILTINS, MAX_SEQUENCE, STDLIB, STDLIB_VALUES, listed
 from .imports import dotted_name, import_base
 from .modules import ModuleInfo, Resolver
@@ -167,9 +167,13 @@ class Interpreter:
         self.max_steps = MAX_STEPS
         self.current: ModuleInfo = info
         self.star_modules: List[str] = []
-        self._call_site: Optional[cst.CSTNode] = None
+        self._call_site: Any = None
+        """The node (or span) in this file through which code of a project module runs."""
         self._class_scope: Optional[Scope] = None
+        self._code: Dict[int, str] = {}  # node id -> its source text (nodes live as long as the run)
+        self._targets: Dict[int, Tuple[List[cst.CSTNode], List[cst.CSTNode], bool]] = {}
         self.class_stack: List[ClassVal] = []
+        self.undecided_loops = 0
         self.frames: List[str] = []
         """Names of the functions being run, innermost last."""
         self.called: set = set()
@@ -189,8 +193,9 @@ class Interpreter:
     def span(self, node: cst.CSTNode) -> Any:
         """Where ``node`` is, as the user sees it: in a project module called from this file,
         the call in this file that led there (the line to look at and to ``# noqa``)."""
-        if self.current is not self.info and self._call_site is not None:
-            return self.info.positions.span(self._call_site)
+        site = self._call_site
+        if self.current is not self.info and site is not None:
+            return site if isinstance(site, Span) else self.info.positions.span(site)
         return self.current.positions.span(node)
 
     def note(self, kind: str, message: str, node: cst.CSTNode, force: bool = False) -> None:
@@ -203,7 +208,12 @@ class Interpreter:
         self.notes.append((kind, message, self.span(node), self.model))
 
     def code(self, node: cst.CSTNode, limit: int = 60) -> str:
-        return source_text(node, limit)
+        """The source of ``node`` for a message (generated once per node: loops repeat them)."""
+        key = id(node) * 256 + limit
+        text = self._code.get(key)
+        if text is None:
+            text = self._code[key] = source_text(node, limit)
+        return text
 
     # -- running ---------------------------------------------------------------------------
     def run_module(self) -> None:
@@ -521,7 +531,8 @@ class Interpreter:
             construct = f"the loop `for {self.code(stmt.target)} in {self.code(stmt.iter)}`"
             self.undecided(stmt, construct, scope, [stmt.body], stmt.target)
             return
-        for item in items:
+        for n, item in enumerate(items):
+            undecided_loops = self.undecided_loops
             self.assign(stmt.target, item, scope, stmt)
             try:
                 self.exec_block(self.body_of(stmt.body), scope)
@@ -529,6 +540,12 @@ class Interpreter:
                 return
             except ContinueSignal:
                 continue
+            if self.undecided_loops != undecided_loops and n + 1 < len(items):
+                # ``for epoch in range(200): for batch in loader: ...``: a loop over data inside;
+                # the next iterations know no more than this one did, so what the body changes
+                # is unknown from here (no note: the inner loop was the thing not followed)
+                self.poison([stmt.body], scope, f"the loop `for {self.code(stmt.target)} in {self.code(stmt.iter)}`")
+                return
         if isinstance(stmt.orelse, cst.Else):
             self.exec_block(self.body_of(stmt.orelse.body), scope)
 
@@ -542,6 +559,8 @@ class Interpreter:
         error; whatever a branch changed is unknown afterwards.  Elsewhere (building modules,
         module-level code) the branches are skipped and everything they may bind or mutate
         becomes unknown, so nothing built before passes for complete."""
+        if loop_target is not None:
+            self.undecided_loops += 1
         message = self.sem.flow_note(stmt, construct)
         if message is not None:
             self.note("unsupported", message, stmt)
@@ -588,35 +607,61 @@ class Interpreter:
         self_obj = scope.lookup("self")
         targets: List[cst.CSTNode] = [loop_target] if loop_target is not None else []
         for block in blocks:
-            for node in walk(block):
-                if isinstance(node, cst.AssignTarget):
-                    targets.append(node.target)
-                elif isinstance(node, (cst.AugAssign, cst.AnnAssign)):
-                    targets.append(node.target)
-                elif isinstance(node, (cst.For, cst.CompFor)):
-                    targets.append(node.target)
-                elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in MUTATORS:
-                    mutated = self.peek(node.func.value, scope)
-                    if self.sem.owns(mutated):
-                        self.sem.poison(mutated, f"it {why}")  # the object records what it may lack
-                    else:
-                        targets.append(node.func.value)
-                elif isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "setattr":
-                    if isinstance(self_obj, Instance):
-                        self_obj.ext["poisoned"] = why
+            assigned, mutated, sets_attrs = self.block_targets(block)
+            targets.extend(assigned)
+            for expr in mutated:
+                obj = self.peek(expr, scope)
+                if self.sem.owns(obj):
+                    self.sem.poison(obj, f"it {why}")  # the object records what it may lack
+                else:
+                    targets.append(expr)
+            if sets_attrs and isinstance(self_obj, Instance):
+                self_obj.ext["poisoned"] = why
         for target in targets:
             for name in walk(target) if isinstance(target, (cst.Tuple, cst.List)) else [target]:
-                if isinstance(name, cst.Name):
-                    if name.value == "self":
-                        continue
-                    old = scope.lookup(name.value)
-                    if isinstance(old, (QualName, ClassVal, FuncVal, ModuleVal)):
-                        continue
-                    value = self.unknown_like(old, f"{name.value} {why}") if self.sem.owns(old) else Undecided(f"{name.value} {why}")
-                    scope.set(name.value, value)
-                elif isinstance(name, cst.Attribute) and isinstance(name.value, cst.Name) and name.value.value == "self":
-                    if isinstance(self_obj, Instance):
-                        self.setattr(self_obj, name.attr.value, Undecided(f"self.{name.attr.value} {why}"))
+                self.poison_target(name, scope, self_obj, why)
+
+    def block_targets(self, block: Any) -> Tuple[List[cst.CSTNode], List[cst.CSTNode], bool]:
+        """What a block assigns, what it mutates through a method call, and whether it calls
+        ``setattr``: read once per block (a skipped loop inside an unrolled one repeats)."""
+        found = self._targets.get(id(block))
+        if found is None:
+            assigned: List[cst.CSTNode] = []
+            mutated: List[cst.CSTNode] = []
+            sets_attrs = False
+            for node in walk(block):
+                if isinstance(node, cst.AssignTarget):
+                    assigned.append(node.target)
+                elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor)):
+                    assigned.append(node.target)
+                elif isinstance(node, cst.Call):
+                    func = node.func
+                    if isinstance(func, cst.Attribute) and func.attr.value in MUTATORS:
+                        mutated.append(func.value)
+                    elif isinstance(func, cst.Name) and func.value == "setattr":
+                        sets_attrs = True
+            found = self._targets[id(block)] = (assigned, mutated, sets_attrs)
+        return found
+
+    def poison_target(self, name: cst.CSTNode, scope: Scope, self_obj: Any, why: str) -> None:
+        if isinstance(name, cst.Name):
+            if name.value == "self":
+                return
+            old = scope.lookup(name.value)
+            if isinstance(old, (QualName, ClassVal, FuncVal, ModuleVal)):
+                return
+            value = self.unknown_like(old, f"{name.value} {why}") if self.sem.owns(old) else Undecided(f"{name.value} {why}")
+            scope.set(name.value, value)
+        elif isinstance(name, cst.Attribute) and isinstance(name.value, cst.Name) and name.value.value == "self":
+            if isinstance(self_obj, Instance):
+                self.setattr(self_obj, name.attr.value, Undecided(f"self.{name.attr.value} {why}"))
+        elif isinstance(name, (cst.Subscript, cst.Attribute)):
+            root = _root_name(name)  # ``labels[name] = i`` in a skipped loop changes ``labels``
+            old = scope.lookup(root) if root not in (None, "self") else MISSING
+            if isinstance(old, (Instance, Record)) and isinstance(name, cst.Attribute):
+                old.attrs[name.attr.value] = Undecided(f"{self.code(name)} {why}")
+            elif isinstance(old, (list, dict, set)):
+                scope.rebind(root, Undecided(f"{root} {why}"))  # type: ignore[arg-type]
 
     def peek(self, expr: cst.BaseExpression, scope: Scope) -> Any:
         """A name or attribute chain's value without running anything (no calls)."""
@@ -642,7 +687,11 @@ class Interpreter:
         return self.sem.concrete(value) if isinstance(value, Expr) else value
 
     # -- calls -----------------------------------------------------------------------------
-    def invoke(self, func: FuncVal, args: Sequence[Any], kwargs: Dict[str, Any], node: cst.CSTNode) -> Any:
+    def invoke(
+        self, func: FuncVal, args: Sequence[Any], kwargs: Dict[str, Any], node: cst.CSTNode, site: Optional[Span] = None
+    ) -> Any:
+        """Run ``func``.  ``site`` is where a report about code of another module should point
+        when ``node`` is not in this file (a model class imported from the project)."""
         if self.depth >= MAX_DEPTH:
             self.note("unsupported", f"calls nested deeper than {MAX_DEPTH} levels are not followed", node)
             return Unknown(f"{func.name}() calls nest too deeply to follow")
@@ -650,7 +699,7 @@ class Interpreter:
         saved, site = self.current, self._call_site
         if func.module is not None and func.module is not self.current:
             if self.current is self.info:
-                self._call_site = node
+                self._call_site = site if site is not None else node
             self.current = func.module
         self.depth += 1
         self.frames.append(func.name)
@@ -842,6 +891,12 @@ class Interpreter:
             return self.builtin_method(obj, name, args, kwargs, node)
         if isinstance(obj, ArgParser):
             return self.argparse_method(obj, name, args, kwargs, node)
+        if isinstance(obj, (Instance, Record)) and name in ("__setattr__", "__getattribute__", "__getattr__") and args:
+            if name == "__setattr__" and len(args) == 2 and isinstance(args[0], str):
+                self.setattr(obj, args[0], args[1])  # ``self.__setattr__("level_%d" % i, block)``
+                return None
+            if isinstance(args[0], str):
+                return self.attribute(obj, args[0], node)
         out = self.sem.call_method(obj, name, args, kwargs, node)  # type: ignore[arg-type]
         if out is not NOT_HANDLED:
             return out
@@ -888,14 +943,13 @@ class Interpreter:
     def builtin_method(self, obj: Any, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.CSTNode) -> Any:
         """``cfg.get("k", 3)``, ``layers.append(conv)``: methods of Python containers and
         strings.  A mutation is applied in place, as Python would."""
-        text = self.code(node)
         if isinstance(obj, list):
             if name == "append" and len(args) == 1:
                 obj.append(args[0])
                 return None
             if name == "extend" and len(args) == 1:
                 items = self.iterate(args[0])
-                obj.extend(items if items is not None else [Unknown(f"items added by `{text}`")])
+                obj.extend(items if items is not None else [Unknown(f"items added by `{self.code(node)}`")])
                 return None
             if name == "insert" and len(args) == 2 and isinstance(args[0], int):
                 obj.insert(args[0], args[1])
@@ -920,14 +974,14 @@ class Interpreter:
         if name == "format" and isinstance(obj, str):
             if all(is_plain(a) for a in args) and all(is_plain(v) for v in kwargs.values()):
                 return obj.format(*args, **kwargs)
-            return Unknown(f"`{text}` is not a constant")
+            return Unknown(f"`{self.code(node)}` is not a constant")
         if name in _PURE_METHODS and all(is_plain(a) for a in args) and not kwargs and hasattr(obj, name):
             try:
                 out = getattr(obj, name)(*args)
             except Exception:
-                return Unknown(f"`{text}` is not a constant")
+                return Unknown(f"`{self.code(node)}` is not a constant")
             return list(out) if name in ("keys", "values", "items") else out
-        return Unknown(f"`{text}` is not a constant")
+        return Unknown(f"`{self.code(node)}` is not a constant")
 
     # -- expressions -----------------------------------------------------------------------
     def eval(self, node: cst.CSTNode, scope: Scope) -> Any:
@@ -1183,44 +1237,43 @@ class Interpreter:
         return Unknown(f"`{self.code(node)}` is not a constant")
 
     def binop(self, op: Optional[str], a: Any, b: Any, node: cst.CSTNode) -> Any:
-        text = self.code(node)
         if op is None:
-            return Unknown(f"`{text}` is not a constant")
+            return Unknown(f"`{self.code(node)}` is not a constant")
         if self.sem.owns(a) or self.sem.owns(b):
             out = self.sem.binop(op, a, b, node)
             if out is not NOT_HANDLED:
                 return out
-            unknown = self.sem.unknown_call(f"`{text}`", [a, b], {}, node)
-            return unknown if unknown is not None else Unknown(f"`{text}` is not a constant")
+            unknown = self.sem.unknown_call(f"`{self.code(node)}`", [a, b], {}, node)
+            return unknown if unknown is not None else Unknown(f"`{self.code(node)}` is not a constant")
         if isinstance(a, Unknown):
             return a
         if isinstance(b, Unknown):
             return b
         if isinstance(a, Expr) or isinstance(b, Expr):
             out = _size_op(op, a, b)
-            return out if out is not None else Unknown(f"`{text}` is not a constant")
+            return out if out is not None else Unknown(f"`{self.code(node)}` is not a constant")
         if isinstance(a, (int, float)) and isinstance(b, (int, float)):
             if op in ("//", "/", "%") and b == 0:
-                return Unknown(f"`{text}` divides by zero")
+                return Unknown(f"`{self.code(node)}` divides by zero")
             if op == "**" and (abs(b) > 64 or abs(a) > 2**16 and b > 4):
-                return Unknown(f"`{text}` is too large")
+                return Unknown(f"`{self.code(node)}` is too large")
             if op in ("<<", ">>", "&", "|", "^") and not (isinstance(a, int) and isinstance(b, int) and 0 <= b <= 64):
-                return Unknown(f"`{text}` is not a constant")
+                return Unknown(f"`{self.code(node)}` is not a constant")
             fn = _NUM_OPS.get(op)
-            return fn(a, b) if fn else Unknown(f"`{text}` is not a constant")
+            return fn(a, b) if fn else Unknown(f"`{self.code(node)}` is not a constant")
         if op == "%" and isinstance(a, str) and is_plain(b):  # "conv_%d" % i
             return a % b
         if op == "+" and type(a) is type(b) and isinstance(a, (tuple, list, str)):
             return a + b
         if op == "*" and isinstance(a, (tuple, list, str)) and isinstance(b, int) and not isinstance(b, bool):
-            return a * b if 0 <= len(a) * b <= MAX_SEQUENCE else Unknown(f"`{text}` is too long")
+            return a * b if 0 <= len(a) * b <= MAX_SEQUENCE else Unknown(f"`{self.code(node)}` is too long")
         if op == "*" and isinstance(b, (tuple, list, str)) and isinstance(a, int) and not isinstance(a, bool):
-            return b * a if 0 <= len(b) * a <= MAX_SEQUENCE else Unknown(f"`{text}` is too long")
+            return b * a if 0 <= len(b) * a <= MAX_SEQUENCE else Unknown(f"`{self.code(node)}` is too long")
         if op == "|" and isinstance(a, dict) and isinstance(b, dict):
             return {**a, **b}
         if op in ("|", "&", "-") and isinstance(a, set) and isinstance(b, set):
             return _NUM_OPS[op](a, b)
-        return Unknown(f"`{text}` is not a constant")
+        return Unknown(f"`{self.code(node)}` is not a constant")
 
     def compare(self, node: cst.Comparison, scope: Scope) -> Any:
         left = self.concrete(self.eval(node.left, scope))

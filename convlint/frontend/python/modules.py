@@ -26,6 +26,11 @@ MAX_MODULES = 64
 """Project modules read for one file (each parsed at most once per run)."""
 MAX_MODULE_BYTES = 1_000_000
 """A project module larger than this is not read (its names stay unknown)."""
+_PARSED: "Dict[Tuple[str, int, int], Tuple[str, cst.Module, Positions, ImportTable]]" = {}
+"""Parsed project modules by (path, mtime, size), for the whole process: the files of one
+package import the same few modules, and parsing is the expensive part.  Each run still gets
+fresh globals (``ModuleInfo``), so nothing one file's analysis computes leaks into another's."""
+_PARSED_MAX = 256
 
 
 @dataclass(eq=False)
@@ -131,17 +136,26 @@ class Resolver:
         if self.parsed >= self.max_modules:
             return None
         try:
-            if not os.path.isfile(key) or os.path.getsize(key) > MAX_MODULE_BYTES:
+            stat = os.stat(key)
+            if not os.path.isfile(key) or stat.st_size > MAX_MODULE_BYTES:
                 return None
-            with open(key, "rb") as fh:
-                source = fh.read().decode("utf-8")
-            module = cst.parse_module(source)
+            cache_key = (key, stat.st_mtime_ns, stat.st_size)
+            parsed = _PARSED.get(cache_key)
+            if parsed is None:
+                with open(key, "rb") as fh:
+                    source = fh.read().decode("utf-8")
+                module = cst.parse_module(source)
+                parsed = (source, module, Positions(module, source), ImportTable.from_module(module))
+                if len(_PARSED) >= _PARSED_MAX:
+                    _PARSED.clear()
+                _PARSED[cache_key] = parsed
         except Exception:  # unreadable, not UTF-8, a syntax error: its names stay unknown
             return None
         self.parsed += 1
         self.read.append(key)
         package, _ = package_of(key)
         is_package = os.path.basename(key) == "__init__.py"
-        info = ModuleInfo.parse(name, key, source, module, name if is_package else package)
+        source, module, positions, imports = parsed
+        info = ModuleInfo(name, key, source, module, positions, imports, name if is_package else package)
         self.cache[key] = info
         return info

@@ -41,6 +41,7 @@ class Positions:
         self._module = module
         self._source = source
         self._spans: Optional[Dict[int, Span]] = None
+        self._fallback: set = set()  # kinds whose ast counts disagreed: those use metadata
         self._metadata: Optional[Any] = None
         self._tree: Any = None
 
@@ -77,6 +78,7 @@ class Positions:
             if len(located) != len(nodes) or (
                 kind is cst.Call and not all(_same_callee(c, a) for c, a in zip(nodes, located))  # type: ignore[arg-type]
             ):
+                self._fallback.add(kind)
                 continue  # this kind falls back to libcst metadata
             for c, a in zip(nodes, located):
                 out[id(c)] = _ast_span(a, lines)
@@ -92,6 +94,12 @@ class Positions:
             return None
         return Span(rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1)
 
+    def has(self, node: cst.CSTNode) -> bool:
+        """Is ``node`` an indexed node of this module?"""
+        if self._spans is None:
+            self._spans = self._build()
+        return id(node) in self._spans
+
     def span(self, node: cst.CSTNode) -> Span:
         """The span of ``node``: indexed kinds from ``ast``; another node is placed at the first
         indexed node inside it, else by libcst metadata, else line 1."""
@@ -100,8 +108,8 @@ class Positions:
         found = self._spans.get(id(node))
         if found is not None:
             return found
-        if isinstance(node, _KINDS):
-            return self._from_metadata(node) or Span(1)
+        if isinstance(node, _KINDS):  # indexed: not in this module, unless its kind fell back
+            return (self._from_metadata(node) if type(node) in self._fallback else None) or Span(1)
         for inner in walk(node):
             found = self._spans.get(id(inner))
             if found is not None:

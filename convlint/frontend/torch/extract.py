@@ -200,7 +200,7 @@ def _class_model(
             notes.append(FileNote("unsupported", f"{cls.name} has no forward method convlint can find", span, cls.name))
             return None
         inputs = _forward_inputs(interp, builder, forward.node, span)
-        result = interp.invoke(forward, [obj, *inputs], {}, forward.node)
+        result = interp.invoke(forward, [obj, *inputs], {}, forward.node, site=span)
         _add_uncalled(interp, builder, obj)
     except OutOfSteps:
         notes.append(steps_note(span, cls.name))
@@ -245,7 +245,7 @@ def _add_uncalled(interp: Interpreter, builder: Builder, root: Instance) -> None
     called = {n.layer_id for n in builder.nodes}
     for module in _leaf_modules(root, set()):
         if module.path is not None and module.path not in called and not _no_parameters(module.type):
-            span = interp.span(module.call)
+            span = module.span or interp.span(module.call)
             builder.emit(module.type, module.args, module.kwargs, [], span, module.path, module.path, called=False)
 
 

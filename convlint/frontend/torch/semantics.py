@@ -36,9 +36,9 @@ __all__ = ["TorchSemantics", "Opaque", "tensors_in", "set_training"]
 
 _MODULE_SELF_METHODS = frozenset({"to", "eval", "train", "cuda", "cpu", "double", "float", "half", "requires_grad_"})
 """Module methods returning the module itself (``Net().to(device)``)."""
-_OPAQUE_METHODS = frozenset(
-    {"modules", "children", "parameters", "named_modules", "named_children", "named_parameters", "buffers", "state_dict"}
-)
+_OPAQUE_METHODS = frozenset({"parameters", "named_parameters", "buffers", "named_buffers", "state_dict"})
+"""Iterating these reads or initialises weights; it never changes which layers exist."""
+_MODULE_ITERATORS = frozenset({"modules", "children", "named_modules", "named_children"})
 
 
 def set_training(obj: Any, mode: Any, seen: Optional[set] = None) -> None:
@@ -67,6 +67,36 @@ class Opaque:
 
     def __init__(self, what: str) -> None:
         self.what = what
+
+
+def module_list(root: Any, how: str) -> List[Any]:
+    """``modules()`` (``root`` first, then every submodule depth-first, each once),
+    ``children()`` (the direct submodules) and their ``named_`` forms, as PyTorch orders them."""
+    def kids(obj: Any) -> List[Tuple[str, Any]]:
+        if isinstance(obj, ContainerObj):
+            return [(str(k), v) for k, v in obj.items if is_module(v)]
+        if isinstance(obj, Instance):
+            seq = obj.ext.get("seq")
+            items = [(str(k), v) for k, v in seq.items] if seq is not None else []
+            return items + [(k, v) for k, v in obj.attrs.items() if is_module(v)]
+        return []
+
+    if how in ("children", "named_children"):
+        pairs = kids(root)
+    else:
+        pairs = []
+        seen: set = set()
+
+        def walk(prefix: str, obj: Any) -> None:
+            if id(obj) in seen:
+                return
+            seen.add(id(obj))
+            pairs.append((prefix, obj))
+            for key, child in kids(obj):
+                walk(f"{prefix}.{key}" if prefix else key, child)
+
+        walk("", root)
+    return [(k, v) for k, v in pairs] if how.startswith("named_") else [v for _, v in pairs]
 
 
 def tensors_in(args: Sequence[Any], kwargs: Dict[str, Any]) -> List[TensorVal]:
@@ -106,6 +136,8 @@ class TorchSemantics(Semantics):
             if isinstance(base, ClassVal) and base.kind == "torch.module":
                 return "torch.module"
             if isinstance(base, QualName) and base.name.startswith("torch.nn.") and base.name.rsplit(".", 1)[-1][:1].isupper():
+                return "torch.module"
+            if isinstance(base, QualName) and base.name in _LIGHTNING:
                 return "torch.module"
         return None
 
@@ -315,7 +347,7 @@ class TorchSemantics(Semantics):
             if last in ("Sequential", "ModuleList", "ModuleDict"):
                 return self.container(last, args, kwargs, node)
             self._check_args(last, args, kwargs, node)
-            return ModuleObj(last, tuple(args), dict(kwargs), node)
+            return ModuleObj(last, tuple(args), dict(kwargs), node, span=self.ip.span(node))
         if len(parts) == 2 and parts[0] == "torch":
             return self.torch_func(last, args, kwargs, node)
         return NOT_HANDLED
@@ -388,7 +420,7 @@ class TorchSemantics(Semantics):
                 path = obj.type.lower()
                 layer_id = f"{path}@{id(obj)}"
             inputs = tensors or [UNKNOWN_TENSOR("no tensor argument")]
-            return self.builder.emit(obj.type, obj.args, obj.kwargs, inputs, self.ip.span(obj.call), path, layer_id)
+            return self.builder.emit(obj.type, obj.args, obj.kwargs, inputs, (obj.span or self.ip.span(obj.call)), path, layer_id)
         if isinstance(obj, ContainerObj):
             if obj.kind != "Sequential":
                 return self.unknown_tensor(f"calling an nn.{obj.kind}", node)
@@ -428,7 +460,7 @@ class TorchSemantics(Semantics):
             return inputs[0]
         path = obj.path or obj.type.lower()
         layer_id = obj.path or f"{path}@{id(obj)}"
-        return builder.emit(obj.type, obj.args, obj.kwargs, inputs, self.ip.span(obj.call), path, layer_id)
+        return builder.emit(obj.type, obj.args, obj.kwargs, inputs, (obj.span or self.ip.span(obj.call)), path, layer_id)
 
     # -- functional ops -----------------------------------------------------------------
     def _graph(self) -> Optional[Builder]:
@@ -627,6 +659,8 @@ class TorchSemantics(Semantics):
         torch_instance = isinstance(obj, Instance) and obj.cls.kind == "torch.module"
         if (torch_instance or isinstance(obj, ContainerObj)) and name in _OPAQUE_METHODS:
             return Opaque(name)
+        if (torch_instance or isinstance(obj, (ContainerObj, ModuleObj))) and name in _MODULE_ITERATORS:
+            return module_list(obj, name)
         if torch_instance:
             seq = obj.ext.get("seq")
             if name in ("add_module", "register_module") and len(args) == 2 and isinstance(args[0], str):
@@ -682,6 +716,9 @@ def _scalar(v: Any) -> bool:
     return isinstance(v, (int, float, Expr, SizeVal)) and not isinstance(v, bool)
 
 
+_LIGHTNING = ("pytorch_lightning.LightningModule", "lightning.LightningModule", "lightning.pytorch.LightningModule",
+              "pytorch_lightning.core.LightningModule", "pytorch_lightning.core.module.LightningModule")
+"""``LightningModule`` is an ``nn.Module``: its layers and ``forward`` are read the same way."""
 _OWNED = (TensorVal, SizeVal, ShapeVal, ParamVal, ModuleObj, ContainerObj, Opaque)
 _MERGE_OPS = {"+": "add", "-": "sub", "*": "mul"}
 _SUMMARIES = ("torchinfo.summary", "torchsummary.summary", "torchsummary.torchsummary.summary")

@@ -94,6 +94,9 @@ class ModuleObj:
     kwargs: Dict[str, Any]
     call: cst.Call
     path: Optional[str] = None
+    span: Any = None
+    """Where it was constructed, as reported (taken when it is built: the constructor may be
+    in a project module called from this file)."""
 
 
 @dataclass(eq=False)
@@ -124,6 +127,8 @@ def torch_base(cls: ClassVal) -> Optional[str]:
     for name in cls.qual_bases():
         if name.startswith("torch.nn."):
             return name.rsplit(".", 1)[-1]
+        if name.endswith(".LightningModule"):
+            return "Module"
     return None
 
 
