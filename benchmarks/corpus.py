@@ -537,13 +537,16 @@ class FamilyClassifier:
     def _unbound(self, d: Dict[str, Any]) -> str:
         """An unbound constructor parameter: is the class built anywhere convlint could have seen?"""
         model = d.get("model") or ""
-        call = re.compile(rf"(?<![\w.]){re.escape(model)}\s*\(") if model else None
-        if call is not None:
-            own = [ln for ln in self.text(d["path"]).splitlines() if call.search(ln) and not ln.lstrip().startswith("class ")]
+        # Any mention outside its own class line counts: ``ResNet(...)`` in ``def ResNet18()``, or the
+        # class passed along as ``SENet(BasicBlock, [2, 2, 2, 2])`` and built as ``block(...)``.
+        use = re.compile(rf"(?<![\w.]){re.escape(model)}\b") if model else None
+        if use is not None:
+            own = [ln for ln in self.text(d["path"]).splitlines()
+                   if use.search(ln) and not ln.lstrip().startswith("class ") and not re.search(r"super\(\s*\w+\s*,", ln)]
             if own:
                 return "unbound constructor argument: the class is built only in a helper/factory of the same file (def ResNet18(): return ResNet(...))"
             for other in self.repo_files(d["path"]):
-                if re.search(rf"(?<![\w]){re.escape(model)}\b", self.text(str(other))):
+                if use.search(self.text(str(other))):
                     return "unbound constructor argument: the class is built (or looked up) in another module of the repo"
         return "unbound constructor argument: the class is never built in the repo"
 
