@@ -11,9 +11,21 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from .dims import Dim, Expr, fmt, is_known, prod, sym
-from .graph import Cause, ModelGraph, Node, Shape, SizeOf, Span, Unknown, input_shape_cause, is_unknown, unresolved_cause
+from .graph import (
+    Cause,
+    ModelGraph,
+    Node,
+    Shape,
+    SizeOf,
+    Span,
+    Unknown,
+    fmt_shape,
+    input_shape_cause,
+    is_unknown,
+    unresolved_cause,
+)
 from .layers import Catalogue, default_catalogue
-from .layers.base import LayerError, LayerSpec, Requirement, UnknownAttr, Weight, bind, count_params, fmt_shape
+from .layers.base import LayerError, LayerSpec, Requirement, UnknownAttr, Weight, bind, count_params
 from .shape_refs import Unreached, substitute
 
 __all__ = ["Finding", "Constraint", "LayerResult", "ShapedModel", "analyze", "symbolic_input_shape"]

@@ -25,11 +25,18 @@ __all__ = [
     "Node",
     "ModelGraph",
     "Shape",
+    "fmt_shape",
     "is_unknown",
 ]
 
 Shape = Tuple[Optional[Dim], ...]
 """A tensor shape: batch first (always ``None``), then ``Dim`` or ``None`` (unknown) per axis."""
+
+
+def fmt_shape(shape: Shape) -> str:
+    """A shape the way Keras prints it, for messages and reports: ``(None, 26, 26, 32)``."""
+    parts = ["None" if d is None else str(d) for d in shape]
+    return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
 
 
 @dataclass(frozen=True)
