@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field, fields
-from typing import Any, List, Optional, Tuple
+from typing import Any, Hashable, List, Optional, Tuple
 
 __all__ = ["SEVERITIES", "Diagnostic", "Report", "severity_rank", "sort_key"]
 
@@ -28,7 +28,11 @@ def severity_rank(severity: str) -> int:
 @dataclass(frozen=True, **_SLOTS)
 class Diagnostic:
     """One reported problem.  Positions are 1-based; ``cell`` is the notebook code cell (1-based)
-    when the file is a notebook, and ``line`` is then the line within that cell."""
+    when the file is a notebook, and ``line`` is then the line within that cell.
+
+    ``cause`` says what the problem is about when other diagnostics may be about the same thing
+    (a :class:`~convlint.graph.Cause`); the runner keeps one message per cause.  It is internal:
+    not compared, not shown, not serialised."""
 
     code: str
     severity: str
@@ -41,6 +45,7 @@ class Diagnostic:
     model: Optional[str] = None
     cell: Optional[int] = None
     name: str = ""
+    cause: Optional[Hashable] = field(default=None, compare=False)
 
     def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
         # Explicit, because frozen + slots pickling was broken in some 3.10 releases, and

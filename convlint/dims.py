@@ -137,24 +137,20 @@ class Expr:
             raise ZeroDivisionError(f"floor division of {self} by {other}")
         if other == 1:
             return self
-        # (n // a + c) // b == (n + c * a) // (a * b) for a, b > 0
-        if len(self.terms) == 1 and self.terms[0][1] == 1 and len(self.terms[0][0]) == 1:
-            atom = self.terms[0][0][0]
-            if isinstance(atom, FloorDiv):
-                return (atom.num + self.const * atom.den) // (atom.den * other)
+        # Split every coefficient as k == q * other + r (0 <= r < other): the q parts divide
+        # exactly, and only the remainder polynomial is left under the floor.
         whole: Dict[Monomial, int] = {}
         rest: Dict[Monomial, int] = {}
         for m, k in self.terms:
-            whole[m] = k // other
-            if k % other:
-                rest[m] = k % other
+            whole[m], rest[m] = divmod(k, other)
         q_const, r_const = divmod(self.const, other)
-        if not rest:
-            return Expr.build(whole, q_const)
+        quotient = Expr.build(whole, q_const)
         remainder = Expr.build(rest, r_const)
-        assert isinstance(remainder, Expr)
-        whole[(FloorDiv(remainder, other),)] = 1
-        return Expr.build(whole, q_const)
+        if isinstance(remainder, int):  # every coefficient was a multiple of ``other``
+            return quotient
+        # Added, never stored under its monomial: the quotient may already hold this very
+        # atom (``(3 * (H // 3) + H) // 3 == 2 * (H // 3)``).
+        return quotient + _floor_atom(remainder, other)
 
     def __rfloordiv__(self, other: "Dim") -> "Dim":
         if isinstance(other, int) and other == 0:
@@ -187,6 +183,20 @@ class Expr:
 
     def __repr__(self) -> str:
         return f"Expr({str(self)!r})"
+
+
+def _floor_atom(num: Expr, den: int) -> Dim:
+    """``num // den`` for a remainder polynomial ``num`` (coefficients in ``[0, den)``).
+
+    A nested floor collapses, ``(n // a + c) // b == (n + c * a) // (a * b)`` for ``a, b > 0``,
+    so equal values keep one printed form; anything else stays an opaque atom.
+    """
+    if len(num.terms) == 1:
+        (monomial, k), = num.terms
+        if k == 1 and len(monomial) == 1 and isinstance(monomial[0], FloorDiv):
+            inner = monomial[0]
+            return (inner.num + num.const * inner.den) // (inner.den * den)
+    return Expr.build({(FloorDiv(num, den),): 1}, 0)
 
 
 def _atom_str(a: Atom, in_product: bool) -> str:

@@ -11,9 +11,21 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from .dims import Dim, Expr, fmt, is_known, prod, sym
-from .graph import ModelGraph, Node, Shape, SizeOf, Span, Unknown, is_unknown
+from .graph import (
+    Cause,
+    ModelGraph,
+    Node,
+    Shape,
+    SizeOf,
+    Span,
+    Unknown,
+    fmt_shape,
+    input_shape_cause,
+    is_unknown,
+    unresolved_cause,
+)
 from .layers import Catalogue, default_catalogue
-from .layers.base import LayerError, LayerSpec, Requirement, UnknownAttr, Weight, bind, count_params, fmt_shape
+from .layers.base import LayerError, LayerSpec, Requirement, UnknownAttr, Weight, bind, count_params
 from .shape_refs import Unreached, substitute
 
 __all__ = ["Finding", "Constraint", "LayerResult", "ShapedModel", "analyze", "symbolic_input_shape"]
@@ -24,7 +36,8 @@ class Finding:
     """Something the engine found about one node.
 
     ``kind`` is a :class:`~convlint.layers.base.LayerError` kind, or one of ``unknown-layer``,
-    ``unknown-value``, ``internal`` (a catalogue bug, reported instead of raised).
+    ``unknown-value``, ``internal`` (a catalogue bug, reported instead of raised).  ``cause``
+    is set where a front-end note may be about the same thing (see :class:`~convlint.graph.Cause`).
     """
 
     kind: str
@@ -33,6 +46,7 @@ class Finding:
     span: Span
     expected: Any = None
     attr: Optional[str] = None
+    cause: Optional[Cause] = None
 
 
 @dataclass(frozen=True)
@@ -285,6 +299,7 @@ def _analyze_node(
                 f"{node.type}: cannot resolve '{err.attr}' statically ({err.reason}); shapes after it are unknown",
                 node.span,
                 attr=err.attr,
+                cause=_unknown_cause(model, node, err.reason),
             )
         )
         result.output_shape = None
@@ -302,6 +317,14 @@ def _analyze_node(
         result.output_shape = None
         result.params = result.trainable_params = None
     return result
+
+
+def _unknown_cause(model: ModelGraph, node: Node, reason: str) -> Cause:
+    """An unknown ``Input`` shape is the model's missing input shape (the front end says so for
+    the whole model); any other unknown argument is the value the front end met at the node."""
+    if node.type == "Input":
+        return input_shape_cause(model.name)
+    return unresolved_cause(node.span, reason)
 
 
 _DATA = (int, float, str, bool, type(None), Expr, Unknown, SizeOf)

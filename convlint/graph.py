@@ -9,14 +9,34 @@ the semantics of a layer live in exactly one place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from .dims import Dim
 
-__all__ = ["Unknown", "UnknownRest", "SizeOf", "DimRef", "Span", "Node", "ModelGraph", "Shape", "is_unknown"]
+__all__ = [
+    "Unknown",
+    "UnknownRest",
+    "SizeOf",
+    "DimRef",
+    "Span",
+    "Cause",
+    "unresolved_cause",
+    "input_shape_cause",
+    "Node",
+    "ModelGraph",
+    "Shape",
+    "fmt_shape",
+    "is_unknown",
+]
 
 Shape = Tuple[Optional[Dim], ...]
 """A tensor shape: batch first (always ``None``), then ``Dim`` or ``None`` (unknown) per axis."""
+
+
+def fmt_shape(shape: Shape) -> str:
+    """A shape the way Keras prints it, for messages and reports: ``(None, 26, 26, 32)``."""
+    parts = ["None" if d is None else str(d) for d in shape]
+    return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
 
 
 @dataclass(frozen=True)
@@ -76,6 +96,32 @@ class Span:
     column: int = 1
     end_line: Optional[int] = None
     end_column: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Cause:
+    """What a could-not-analyse message is about, as data.
+
+    Several stages can meet one cause (the front end notes a value it cannot resolve, then the
+    engine cannot use it as a layer argument); each stage tags what it reports with the cause,
+    and the runner reports each cause once by comparing these values, never message text.
+    Build them with :func:`unresolved_cause` and :func:`input_shape_cause`.
+    """
+
+    kind: str
+    where: Union[Tuple[int, int], str, None]
+    reason: str = ""
+
+
+def unresolved_cause(span: Span, reason: str) -> Cause:
+    """The :class:`Unknown` with ``reason`` met at ``span``: one cause wherever it is reported."""
+    return Cause("unresolved", (span.line, span.column), reason)
+
+
+def input_shape_cause(model: Optional[str]) -> Cause:
+    """The input shape of the model named ``model``, which neither the file nor the
+    configuration gives (one cause for the model, however many of its inputs it leaves unknown)."""
+    return Cause("input-shape", model)
 
 
 @dataclass

@@ -3,7 +3,8 @@
 A plugin is any object or module with functions marked ``@hookimpl`` and named after the
 specifications below.  Installed packages register one through the ``convlint`` entry-point
 group (``[project.entry-points.convlint] myplugin = "my_package.convlint_plugin"``); the
-built-in rules load the same way, from :mod:`convlint.rules.builtin`.
+built-in rules and output formats load the same way, from :mod:`convlint.rules.builtin` and
+:mod:`convlint.output.builtin`.
 """
 
 from __future__ import annotations

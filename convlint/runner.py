@@ -16,7 +16,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Type
+from typing import Any, Dict, Hashable, Iterable, List, Mapping, Optional, Sequence, Tuple, Type
 
 from .config import Config
 from .diagnostics import Diagnostic, Report, sort_key
@@ -24,12 +24,9 @@ from .discover import discover, maybe_model
 from .graph import Span
 from .noqa import apply_noqa
 
-__all__ = ["Checker", "FileOutcome", "run", "PARALLEL_MIN_BYTES"]
+__all__ = ["Checker", "FileOutcome", "drop_subsumed", "run", "PARALLEL_MIN_BYTES"]
 
 INTERNAL = "CL999"
-UNRESOLVED_VALUE = "CL902"  # the front end could not fold a value
-UNRESOLVED_ARGUMENT = "CL906"  # ...and it was a layer argument the shape needed (says more)
-NO_INPUT_SHAPE = "CL904"
 PARALLEL_MIN_BYTES = 40_000
 """Below this much kept source, one process is faster than forking workers.  Measured on 2
 cores (keras sources, medians of 5): 30 kB serial 23 ms / 2 workers 28 ms; 60 kB 53 / 44 ms;
@@ -94,6 +91,7 @@ class Checker:
         (called on first use, so a run served from the cache never builds it)."""
         self.config = config
         self.rules = [cls() for code, cls in sorted(rules.items()) if config.enabled(code)]
+        self._precedence = {rule.code: rule.precedence for rule in self.rules}
         self._catalogue = catalogue
 
     @property
@@ -168,7 +166,7 @@ class Checker:
             outcome.models.append(shaped)
             for rule in self.rules:
                 outcome.diagnostics.extend(self._run(rule, "check", shaped, result.path, model.span, model.name))
-        outcome.diagnostics = _drop_subsumed(outcome.diagnostics)
+        outcome.diagnostics = drop_subsumed(outcome.diagnostics, self._precedence)
         outcome.internal_error = outcome.internal_error or any(d.code == INTERNAL for d in outcome.diagnostics)
         return outcome
 
@@ -210,29 +208,22 @@ class Checker:
         return out
 
 
-def _drop_subsumed(diagnostics: List[Diagnostic]) -> List[Diagnostic]:
-    """One message per cause.
+def drop_subsumed(diagnostics: List[Diagnostic], precedence: Mapping[str, int]) -> List[Diagnostic]:
+    """One message per cause: of the diagnostics of one file that share a ``cause``, keep those
+    whose rule (by code) has the highest ``precedence``; diagnostics without a cause all stay.
 
-    - An unresolved value (CL902) that fed a layer argument is reported once, by the engine's
-      CL906 at the same place, which names the argument and quotes the front end's reason.
-    - An ``Input`` whose shape is unknown is reported once, by the front end's CL904 for its model.
+    E.g. a value the front end could not resolve (CL902) that was a layer argument is said once,
+    by the engine's CL906 naming the argument; a model without an input shape once, by CL904.
     """
-    by_place: Dict[Tuple[int, int], List[Diagnostic]] = {}
+
+    def rank(d: Diagnostic) -> int:
+        return precedence.get(d.code, 0)
+
+    best: Dict[Hashable, int] = {}
     for d in diagnostics:
-        by_place.setdefault((d.line, d.column), []).append(d)
-
-    per_model = {(d.model, d.code) for d in diagnostics}
-
-    def subsumed(d: Diagnostic) -> bool:
-        here = by_place[(d.line, d.column)]
-        if d.code == UNRESOLVED_VALUE:
-            reason = d.message.split(": ", 1)[-1]
-            return any(o.code == UNRESOLVED_ARGUMENT and reason in o.message for o in here)
-        if d.code == UNRESOLVED_ARGUMENT and d.message.startswith("Input:"):
-            return any(o.code == NO_INPUT_SHAPE for o in here) or (d.model, NO_INPUT_SHAPE) in per_model
-        return False
-
-    return [d for d in diagnostics if not subsumed(d)]
+        if d.cause is not None:
+            best[d.cause] = max(best.get(d.cause, rank(d)), rank(d))
+    return [d for d in diagnostics if d.cause is None or rank(d) >= best[d.cause]]
 
 
 def _relocate(outcome: FileOutcome, nb: Any) -> None:

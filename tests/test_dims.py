@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from convlint.dims import Expr, ceil_div, exact_div, fmt, free_symbols, prod, subs, sym
@@ -63,44 +63,95 @@ def test_floordiv_by_symbol_is_an_error_not_a_guess():
         _ = H // 0
 
 
-_leaf = st.one_of(st.integers(-20, 20), st.sampled_from([H, W]))
+def test_floor_division_adds_to_an_existing_floor_term():
+    """Regression: the floor of the remainder was stored under its monomial, overwriting a
+    term the quotient already had (``((H // 3) * 3 + H) // 3`` became ``H // 3``)."""
+    cases = [
+        (((H // 3) * 3 + H) // 3, lambda h, w: ((h // 3) * 3 + h) // 3, "2 * (H // 3)"),
+        (((H // 2) * 2 + H) // 2, lambda h, w: ((h // 2) * 2 + h) // 2, "2 * (H // 2)"),
+        ((H - (H // 3) * 3) // 3, lambda h, w: (h - (h // 3) * 3) // 3, "0"),
+        ((((H * W) // 2) * 2 + H * W) // 2, lambda h, w: (((h * w) // 2) * 2 + h * w) // 2, "2 * ((H * W) // 2)"),
+    ]
+    for expr, direct, text in cases:
+        assert str(expr) == text
+        for h in range(-7, 13):
+            for w in (-3, 1, 4):
+                assert subs(expr, {"H": h, "W": w}) == direct(h, w), (text, h, w)
+    assert subs(((H // 3) * 3 + H) // 3, {"H": 4}) == 2
 
 
-def _combine(children):
-    return st.one_of(
-        st.tuples(children, children).map(lambda t: t[0] + t[1]),
-        st.tuples(children, children).map(lambda t: t[0] - t[1]),
-        st.tuples(children, children).map(lambda t: t[0] * t[1]),
-        st.tuples(children, st.integers(1, 7)).map(lambda t: t[0] // t[1]),
-    )
+def test_nested_floor_collapses_after_splitting():
+    """``(n // a + c) // b == (n + c * a) // (a * b)`` also for the remainder left after the
+    exact part is taken out, so both spellings of one value are one canonical form."""
+    assert (3 * H + H // 2 + 1) // 3 == H + (H + 2) // 6
+    assert (3 * H + H // 2 + 1) // 3 == H + (H // 2 + 1) // 3
+    for h in range(-13, 25):
+        assert subs((3 * H + H // 2 + 1) // 3, {"H": h}) == (3 * h + h // 2 + 1) // 3
 
 
-exprs = st.recursive(_leaf, _combine, max_leaves=8)
+@given(
+    st.sampled_from(["H", "H + 5", "2 * H - 1", "H * W", "H + W"]),
+    st.integers(2, 4),
+    st.integers(2, 4),
+    st.integers(-6, 6),
+    st.integers(-6, 6),
+    st.integers(-6, 6),
+)
+def test_floor_of_a_sum_holding_floor_terms(base, d, e, a, b, c):
+    """``(a * (x // d) + b * x + c) // e``: the remainder left under the new floor can equal a
+    floor term the quotient already holds.  Checked at every residue of a range of inputs, so
+    an off-by-one on some sizes cannot hide; random steps rarely build this shape."""
+    def size(h, w):
+        x = eval(base, {"H": h, "W": w})
+        return (a * (x // d) + b * x + c) // e
+
+    expr = size(H, W)
+    for h in range(-7, 13):
+        for w in (-2, 1, 5):
+            assert subs(expr, {"H": h, "W": w}) == size(h, w)
+            if isinstance(expr, Expr):
+                assert eval(str(expr), {"H": h, "W": w}) == size(h, w)
 
 
-def _eval_direct(e, h, w):
-    return subs(e, {"H": h, "W": w})
+# One step of a size computation: an operator and its operand.  ``+``/``-`` may also take an
+# earlier intermediate value (``v<i>``), so a step can meet a floor term the expression already
+# holds, as layer arithmetic does (``x // 3 * 3 + x``); ``*`` takes leaves only, to keep the
+# degree small.
+_leaf = st.one_of(st.integers(-9, 9), st.sampled_from("HW"))
+_step = st.one_of(
+    st.tuples(st.sampled_from("+-"), st.one_of(_leaf, st.integers(0, 8).map(lambda i: f"v{i}"))),
+    st.tuples(st.just("*"), _leaf),
+    st.tuples(st.just("/"), st.integers(-9, 9)),
+)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.data(), st.integers(-50, 200), st.integers(-50, 200))
-def test_symbolic_arithmetic_agrees_with_integers(data, h, w):
-    """Build the same expression tree twice, over symbols and over ints: values must agree,
-    and the printed form must evaluate in Python to the same value."""
-    ops = data.draw(st.lists(st.tuples(st.sampled_from("+-*/"), st.one_of(st.integers(-9, 9), st.sampled_from("HW"))), max_size=8))
-    sym_val, int_val = H, h
-    for op, operand in ops:
-        s_op = {"H": H, "W": W}.get(operand, operand) if isinstance(operand, str) else operand
-        i_op = {"H": h, "W": w}.get(operand, operand) if isinstance(operand, str) else operand
+def _run(steps, h, w):
+    """Apply ``steps`` starting from ``h``; ``h``/``w`` may be ints or symbols."""
+    value, seen = h, [h]
+    for op, operand in steps:
+        if operand in ("H", "W"):
+            operand = h if operand == "H" else w
+        elif isinstance(operand, str):
+            operand = seen[int(operand[1:]) % len(seen)]
         if op == "+":
-            sym_val, int_val = sym_val + s_op, int_val + i_op
+            value = value + operand
         elif op == "-":
-            sym_val, int_val = sym_val - s_op, int_val - i_op
+            value = value - operand
         elif op == "*":
-            sym_val, int_val = sym_val * s_op, int_val * i_op
+            value = value * operand
         else:
-            k = abs(i_op) if isinstance(operand, int) and operand else 3
-            sym_val, int_val = sym_val // k, int_val // k
+            value = value // (abs(operand) or 3)
+        seen.append(value)
+    return value
+
+
+@given(st.lists(_step, max_size=8), st.integers(-50, 200), st.integers(-50, 200))
+@example([("/", 3), ("*", 3), ("+", "H"), ("/", 3)], 4, 0)  # ((H // 3) * 3 + H) // 3
+@example([("/", 3), ("*", -3), ("+", "v0"), ("/", 3)], 4, 0)  # (H - (H // 3) * 3) // 3
+def test_symbolic_arithmetic_agrees_with_integers(steps, h, w):
+    """Run the same steps over symbols and over ints: values must agree, and the printed form
+    must evaluate in Python to the same value."""
+    sym_val, int_val = _run(steps, H, W), _run(steps, h, w)
     assert subs(sym_val, {"H": h, "W": w}) == int_val
     if isinstance(sym_val, Expr):
         assert eval(str(sym_val), {"H": h, "W": w}) == int_val

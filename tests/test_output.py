@@ -1,5 +1,6 @@
-"""Renderers on a hand-built report: text, JSON (against report.schema.json), SARIF (against the
-official 2.1.0 schema), GitHub annotations and the --summary table."""
+"""Renderers on a hand-built report: text, JSON (against convlint/report.schema.json), SARIF
+(against the official 2.1.0 schema, tests/data/sarif-2.1.0.json), GitHub annotations and the
+--summary table."""
 
 from __future__ import annotations
 

@@ -112,6 +112,13 @@ def test_builtins_come_from_the_entry_point_group():
     assert collect_formats(pm) == {}
 
 
+def test_builtin_formats_register_from_the_output_package():
+    plugins = dict(make_plugin_manager().list_name_plugin())
+    assert plugins["builtin-formats"].__name__ == "convlint.output.builtin"
+    assert not hasattr(plugins["builtin"], "convlint_add_formats")  # the rules' plugin: rules only
+    assert set(collect_formats(make_plugin_manager())) == {"text", "json", "sarif", "github"}
+
+
 def test_a_broken_plugin_is_a_clean_error(capsys):
     class Broken:
         @hookimpl

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import List, Tuple
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from convlint.engine import analyze
@@ -76,10 +76,6 @@ def build(framework: str, shape: tuple, layers: List[Layer]) -> ModelGraph:
     return model
 
 
-_settings = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-@_settings
 @given(st.one_of(torch_stacks().map(lambda s: ("torch", s)), keras_stacks().map(lambda s: ("keras", s))))
 def test_executor_agrees_with_engine(case):
     from convlint.execute import execute
@@ -95,7 +91,6 @@ def test_executor_agrees_with_engine(case):
 
 
 @pytest.mark.oracle
-@_settings
 @given(torch_stacks())
 def test_torch_raises_exactly_when_engine_finds(stack):
     torch = pytest.importorskip("torch")
@@ -118,7 +113,6 @@ def test_torch_raises_exactly_when_engine_finds(stack):
 
 
 @pytest.mark.oracle
-@_settings
 @given(keras_stacks())
 def test_keras_raises_exactly_when_engine_finds(stack):
     keras = pytest.importorskip("keras")

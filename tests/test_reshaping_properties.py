@@ -22,7 +22,6 @@ def _pads(draw):
 
 
 @pytest.mark.oracle
-@hypothesis.settings(max_examples=60, deadline=None)
 @hypothesis.given(_pads())
 def test_pad_agrees_with_torch(case):
     torch = pytest.importorskip("torch")
@@ -64,7 +63,6 @@ def _views(draw):
 
 
 @pytest.mark.oracle
-@hypothesis.settings(max_examples=60, deadline=None)
 @hypothesis.given(_views())
 def test_view_agrees_with_torch(case):
     torch = pytest.importorskip("torch")
@@ -105,7 +103,6 @@ def _upsamples(draw):
 
 
 @pytest.mark.oracle
-@hypothesis.settings(max_examples=80, deadline=None)
 @hypothesis.given(_upsamples())
 def test_upsample_agrees_with_torch(case):
     """Shapes, findings and numbers, including PyTorch's same-size and doubling shortcuts."""

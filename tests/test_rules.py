@@ -12,11 +12,11 @@ from convlint.config import Config, parse_config
 from convlint.dims import sym
 from convlint.engine import Finding, LayerResult, ShapedModel
 from convlint.frontend import FileNote, FileResult
-from convlint.graph import ModelGraph, Node, Span
+from convlint.graph import ModelGraph, Node, Span, Unknown, input_shape_cause, unresolved_cause
 from convlint.layers.base import Weight, count_params
 from convlint.plugins import collect_rules, make_catalogue, make_plugin_manager
 from convlint.rules import Rule
-from convlint.runner import Checker
+from convlint.runner import Checker, drop_subsumed
 
 PM = make_plugin_manager()
 RULES = collect_rules(PM)
@@ -146,6 +146,102 @@ def test_note_rules_report_file_notes():
     assert (d.code, d.path, d.line, d.column) == ("CL901", "x.py", 4, 2)
     (d,) = list(RULES["CL904"]().check_file(result, Config()))
     assert d.model == "Net"
+
+
+# -- one message per cause -----------------------------------------------------------------
+def _diag(code: str, message: str, cause: Any = None, line: int = 7) -> Any:
+    return RULES[code].at("x.py", Span(line, 5), message, "model", cause=cause)
+
+
+def test_diagnostics_sharing_a_cause_keep_the_highest_precedence():
+    """Causes, not message text, decide: a diagnostic quoting another's words verbatim stays
+    when its cause differs, and one with unrelated words goes when its cause is the same."""
+    here = unresolved_cause(Span(7, 5), "K is imported")
+    elsewhere = unresolved_cause(Span(8, 5), "K is imported")
+    note = _diag("CL902", "totally different words", here)
+    finding = _diag("CL906", "Conv2D: cannot resolve 'kernel_size' statically (K is imported)", here)
+    quoted = _diag("CL902", "Conv2D: K is imported", elsewhere, line=8)
+    no_cause = _diag("CL902", "Conv2D: K is imported")
+    precedence = {code: rule.precedence for code, rule in RULES.items()}
+    kept = drop_subsumed([note, finding, quoted, no_cause], precedence)
+    assert kept == [finding, quoted, no_cause]
+    # equal precedence: both say it, nothing is lost
+    twin = _diag("CL906", "Conv2D: cannot resolve 'filters' statically (K is imported)", here)
+    assert drop_subsumed([finding, twin], precedence) == [finding, twin]
+    # the cause is internal: it neither makes diagnostics differ nor is shown
+    assert _diag("CL902", "m", here) == _diag("CL902", "m", elsewhere)
+
+
+def test_a_model_without_input_shape_is_reported_once_by_its_note():
+    shape = input_shape_cause("model")
+    finding = _diag("CL906", "Input: cannot resolve 'shape' statically (no input shape)", shape, line=9)
+    note = _diag("CL904", "model: no input shape in the file", shape, line=4)
+    other_model = _diag("CL906", "Input: cannot resolve 'shape' statically", input_shape_cause("other"))
+    precedence = {code: rule.precedence for code, rule in RULES.items()}
+    assert drop_subsumed([finding, note, other_model], precedence) == [note, other_model]
+
+
+def _unresolved_graph(note: FileNote) -> FileResult:
+    model = ModelGraph("model", "keras", "net.py", Span(4, 1))
+    model.add(Node("input", "Input", kwargs={"shape": (28, 28, 1)}, span=Span(5, 5)))
+    model.add(Node("conv", "Conv2D", (8,), {"kernel_size": Unknown("K is imported")}, inputs=["input"], span=Span(6, 5)))
+    model.inputs, model.outputs = ["input"], ["conv"]
+    return FileResult("net.py", models=[model], notes=[note])
+
+
+def test_a_front_end_note_with_the_engines_cause_is_said_once():
+    """A note that sets ``cause`` is matched by it alone, whatever its words."""
+    same = FileNote("unresolved", "free text", Span(6, 5), "model", cause=unresolved_cause(Span(6, 5), "K is imported"))
+    outcome = Checker(Config(), RULES, CATALOGUE).check_result(_unresolved_graph(same))
+    assert [(d.code, d.line) for d in outcome.diagnostics] == [("CL906", 6)]
+    assert outcome.diagnostics[0].cause == unresolved_cause(Span(6, 5), "K is imported")
+    other = FileNote("unresolved", "free text", Span(6, 5), "model", cause=unresolved_cause(Span(6, 5), "F is imported"))
+    outcome = Checker(Config(), RULES, CATALOGUE).check_result(_unresolved_graph(other))
+    assert sorted(d.code for d in outcome.diagnostics) == ["CL902", "CL906"]
+
+
+def _check(source: str, **config: Any) -> List[Any]:
+    outcome = Checker(parse_config(config), RULES, CATALOGUE).check_source("net.py", source)
+    return [(d.code, d.line, d.message.split(" ")[0]) for d in outcome.diagnostics if d.code.startswith("CL9")]
+
+
+_KERAS_UNRESOLVED = """\
+import keras
+from keras import layers
+from cfg import K, F
+
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 3)),
+    layers.Conv2D(F, K),
+])
+"""
+
+_TORCH_NO_INPUT = """\
+import torch.nn as nn
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(10, 3)
+
+    def forward(self, x, y):
+        return self.fc(x) + y
+"""
+
+
+def test_an_unresolved_argument_is_reported_once_through_the_pipeline():
+    # F fed `filters` (CL906 says so and quotes why); K was never reached: its CL902 stays.
+    found = _check(_KERAS_UNRESOLVED)
+    assert [(c, line) for c, line, _ in found] == [("CL902", 7), ("CL906", 7)]
+    assert "K" in Checker(Config(), RULES, CATALOGUE).check_source("net.py", _KERAS_UNRESOLVED).diagnostics[0].message
+    # with CL906 ignored, the front end's note is the best one left and speaks for F
+    assert [c for c, _, _ in _check(_KERAS_UNRESOLVED, ignore=["CL906"])] == ["CL902", "CL902"]
+
+
+def test_a_missing_input_shape_is_reported_once_through_the_pipeline():
+    # The note is on the class, the engine's Input finding on forward: the cause still matches.
+    assert _check(_TORCH_NO_INPUT) == [("CL904", 3, "Net:")]
+    assert [(c, line) for c, line, _ in _check(_TORCH_NO_INPUT, ignore=["CL904"])] == [("CL906", 8)]
 
 
 def test_dense_on_feature_map():

@@ -1,4 +1,4 @@
-"""Which input sizes fit: solve.py on hand-made constraints and on real models."""
+"""Which input sizes fit: convlint/solve.py on hand-made constraints and on real models."""
 
 from __future__ import annotations
 

@@ -28,6 +28,9 @@ class FileNote:
     message: str
     span: Span
     model: Optional[str] = None
+    cause: Any = None
+    """A :class:`~convlint.graph.Cause`, so the runner reports it once with the engine's
+    findings about the same cause (``unresolved_cause`` / ``input_shape_cause``)."""
 
 
 @dataclass

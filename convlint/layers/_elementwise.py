@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..dims import Dim, is_known
-from ..graph import Shape, Unknown
-from .base import REQUIRED, LayerError, LayerSpec, UnknownAttr, choice, data_format, ensure_rank, fmt_shape
+from ..graph import Shape, Unknown, fmt_shape
+from .base import REQUIRED, LayerError, LayerSpec, UnknownAttr, choice, data_format, ensure_rank
 
 __all__ = [
     "KERAS_ACTIVATION_NAMES", "keras_activation_name", "apply_keras_activation", "Act", "Elementwise",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ..dims import Dim, Expr, is_known, prod
-from ..graph import Shape, Unknown, UnknownRest
+from ..graph import Shape, Unknown, UnknownRest, fmt_shape
 
 __all__ = [
     "REQUIRED",
@@ -292,12 +292,6 @@ def ensure_rank(shape: Shape, rank: int, type_name: str, what: str = "") -> None
             expected=rank,
             received=len(shape),
         )
-
-
-def fmt_shape(shape: Shape) -> str:
-    """A shape the way Keras prints it: ``(None, 26, 26, 32)``."""
-    parts = ["None" if d is None else str(d) for d in shape]
-    return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
 
 
 def count_params(weights: Sequence[Weight]) -> Tuple[Optional[Dim], Optional[Dim]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..dims import Dim, ceil_div, is_known
-from ..graph import Shape
+from ..graph import Shape, fmt_shape
 from .core import keras_activation_name
 from .base import (
     REQUIRED,
@@ -24,7 +24,6 @@ from .base import (
     data_format,
     ensure_rank,
     flag,
-    fmt_shape,
     int_tuple,
     non_negative,
     positive,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..dims import Dim, Expr, is_known
-from ..graph import Shape, Unknown
+from ..graph import Shape, Unknown, fmt_shape
 from .base import (
     REQUIRED,
     LayerError,
@@ -21,7 +21,6 @@ from .base import (
     UnknownAttr,
     Weight,
     flag,
-    fmt_shape,
 )
 from ._elementwise import (
     KERAS_ACTIVATION_NAMES,

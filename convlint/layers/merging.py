@@ -14,8 +14,8 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..dims import Dim, exact_div, is_known
-from ..graph import Shape, Unknown
-from .base import REQUIRED, LayerError, LayerSpec, UnknownAttr, flag, fmt_shape
+from ..graph import Shape, Unknown, fmt_shape
+from .base import REQUIRED, LayerError, LayerSpec, UnknownAttr, flag
 
 __all__ = ["same_dim", "join_dim", "concat_shapes", "concat_note", "broadcast_shapes", "SPECS"]
 

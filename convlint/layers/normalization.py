@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..dims import Dim, Expr, is_known
-from ..graph import Shape, Unknown
+from ..graph import Shape, Unknown, fmt_shape
 from .base import (
     REQUIRED,
     LayerError,
@@ -26,7 +26,6 @@ from .base import (
     Weight,
     ensure_rank,
     flag,
-    fmt_shape,
     positive,
 )
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..dims import Dim, Expr, is_known
-from ..graph import Shape, Unknown
+from ..graph import Shape, Unknown, fmt_shape
 from .base import (
     REQUIRED,
     LayerError,
@@ -23,7 +23,6 @@ from .base import (
     data_format,
     ensure_rank,
     flag,
-    fmt_shape,
     int_tuple,
     non_negative,
     positive,

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any, Dict, List, Sequence, Tuple
 
 from ..dims import is_known
-from ..graph import Shape, Unknown
-from .base import LayerError, LayerSpec, UnknownAttr, flag, fmt_shape
+from ..graph import Shape, Unknown, fmt_shape
+from .base import LayerError, LayerSpec, UnknownAttr, flag
 
 __all__ = ["SPECS"]
 

@@ -25,7 +25,7 @@ from fractions import Fraction
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..dims import Dim, Expr, exact_div, is_known, prod
-from ..graph import Shape, SizeOf, Unknown
+from ..graph import Shape, SizeOf, Unknown, fmt_shape
 from .base import (
     REQUIRED,
     LayerError,
@@ -36,7 +36,6 @@ from .base import (
     data_format,
     ensure_rank,
     flag,
-    fmt_shape,
     int_tuple,
     non_negative,
     positive,

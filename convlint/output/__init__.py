@@ -1,7 +1,8 @@
 """Renderers: a finished :class:`~convlint.diagnostics.Report` -> text for stdout.
 
 A format is a plain function ``render(report, context) -> str`` registered by name in
-:data:`FORMATS` (and plugins add more through ``convlint_add_formats``).  Renderers only format:
+:data:`FORMATS`, which reaches ``--format`` through the plugin manager like any plugin's formats
+(:mod:`convlint.output.builtin` implements ``convlint_add_formats``).  Renderers only format:
 they never recompute a shape or re-run a rule.
 """
 

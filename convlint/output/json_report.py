@@ -1,4 +1,5 @@
-"""``--format json``: the version-1 report contract (``report-format.md``, ``report.schema.json``)."""
+"""``--format json``: the version-1 report contract (``convlint/report.schema.json``; the field
+meanings are in the design notes' report format)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, List, Optional
 
 from ..dims import fmt, is_known
-from ..layers.base import fmt_shape
+from ..graph import fmt_shape
 
 HEADERS = ("Layer (type)", "Output Shape", "Weights", "Biases", "Param #")
 

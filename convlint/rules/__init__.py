@@ -20,6 +20,9 @@ Conventions (follow them for a new rule, built-in or third-party):
   built with :meth:`Rule.at`, and never mutates or raises.  Rules about the file rather than a
   model (front-end notes) override ``check_file(result, config)`` instead.
 * A rule about an engine finding kind derives from :class:`FindingRule` and only sets ``kind``.
+* **One message per cause**: diagnostics made from a finding or a note carry its
+  :class:`~convlint.graph.Cause`; when several share one, the runner keeps those of the rules
+  with the highest ``precedence`` (the one that explains the cause best).
 * Register rules through the ``convlint_rules`` hook (see :mod:`convlint.rules.builtin`); the
   runner applies ``select`` / ``ignore`` / ``per-rule-severity``, so a rule never checks them.
 """
@@ -27,7 +30,7 @@ Conventions (follow them for a new rule, built-in or third-party):
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, ClassVar, Dict, Iterator, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, Hashable, Iterator, Mapping, Optional, Sequence, Tuple
 
 from ..diagnostics import Diagnostic
 from ..graph import Span
@@ -35,7 +38,7 @@ from ..graph import Span
 if TYPE_CHECKING:  # pragma: no cover
     from ..config import Config
     from ..engine import ShapedModel
-    from ..frontend import FileResult
+    from ..frontend import FileNote, FileResult
 
 __all__ = ["Rule", "FindingRule", "NoteRule", "CODE_RE", "NAME_RE", "validate_rules"]
 
@@ -53,6 +56,9 @@ class Rule:
     VALID: ClassVar[Tuple[str, ...]] = ()
     INVALID: ClassVar[Tuple[str, ...]] = ()
     CONFIG: ClassVar[Mapping[str, Any]] = {}
+    precedence: ClassVar[int] = 0
+    """Of diagnostics sharing a cause, only those of the rules with the highest precedence are
+    reported: the one that explains the cause best speaks for it."""
 
     def check(self, model: "ShapedModel", config: "Config") -> Iterator[Diagnostic]:
         """Diagnostics about one analysed model."""
@@ -64,7 +70,15 @@ class Rule:
 
     # -- helpers --------------------------------------------------------------------------
     @classmethod
-    def at(cls, path: str, span: Span, message: str, model: Optional[str] = None, cell: Optional[int] = None) -> Diagnostic:
+    def at(
+        cls,
+        path: str,
+        span: Span,
+        message: str,
+        model: Optional[str] = None,
+        cell: Optional[int] = None,
+        cause: Optional[Hashable] = None,
+    ) -> Diagnostic:
         """A diagnostic of this rule at ``span`` (the runner adjusts severity and cell)."""
         return Diagnostic(
             code=cls.code,
@@ -78,6 +92,7 @@ class Rule:
             model=model,
             cell=cell,
             name=cls.name,
+            cause=cause,
         )
 
     @classmethod
@@ -127,7 +142,8 @@ class FindingRule(Rule):
     def check(self, model: "ShapedModel", config: "Config") -> Iterator[Diagnostic]:
         for finding in model.findings:
             if finding.kind == self.kind:
-                yield self.at(model.model.path, finding.span, finding.message, model.model.name, model.model.cell)
+                m = model.model
+                yield self.at(m.path, finding.span, finding.message, m.name, m.cell, finding.cause)
 
 
 class NoteRule(Rule):
@@ -138,7 +154,12 @@ class NoteRule(Rule):
     def check_file(self, result: "FileResult", config: "Config") -> Iterator[Diagnostic]:
         for note in result.notes:
             if note.kind == self.kind:
-                yield self.at(result.path, note.span, note.message, note.model)
+                yield self.at(result.path, note.span, note.message, note.model, cause=self.cause_of(note))
+
+    @classmethod
+    def cause_of(cls, note: "FileNote") -> Optional[Hashable]:
+        """The note's cause, as the front end set it."""
+        return note.cause
 
 
 def validate_rules(rules: Sequence[type]) -> Dict[str, type]:

@@ -1,12 +1,13 @@
-"""The built-in plugin: convlint's own rules and output formats.
+"""The built-in rules as a plugin.
 
-Loaded through the ``convlint`` entry-point group (see ``pyproject.toml``) exactly as a
-third-party plugin is; nothing in the runner knows these rules by name.
+Loaded through the ``convlint`` entry-point group (``builtin`` in ``pyproject.toml``) exactly
+as a third-party plugin is; nothing in the runner knows these rules by name.  The built-in
+output formats register the same way, from :mod:`convlint.output.builtin`.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Dict, List, Type
+from typing import List, Type
 
 from ..hookspecs import hookimpl
 from . import Rule
@@ -60,13 +61,7 @@ RULES: List[Type[Rule]] = [
     InternalError,
 ]
 
+
 @hookimpl
 def convlint_rules() -> List[Type[Rule]]:
     return list(RULES)
-
-
-@hookimpl
-def convlint_add_formats() -> Dict[str, Callable]:
-    from ..output import FORMATS
-
-    return dict(FORMATS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterator, Optional
 
 from ..diagnostics import Diagnostic
-from ..layers.base import fmt_shape
+from ..graph import fmt_shape
 from . import Rule
 
 if TYPE_CHECKING:  # pragma: no cover

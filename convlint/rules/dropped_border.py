@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence,
 
 from ..diagnostics import Diagnostic
 from ..dims import is_known
-from ..layers.base import fmt_shape
+from ..graph import fmt_shape
 from . import Rule
 
 if TYPE_CHECKING:  # pragma: no cover

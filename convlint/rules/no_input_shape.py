@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Hashable, Optional
+
+from ..graph import input_shape_cause
 from . import NoteRule
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..frontend import FileNote
 
 
 class NoInputShape(NoteRule):
@@ -21,6 +27,7 @@ class NoInputShape(NoteRule):
     name = "no-input-shape"
     severity = "info"
     kind = "no-input-shape"
+    precedence = 2  # says what to declare or configure: the engine's CL906 on the Input says less
 
     VALID = (
         """\
@@ -43,3 +50,8 @@ model = keras.Sequential([
 ])
 """,
     )
+
+    @classmethod
+    def cause_of(cls, note: "FileNote") -> Optional[Hashable]:
+        """The model's input shape: the note's kind and model name say which."""
+        return note.cause if note.cause is not None else input_shape_cause(note.model)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Hashable, Iterator, Optional
 
 from ..diagnostics import Diagnostic
+from ..graph import unresolved_cause
 from . import NoteRule
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..config import Config
     from ..engine import ShapedModel
+    from ..frontend import FileNote
 
 
 class Unresolved(NoteRule):
@@ -48,6 +50,14 @@ from model_zoo import make_blocks
 model = keras.Sequential(make_blocks())
 """,
     )
+
+    @classmethod
+    def cause_of(cls, note: "FileNote") -> Optional[Hashable]:
+        """The value the note is about.  Until the front end sets ``FileNote.cause`` itself,
+        the reason is read off its message, which it writes as ``"<where>: <reason>"``."""
+        if note.cause is not None:
+            return note.cause
+        return unresolved_cause(note.span, note.message.split(": ", 1)[-1])
 
     def check(self, model: "ShapedModel", config: "Config") -> Iterator[Diagnostic]:
         m = model.model

@@ -19,8 +19,8 @@ class UnresolvedArgument(FindingRule):
     name = "unresolved-argument"
     severity = "info"
     kind = "unknown-value"
+    precedence = 1  # names the argument and quotes the front end's reason: CL902 says less
 
-    # An unresolved layer argument is reported here (CL906), not also as CL902: one message per cause.
     VALID = Unresolved.VALID
     INVALID = (
         """\

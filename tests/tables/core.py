@@ -1,7 +1,7 @@
 """Core rows: Keras Dense/dropouts/activations/PReLU/Rescaling/Identity, torch Linear/Bilinear/
 dropouts/activations/PReLU/Softmax/GLU/Identity.
 
-``Input`` has no rows here: every row is fed by ``Input`` nodes already (see layer_models.py),
+``Input`` has no rows here: every row is fed by ``Input`` nodes already (see tests/layer_models.py),
 and Keras' ``Input`` is a function, not a layer the oracle could build; ``tests/test_core_merging.py``
 covers it.
 """
