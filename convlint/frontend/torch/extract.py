@@ -199,7 +199,8 @@ def _class_model(
         if forward is None:
             notes.append(FileNote("unsupported", f"{cls.name} has no forward method convlint can find", span, cls.name))
             return None
-        inputs = _forward_inputs(interp, builder, forward.node, span)
+        forward_span = interp.positions.span(forward.node) if forward.module is interp.info else span
+        inputs = _forward_inputs(interp, builder, forward.node, forward_span)
         result = interp.invoke(forward, [obj, *inputs], {}, forward.node, site=span)
         _add_uncalled(interp, builder, obj)
     except OutOfSteps:
