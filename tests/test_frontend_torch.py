@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 
-from convlint.dims import sym
+from convlint.dims import free_symbols, sym
 from convlint.engine import analyze
 from convlint.frontend import FileNote, FrontendOptions, analyze_source
 from convlint.frontend.python.interp import MAX_STEPS
@@ -728,7 +728,9 @@ def test_shape_unpacking_and_properties() -> None:
     assert not [n for n in notes if n.kind != "no-input-shape"]
 
 
-def test_sizes_of_another_tensor_other_than_the_batch_are_unknown() -> None:
+def test_sizes_of_another_tensor_are_filled_in_by_the_engine() -> None:
+    """``c`` is axis 1 of the input, not of the conv output: a symbol the engine resolves to 3,
+    so ``view(b, 3, -1)`` of 8 * 8 * 8 values is the error PyTorch raises."""
     src = """
     import torch
     from torch import nn
@@ -741,11 +743,15 @@ def test_sizes_of_another_tensor_other_than_the_batch_are_unknown() -> None:
         def forward(self, x):
             b, c, h, w = x.shape
             return self.conv(x).view(b, c, -1)
+
+    Net()(torch.randn(1, 3, 10, 10))
     """
     models, notes = run(src)
     view = models[0].nodes[-1]
-    assert view.args[0] == SizeOf(0) and isinstance(view.args[1], Unknown) and view.args[2] == -1
-    assert any(n.kind == "unresolved" and "axis 1 of another tensor" in n.message for n in notes)
+    assert view.args[0] == SizeOf(0) and view.args[2] == -1 and free_symbols(view.args[1]) == {"x.shape[1]"}
+    assert not [n for n in notes if n.kind == "unresolved"]
+    findings = analyze(models[0]).findings
+    assert [f.kind for f in findings] == ["reshape-size"], [f.message for f in findings]
 
 
 def test_dcgan_multi_gpu_branches_are_decided_for_a_cpu_input() -> None:

@@ -776,6 +776,12 @@ class Interpreter:
     def make_record(self, cls: ClassVal, args: List[Any], kwargs: Dict[str, Any]) -> Instance:
         """A ``@dataclass`` or ``NamedTuple`` class: fields in order, with their defaults."""
         obj = self.sem.new_instance(cls, cls.node)
+        self.fill_record(obj, cls, args, kwargs)
+        return obj
+
+    def fill_record(self, obj: Instance, cls: ClassVal, args: List[Any], kwargs: Dict[str, Any]) -> None:
+        """What a dataclass's generated ``__init__`` does: each field from the arguments, else
+        its default; then ``__post_init__``."""
         fields: List[Tuple[str, Any]] = []
         for klass in reversed(list(cls.mro())):
             for stmt in self.body_of(klass.node.body):
@@ -799,7 +805,6 @@ class Interpreter:
         post = cls.method("__post_init__")
         if post is not None:
             self.invoke(post, [obj], {}, cls.node)
-        return obj
 
     def call(self, callee: Any, args: List[Any], kwargs: Dict[str, Any], node: cst.CSTNode) -> Any:
         """Call an evaluated callee with evaluated arguments."""
@@ -886,6 +891,11 @@ class Interpreter:
     def call_method(self, obj: Any, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.CSTNode) -> Any:
         """A method without a definition in the code: of a built-in value, or the framework's."""
         if isinstance(obj, SuperVal):
+            if name == "__init__" and isinstance(obj.self_obj, Instance):
+                base = next((b for b in list(obj.cls.mro())[1:] if _record_class(b)), None)
+                if base is not None and base.method("__init__") is None:
+                    self.fill_record(obj.self_obj, base, args, kwargs)  # a dataclass parent's __init__
+                    return None
             return self.sem.super_call(obj, name, args, kwargs, node)  # type: ignore[arg-type]
         if isinstance(obj, (list, dict, str, tuple, set)) and not self.sem.owns(obj):
             return self.builtin_method(obj, name, args, kwargs, node)
@@ -1126,6 +1136,8 @@ class Interpreter:
                 return obj.attrs[attr]
             if attr == "__class__":
                 return obj.cls
+            if attr == "__module__":
+                return obj.cls.module.name if obj.cls.module is not None else Unknown("the module of a class")
             found = obj.cls.find(attr)
             if found is not None:
                 return self.bound(found[0], obj, node)
@@ -1134,6 +1146,8 @@ class Interpreter:
         if isinstance(obj, ClassVal):
             if attr == "__name__":
                 return obj.name
+            if attr == "__module__" and obj.module is not None:
+                return obj.module.name
             found = obj.find(attr)
             if found is not None:
                 value = found[0]
@@ -1156,8 +1170,10 @@ class Interpreter:
             return BoundMethod(obj, attr)
         if isinstance(obj, Partial):
             return {"func": obj.func, "args": obj.args, "keywords": obj.kwargs}.get(attr, Unknown(f"partial.{attr}"))
-        if isinstance(obj, FuncVal) and attr == "__name__":
+        if isinstance(obj, FuncVal) and attr in ("__name__", "__qualname__"):
             return obj.name
+        if isinstance(obj, FuncVal) and attr == "__module__" and obj.module is not None:
+            return obj.module.name
         if isinstance(obj, (list, dict, str, tuple, set)):
             return BoundMethod(obj, attr)
         if isinstance(obj, Unknown):
@@ -1481,6 +1497,8 @@ def _is_instance(ip: Interpreter, value: Any, cls: Any) -> Optional[bool]:
             return None
         if cls.name == "builtins.object":
             return True
+        if cls.name in ("types.FunctionType", "types.MethodType", "types.LambdaType"):
+            return isinstance(value, (FuncVal, BoundMethod, LambdaVal))
         verdict = ip.sem.isinstance_of(value, cls)
         if verdict is not None:
             return verdict

@@ -69,6 +69,27 @@ class Opaque:
         self.what = what
 
 
+_BIAS_AT = {"Linear": 2, "Bilinear": 3, **{f"{c}{n}d": 7 for c in ("Conv", "ConvTranspose") for n in (1, 2, 3)}}
+"""Where ``bias`` stands among a layer's positional arguments."""
+
+
+def _parameter(module: ModuleObj, attr: str) -> Any:
+    """``m.weight`` / ``m.bias`` of a layer: a parameter, or ``None`` where the layer has none
+    (``bias=False``, ``affine=False``), as ``if m.bias is not None:`` asks."""
+    flag = "bias" if attr == "bias" and module.type in _BIAS_AT else "affine" if "Norm" in module.type else None
+    if flag == "bias":
+        value = module.kwargs.get("bias", module.args[_BIAS_AT[module.type]] if len(module.args) > _BIAS_AT[module.type] else True)
+    elif flag == "affine":
+        value = module.kwargs.get("affine", module.kwargs.get("elementwise_affine", True))
+    else:
+        value = True
+    if value is False:
+        return None
+    if value is True:
+        return ParamVal(None)
+    return Unknown(f"whether {module.type} has a {attr}")
+
+
 def module_list(root: Any, how: str) -> List[Any]:
     """``modules()`` (``root`` first, then every submodule depth-first, each once),
     ``children()`` (the direct submodules) and their ``named_`` forms, as PyTorch orders them."""
@@ -78,7 +99,8 @@ def module_list(root: Any, how: str) -> List[Any]:
         if isinstance(obj, Instance):
             seq = obj.ext.get("seq")
             items = [(str(k), v) for k, v in seq.items] if seq is not None else []
-            return items + [(k, v) for k, v in obj.attrs.items() if is_module(v)]
+            held = {id(v) for _, v in items}
+            return items + [(k, v) for k, v in obj.attrs.items() if is_module(v) and id(v) not in held]
         return []
 
     if how in ("children", "named_children"):
@@ -140,6 +162,19 @@ class TorchSemantics(Semantics):
             if isinstance(base, QualName) and base.name in _LIGHTNING:
                 return "torch.module"
         return None
+
+    def on_setattr(self, obj: Any, name: str, value: Any) -> bool:
+        """``self.norm = nn.BatchNorm2d(...)`` in an ``nn.Sequential`` subclass registers the
+        module in order, as PyTorch does: calling the Sequential runs it there."""
+        seq = obj.ext.get("seq") if isinstance(obj, Instance) else None
+        if seq is not None and is_module(value):
+            for i, (key, _) in enumerate(seq.items):
+                if key == name:
+                    seq.items[i] = (name, value)
+                    break
+            else:
+                seq.items.append((name, value))
+        return False
 
     def on_bind(self, name: str, value: Any, module_level: bool, stmt: cst.CSTNode) -> None:
         if not module_level:
@@ -232,7 +267,7 @@ class TorchSemantics(Semantics):
             return NOT_HANDLED
         if isinstance(obj, ModuleObj):
             if attr in ("weight", "bias"):
-                return Unknown(f"{obj.type}.{attr}")
+                return _parameter(obj, attr)
             if attr in obj.kwargs:
                 return obj.kwargs[attr]
             return NOT_HANDLED
@@ -292,12 +327,12 @@ class TorchSemantics(Semantics):
         if cls.kind != "torch.module":
             return NOT_HANDLED
         base = torch_base(cls)
-        if base not in (None, "Module", "Sequential"):
+        if base not in (None, "Module", "Sequential", "ModuleDict", "ModuleList"):
             self.ip.note("unsupported", f"convlint does not follow subclasses of nn.{base} ({cls.name})", node)
             return Unknown(f"a subclass of nn.{base}")
         obj = Instance(cls)
-        if base == "Sequential":
-            obj.ext["seq"] = ContainerObj("Sequential", [], node if isinstance(node, cst.Call) else None)
+        if base in ("Sequential", "ModuleDict", "ModuleList"):  # the instance is a container too
+            obj.ext["seq"] = ContainerObj(base, [], node if isinstance(node, cst.Call) else None)
         init = cls.method("__init__")
         if init is not None:
             ip = self.ip
@@ -320,9 +355,12 @@ class TorchSemantics(Semantics):
     def super_call(self, sup: Any, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
         target = sup.self_obj
         if name == "__init__" and isinstance(target, Instance) and target.ext.get("seq") is not None:
-            built = self.container("Sequential", args, kwargs, node)
+            seq = target.ext["seq"]
+            built = self.container(seq.kind, args, kwargs, node)
             if isinstance(built, ContainerObj):
-                target.ext["seq"].items = built.items
+                seq.items = built.items
+        elif isinstance(target, Instance) and target.ext.get("seq") is not None:
+            return self.call_method(target.ext["seq"], name, args, kwargs, node)
         return None
 
     def call_qual(self, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
@@ -623,8 +661,10 @@ class TorchSemantics(Semantics):
                 if s.tensor is x or s.axis == 0:
                     # axis 0 of an earlier tensor is the batch size, which layers carry through
                     out.append(SizeOf(s.axis))
+                elif self.builder is not None and s.tensor.known:
+                    out.append(self.builder.size_symbol(s))  # filled in by the engine (shape_refs)
                 else:
-                    out.append(Unknown(f"axis {s.axis} of another tensor"))
+                    out.append(Unknown(f"axis {s.axis} of a tensor whose shape convlint does not follow"))
             elif isinstance(s, int) and not isinstance(s, bool):
                 out.append(s)
             elif isinstance(s, Expr):  # ``x.size(1) * x.size(2)``: filled in by the engine
@@ -645,6 +685,9 @@ class TorchSemantics(Semantics):
         if isinstance(obj, ContainerObj):
             if name == "append" and args:
                 obj.items.append((str(len(obj.items)), args[0]))
+                return None
+            if name == "update" and args and isinstance(args[0], dict):
+                obj.items.extend((str(k), v) for k, v in args[0].items())
                 return None
             if name == "extend" and args:
                 for v in self.ip.iterate(args[0]) or []:
@@ -669,9 +712,8 @@ class TorchSemantics(Semantics):
                 else:
                     obj.attrs[args[0]] = args[1]
                 return None
-            if name in ("append",) and seq is not None and args:
-                seq.items.append((str(len(seq.items)), args[0]))
-                return None
+            if seq is not None and name in ("append", "extend", "items", "keys", "values", "update"):
+                return self.call_method(seq, name, args, kwargs, node)
             if name in ("eval", "train"):
                 mode = args[0] if args else kwargs.get("mode", name == "train")
                 set_training(obj, mode if isinstance(mode, bool) else Unknown(f"the mode given to {self.ip.code(node)}"))
