@@ -454,3 +454,17 @@ def test_statements_finds_nested_statements_only() -> None:
     )
     imports = [n for n in statements(module.body) if isinstance(n, cst.Import)]
     assert [source_text(i.names[0].name) for i in imports] == ["x", "y", "z"]
+
+
+def test_constant_arrays_are_elementwise_not_lists() -> None:
+    ip = run(
+        """
+        import numpy as np
+        rates = [float(x) for x in np.linspace(0.0, 0.3, 4)]
+        DOUBLED = (np.arange(3) * 2).tolist()
+        FIRST = np.linspace(0, 1, 3)[1]
+        """
+    )
+    assert value(ip, "rates") == pytest.approx([0.0, 0.1, 0.2, 0.3])
+    assert value(ip, "DOUBLED") == [0, 2, 4]  # NumPy arithmetic, never [0, 1, 2, 0, 1, 2]
+    assert value(ip, "FIRST") == 0.5

@@ -362,6 +362,57 @@ class KerasUnitNorm(LayerSpec):
         return (x / np.sqrt(sq)).astype(np.float32)
 
 
+class KerasNormalization(LayerSpec):
+    """``keras.layers.Normalization`` (the preprocessing layer): ``(x - mean) / sqrt(var)``
+    along ``axis``.  Without ``mean``/``variance`` arguments it holds the statistics ``adapt()``
+    computes as non-trainable weights, which ``count_params`` counts: ``mean`` and ``variance``
+    shaped as the input along the kept axes, plus a scalar ``count``."""
+
+    types = (("keras", "Normalization"),)
+    signatures = {("keras", "Normalization"): [("axis", -1), ("mean", None), ("variance", None), ("invert", False)]}
+
+    def normalize(self, framework: str, type_name: str, params: Dict[str, Any], layout: str) -> Dict[str, Any]:
+        axis = params["axis"]
+        if isinstance(axis, Unknown):
+            raise UnknownAttr("axis", axis.reason)
+        items = [] if axis is None else list(axis) if isinstance(axis, (list, tuple)) else [axis]
+        given = params["mean"] is not None or params["variance"] is not None
+        return {"type": type_name, "axes": tuple(_axis_int(a, "axis", type_name) for a in items), "adapted": not given,
+                "invert": flag(params["invert"], "invert"), "mean": params["mean"], "variance": params["variance"]}
+
+    def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
+        _check_axes(attrs["axes"], inputs[0], attrs["type"])
+        return tuple(inputs[0])
+
+    def weights(self, attrs: Dict[str, Any], inputs: List[Shape]) -> List[Weight]:
+        if not attrs["adapted"]:
+            return []
+        shape = tuple(inputs[0][a] for a in attrs["axes"]) if inputs else (None,)
+        return [
+            Weight("mean", shape, trainable=False),  # type: ignore[arg-type]
+            Weight("variance", shape, trainable=False),  # type: ignore[arg-type]
+            Weight("count", (), trainable=False),
+        ]
+
+    def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
+        import numpy as np
+
+        x = xs[0].astype(np.float64)
+        bshape = [1] * x.ndim
+        for a in attrs["axes"]:
+            bshape[a % x.ndim] = x.shape[a % x.ndim]
+        source = weights if attrs["adapted"] else {"mean": attrs["mean"], "variance": attrs["variance"]}
+
+        def stat(name: str) -> Any:
+            value = np.asarray(source[name], dtype=np.float64)
+            return value.reshape(bshape) if value.size == int(np.prod(bshape)) else np.broadcast_to(value, bshape)
+
+        mean = stat("mean")
+        std = np.sqrt(np.maximum(stat("variance"), 1e-7))
+        y = x * std + mean if attrs["invert"] else (x - mean) / std
+        return y.astype(np.float32)
+
+
 # -- PyTorch ----------------------------------------------------------------------------
 def _torch_affine_weights(shape: Tuple[Dim, ...], affine: bool, bias: bool) -> List[Weight]:
     out: List[Weight] = []
@@ -652,6 +703,7 @@ SPECS: List[LayerSpec] = [
     KerasGroupNorm(),
     KerasRMSNorm(),
     KerasUnitNorm(),
+    KerasNormalization(),
     TorchNormNd("batch"),
     TorchNormNd("instance"),
     TorchNormNd("batch", lazy=True),

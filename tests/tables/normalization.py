@@ -30,6 +30,10 @@ KERAS = [
     case("keras", "RMSNormalization", (), {"epsilon": 1e-3}, inp=(None, 3, 4, 6), out=(None, 3, 4, 6), params=6, id="rms-eps"),
     case("keras", "UnitNormalization", inp=(None, 5), out=(None, 5), id="unit"),
     case("keras", "UnitNormalization", ([1, 2],), inp=(None, 3, 4), out=(None, 3, 4), id="unit-two-axes"),
+    # the statistics adapt() fills are non-trainable weights: mean, variance (per kept axis), count
+    case("keras", "Normalization", inp=(None, 8, 8, 3), out=(None, 8, 8, 3), params=7, trainable=0, id="normalization"),
+    case("keras", "Normalization", (), {"axis": 1}, inp=(None, 4, 6), out=(None, 4, 6), params=9, trainable=0, id="normalization-axis1"),
+    case("keras", "Normalization", (), {"mean": 0.5, "variance": 0.25}, inp=(None, 5), out=(None, 5), params=0, id="normalization-given"),
 ]
 
 TORCH = [

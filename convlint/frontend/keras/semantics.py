@@ -160,8 +160,27 @@ class KerasSemantics(Semantics):
             return list(value.fold_unpack(count))
         return None
 
+    def iterate(self, value: Any) -> Optional[List[Any]]:
+        if isinstance(value, ShapeRef):  # ``len(x.shape)``, ``for d in x.shape``
+            shape = self.whole_shape(value)
+            return list(shape) if shape is not None else None
+        return None
+
+    def whole_shape(self, ref: ShapeRef) -> Optional[Tuple[Any, ...]]:
+        """``x.shape`` as a tuple (batch axis ``None``), where the rank is known: each axis the
+        engine cannot give is the symbol for that axis."""
+        if not ref.tensor.known:
+            return None
+        shape = self._tensor_shape(ref.tensor.key)
+        if shape is None:
+            return None
+        return (None,) + tuple(d if d is not None else ref.fold_item(i) for i, d in enumerate(shape) if i > 0)
+
     def subscript(self, obj: Any, key: Any, node: cst.CSTNode) -> Any:
         if isinstance(obj, ShapeRef):
+            if isinstance(key, slice):  # ``backend.int_shape(x)[1:3]``: needs the rank, so the shape
+                shape = self.whole_shape(obj)
+                return tuple(shape[key]) if shape is not None else Unknown("a slice of a tensor's shape that is not known")
             return obj.fold_item(key)
         if isinstance(obj, TensorRef):
             return self.unfollowed(f"indexing `{self.ip.code(node)}`", node)

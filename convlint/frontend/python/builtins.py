@@ -14,7 +14,7 @@ import math
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
 from ...dims import Expr
-from .values import Unknown, is_plain
+from .values import ConstArray, Unknown, is_plain
 
 if TYPE_CHECKING:  # pragma: no cover
     from .interp import Interpreter
@@ -214,6 +214,14 @@ def _repr(ip: "Interpreter", v: Any) -> Any:
     return repr(v) if is_plain(v) else Unknown("repr() of an object")
 
 
+def _chr(ip: "Interpreter", v: Any) -> Any:
+    return chr(v) if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 0x110000 else Unknown("chr() of a value that is not a code point")
+
+
+def _ord(ip: "Interpreter", v: Any) -> Any:
+    return ord(v) if isinstance(v, str) and len(v) == 1 else Unknown("ord() of a value that is not one character")
+
+
 def _ignore(ip: "Interpreter", *args: Any, **kwargs: Any) -> None:
     return None
 
@@ -242,6 +250,8 @@ BUILTINS: Dict[str, Builtin] = {
     "any": _anyall(any),
     "all": _anyall(all),
     "divmod": _divmod,
+    "chr": _chr,
+    "ord": _ord,
     "print": _ignore,
     "repr": _repr,
 }
@@ -272,6 +282,32 @@ def _prod(ip: "Interpreter", v: Any, *rest: Any) -> Any:
     return out
 
 
+def _linspace(ip: "Interpreter", start: Any, stop: Any, num: Any = 50, endpoint: Any = True, **kwargs: Any) -> Any:
+    """``np.linspace`` / ``torch.linspace`` of constants: a drop-path schedule, as a list."""
+    values = [ip.concrete(v) for v in (start, stop, num)]
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values) or not isinstance(values[2], int):
+        return Unknown("linspace() of values that are not constants")
+    a, b, n = values
+    if n > MAX_SEQUENCE or n < 0:
+        return Unknown("linspace() too long to follow")
+    if n == 1:
+        return ConstArray((float(a),))
+    step = (b - a) / ((n - 1) if endpoint else n)
+    return ConstArray(tuple(a + i * step for i in range(n)))
+
+
+def _arange(ip: "Interpreter", *args: Any, **kwargs: Any) -> Any:
+    values = [ip.concrete(v) for v in args]
+    if not values or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return Unknown("arange() of values that are not constants")
+    if all(isinstance(v, int) for v in values):
+        r = range(*values)
+        return ConstArray(tuple(r)) if len(r) <= MAX_SEQUENCE else Unknown("arange() too long to follow")
+    start, stop, step = (0.0, values[0], 1.0) if len(values) == 1 else (values[0], values[1], values[2] if len(values) > 2 else 1.0)
+    count = int(math.ceil((stop - start) / step)) if step else -1
+    return ConstArray(tuple(start + i * step for i in range(count))) if 0 <= count <= MAX_SEQUENCE else Unknown("arange() too long to follow")
+
+
 def _copy(ip: "Interpreter", v: Any) -> Any:
     import copy
 
@@ -292,6 +328,10 @@ STDLIB: Dict[str, Builtin] = {
     **{f"math.{n}": _math(getattr(math, n)) for n in (
         "floor", "ceil", "sqrt", "log", "log2", "log10", "exp", "pow", "trunc", "gcd", "isqrt", "fabs")},
     "math.prod": _prod,
+    "numpy.linspace": _linspace,
+    "numpy.arange": _arange,
+    "torch.linspace": _linspace,
+    "torch.arange": _arange,
     "collections.OrderedDict": _dict,
     "builtins.dict": _dict,
     "numpy.prod": _prod,
@@ -315,6 +355,8 @@ def listed(v: Any) -> Optional[List[Any]]:
     """The items of a built-in iterable, else ``None``."""
     if isinstance(v, (list, tuple, range, str)):
         return list(v)
+    if isinstance(v, ConstArray):
+        return list(v.values)
     if isinstance(v, dict):
         return list(v.keys())
     if isinstance(v, (set, frozenset)):

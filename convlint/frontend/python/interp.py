@@ -38,6 +38,7 @@ from .values import (
     ModuleVal,
     Partial,
     ArgParser,
+    ConstArray,
     QualName,
     Record,
     SuperVal,
@@ -899,6 +900,12 @@ class Interpreter:
             return self.sem.super_call(obj, name, args, kwargs, node)  # type: ignore[arg-type]
         if isinstance(obj, (list, dict, str, tuple, set)) and not self.sem.owns(obj):
             return self.builtin_method(obj, name, args, kwargs, node)
+        if isinstance(obj, ConstArray):
+            if name == "tolist":
+                return list(obj.values)
+            if name == "sum" and not args:
+                return sum(obj.values)
+            return Unknown(f"`{self.code(node)}` is not followed")
         if isinstance(obj, ArgParser):
             return self.argparse_method(obj, name, args, kwargs, node)
         if isinstance(obj, (Instance, Record)) and name in ("__setattr__", "__getattribute__", "__getattr__") and args:
@@ -981,6 +988,8 @@ class Interpreter:
                 return None
             if name == "copy":
                 return dict(obj)
+        if name == "tolist" and isinstance(obj, (list, tuple)):
+            return list(obj)  # a constant array (``np.linspace(...).tolist()``)
         if name == "format" and isinstance(obj, str):
             if all(is_plain(a) for a in args) and all(is_plain(v) for v in kwargs.values()):
                 return obj.format(*args, **kwargs)
@@ -1174,7 +1183,7 @@ class Interpreter:
             return obj.name
         if isinstance(obj, FuncVal) and attr == "__module__" and obj.module is not None:
             return obj.module.name
-        if isinstance(obj, (list, dict, str, tuple, set)):
+        if isinstance(obj, (list, dict, str, tuple, set, ConstArray)):
             return BoundMethod(obj, attr)
         if isinstance(obj, Unknown):
             return obj
@@ -1265,8 +1274,14 @@ class Interpreter:
             return a
         if isinstance(b, Unknown):
             return b
+        if isinstance(a, ConstArray) or isinstance(b, ConstArray):
+            return _elementwise(op, a, b) or Unknown(f"`{self.code(node)}` is not a constant")
         if isinstance(a, Expr) or isinstance(b, Expr):
             out = _size_op(op, a, b)
+            if out is None:  # ``c * 0.25``, ``c / 2``: leaves the integers, so it needs the value
+                a, b = self.concrete(a), self.concrete(b)
+                if not isinstance(a, Expr) and not isinstance(b, Expr):
+                    return self.binop(op, a, b, node)
             return out if out is not None else Unknown(f"`{self.code(node)}` is not a constant")
         if isinstance(a, (int, float)) and isinstance(b, (int, float)):
             if op in ("//", "/", "%") and b == 0:
@@ -1341,6 +1356,10 @@ class Interpreter:
             return value
         if isinstance(key, Unknown):
             return key
+        if isinstance(value, ConstArray):
+            value = list(value.values) if isinstance(key, int) else value
+            if isinstance(key, slice):
+                return ConstArray(tuple(list(value.values)[key]))
         if isinstance(key, slice):
             if isinstance(value, (list, tuple, str, range)):
                 return value[key]
@@ -1638,6 +1657,25 @@ def _number(text: str) -> Any:
         return float(plain)
     except ValueError:
         return ast.literal_eval(text)
+
+
+def _elementwise(op: str, a: Any, b: Any) -> Any:
+    """Arithmetic on constant arrays as NumPy does it: elementwise, scalars broadcast."""
+    fn = _NUM_OPS.get(op)
+    xs = a.values if isinstance(a, ConstArray) else None
+    ys = b.values if isinstance(b, ConstArray) else None
+    number = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)  # noqa: E731
+    if fn is None or (xs is None and not number(a)) or (ys is None and not number(b)):
+        return None
+    if xs is not None and ys is not None and len(xs) != len(ys):
+        return None
+    n = len(xs if xs is not None else ys)  # type: ignore[arg-type]
+    left = xs if xs is not None else (a,) * n
+    right = ys if ys is not None else (b,) * n
+    try:
+        return ConstArray(tuple(fn(x, y) for x, y in zip(left, right)))
+    except (ZeroDivisionError, OverflowError, TypeError):
+        return None
 
 
 def _size_op(op: str, a: Any, b: Any) -> Any:

@@ -36,6 +36,7 @@ __all__ = [
     "ModuleVal",
     "Record",
     "ArgParser",
+    "ConstArray",
     "NOT_HANDLED",
     "is_plain",
 ]
@@ -196,6 +197,14 @@ class Record:
     attrs: Dict[str, Any] = field(default_factory=dict)
     assumed: bool = False
     """True when the values are declared defaults (a command line may change them)."""
+
+
+@dataclass(frozen=True)
+class ConstArray:
+    """A 1-D array of constants (``np.linspace(0, rate, n)``, ``torch.arange(4)``): items and
+    elementwise arithmetic, as NumPy and PyTorch compute them, never list concatenation."""
+
+    values: Tuple[Any, ...]
 
 
 @dataclass(eq=False)
