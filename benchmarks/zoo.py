@@ -1,17 +1,20 @@
 """Model-zoo benchmark: convlint on the frameworks' own model files, against the real models.
 
 Each target is a model builder of Keras (``keras/src/applications/``) or torchvision
-(``torchvision/models/``).  Its model folder is copied, unchanged, into a fresh directory, as a
-user's repository would vendor it, and one call that builds the model is added in one of two
-layouts:
+(``torchvision/models/``).  Its model folder is copied, unchanged and at the same path, into a
+fresh directory, as a repository that vendors it would hold it, together with the package
+modules the folder itself imports (torchvision's ``ops``, ``utils``, ``transforms``: all of
+torchvision's ``.py`` files; Keras' applications import nothing of their package beyond the
+folder but Keras' own API, which stays a framework name).  One call that builds the model is
+added in one of two layouts:
 
 * ``in-file``: the call is appended to the builder's own file
-  (``model = VGG16(weights=None)`` at the end of ``applications/vgg16.py``;
-  ``resnet18()(torch.randn(1, 3, 224, 224))`` at the end of ``models/resnet.py``);
-* ``import``: the call is in ``main.py`` at the repository root, beside the copied folder, and
-  imports the builder from it (``from applications.vgg16 import VGG16``,
-  ``from models.resnet import resnet18``): the copied folder is a package of the repository,
-  named as in the framework, and Python resolves the import from the script's own directory.
+  (``model = VGG16(weights=None)`` at the end of ``keras/src/applications/vgg16.py``;
+  ``resnet18()(torch.randn(1, 3, 224, 224))`` at the end of ``torchvision/models/resnet.py``);
+* ``import``: the call is in ``main.py`` at the repository root and imports the builder as a
+  user writes it (``from keras.src.applications.vgg16 import VGG16``,
+  ``from torchvision.models.resnet import resnet18``); Python resolves the import from the
+  script's own directory, and so does convlint (it reads those files, never imports them).
 
 convlint then runs as a user runs it: ``convlint --no-cache --format json FILE`` on the file
 holding the call, in a fresh process whose working directory is that repository (no
@@ -84,8 +87,8 @@ class Target:
 
     @property
     def package(self) -> str:
-        """The copied folder's name, as in the framework."""
-        return "applications" if self.framework == "keras" else "models"
+        """The model folder's dotted name, as in the framework (``torchvision.models``)."""
+        return ".".join(FOLDER[self.framework])
 
     @property
     def call(self) -> str:
@@ -133,6 +136,11 @@ BY_NAME = {t.name: t for t in TARGETS}
 DIST = {"keras": "keras", "torch": "torchvision"}
 """The distribution that ships each framework's model folder."""
 FOLDER = {"keras": ("keras", "src", "applications"), "torch": ("torchvision", "models")}
+COPIED = {"keras": ("keras", "src", "applications"), "torch": ("torchvision",)}
+"""What a repository vendoring the models holds, at the same path: the model folder and the
+package modules it imports (torchvision's models import ``..ops``, ``..utils``, ``..transforms``;
+Keras' applications import only Keras' own API beyond their folder, which stays a framework
+name).  Only ``.py`` files are copied."""
 
 
 # -- the model folders ------------------------------------------------------------------------
@@ -146,7 +154,7 @@ def installed_version(dist: str) -> Optional[str]:
 def _installed_folder(framework: str) -> Optional[Path]:
     """The installed model folder, found without importing the package (torchvision's
     ``__init__`` fails beside the local torch; convlint never needs to import it either)."""
-    top, *rest = FOLDER[framework]
+    top, *rest = COPIED[framework]
     spec = importlib.util.find_spec(top)
     if spec is None or not spec.submodule_search_locations:
         return None
@@ -160,14 +168,14 @@ def _wheel_folder(framework: str, version: str) -> Path:
     framework is not installed."""
     dist = DIST[framework]
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "convlint-zoo" / f"{dist}-{version}"
-    folder = cache.joinpath(*FOLDER[framework])
+    folder = cache.joinpath(*COPIED[framework])
     if folder.is_dir():
         return folder
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
                         "-d", tmp, f"{dist}=={version}"], check=True)
         wheel = next(Path(tmp).glob("*.whl"))
-        prefix = "/".join(FOLDER[framework]) + "/"
+        prefix = "/".join(COPIED[framework]) + "/"
         with zipfile.ZipFile(wheel) as z:
             z.extractall(cache, [n for n in z.namelist() if n.startswith(prefix)])
     return folder
@@ -184,20 +192,21 @@ def model_folder(framework: str, version: Optional[str] = None) -> Path:
 
 
 def source_sha256(folder: Path, target: Target) -> str:
-    return hashlib.sha256((folder / f"{target.module}.py").read_bytes()).hexdigest()
+    inner = folder.joinpath(*FOLDER[target.framework][len(COPIED[target.framework]):])
+    return hashlib.sha256((inner / f"{target.module}.py").read_bytes()).hexdigest()
 
 
 def _copy_ignore(directory: str, names: List[str]) -> List[str]:
-    return [n for n in names if n == "__pycache__" or n.endswith(".pyc")]
+    return [n for n in names if n == "__pycache__" or (not n.endswith(".py") and not os.path.isdir(os.path.join(directory, n)))]
 
 
 def make_tree(target: Target, layout: str, folder: Path, base: Path) -> Tuple[Path, str]:
     """A fresh repository under ``base`` for one target and layout: (its root, the file to check,
     relative to the root)."""
     root = base / f"{target.framework}-{target.name}-{layout}"
-    shutil.copytree(folder, root / target.package, ignore=_copy_ignore)
+    shutil.copytree(folder, root.joinpath(*COPIED[target.framework]), ignore=_copy_ignore)
     if layout == "in-file":
-        checked = f"{target.package}/{target.module}.py"
+        checked = "/".join(FOLDER[target.framework]) + f"/{target.module}.py"
         with open(root / checked, "a", encoding="utf-8") as f:
             f.write(f"\n\n{target.call}\n")
     elif layout == "import":

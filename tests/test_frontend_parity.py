@@ -166,3 +166,15 @@ def test_layer_classes_as_values_in_both_frameworks() -> None:
         assert norm in types and ("ReLU" in types), types
         assert all(r.output_shape is not None for r in shaped.layers), [(r.node.id, r.output_shape) for r in shaped.layers]
         assert not [n for n in result.notes if n.kind in ("unresolved", "unsupported")], [n.message for n in result.notes]
+
+
+def test_an_import_cycle_between_project_modules_ends(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "a.py").write_text("from .b import W\n")
+    (tmp_path / "pkg" / "b.py").write_text("from .a import W\n")
+    source = torch_source("from .a import W\n", "W")
+    path = tmp_path / "pkg" / "net.py"
+    path.write_text(source)
+    channels, _ = conv_channels(source, str(path))
+    assert channels is None  # unknown, and the run ends

@@ -108,6 +108,10 @@ class KerasSemantics(Semantics):
     def knows(self, qualified: str) -> bool:
         return classify(qualified) is not None
 
+    def reads_module(self, dotted: str) -> bool:
+        """Keras' own applications are model code (``keras.src.applications.vgg16``), not API."""
+        return super().reads_module(dotted) or ".applications" in f".{dotted}"
+
     def classify(self, cls: ClassVal) -> Optional[str]:
         kind: Optional[str] = None
         for base in cls.bases:
@@ -424,6 +428,8 @@ class KerasSemantics(Semantics):
         return seq
 
     def adopt(self, model: Any) -> None:
+        if self.ip.current is not self.ip.info and self.ip._call_site is None:
+            return  # built by a project module's own top level: that module's model, not this file's
         self.models.append(model)
         if self.ip.frames:
             self.model_origin[id(model)] = self.ip.frames[-1]  # the builder function it came from
@@ -591,7 +597,7 @@ class KerasSemantics(Semantics):
         init = cls.method("__init__")
         if init is not None:
             self.run_method(inst, init, list(args), kwargs, node)
-        if self.depth == 0:
+        if self.depth == 0 and (self.ip.current is self.ip.info or self.ip._call_site is not None):
             self.instances.append(inst)
         return inst
 

@@ -39,6 +39,7 @@ from .values import (
     Partial,
     ArgParser,
     ConstArray,
+    LazyImport,
     QualName,
     Record,
     SuperVal,
@@ -318,20 +319,22 @@ class Interpreter:
 
     # -- imports and project modules -------------------------------------------------------
     def exec_import(self, stmt: Any, scope: Scope) -> None:
+        """Bind imported names: a project module's names lazily (read on first use), anything
+        else as the :class:`QualName` it spells."""
         if isinstance(stmt, cst.Import):
             for alias in stmt.names:
                 full = dotted_name(alias.name) or ""
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    scope.set(alias.asname.name.value, self.import_module(full, False, full))
+                    scope.set(alias.asname.name.value, self.lazy_module(full, False, full))
                 else:
                     top = full.split(".")[0]
-                    scope.set(top, self.import_module(top, False, top))
+                    scope.set(top, self.lazy_module(top, False, top))
             return
         base = import_base(stmt)
         relative = base.startswith(".")
         absolute = Resolver.absolute(self.current.package, base) if relative else base
-        module = self.import_module(absolute, relative, base)
         if isinstance(stmt.names, cst.ImportStar):
+            module = self.import_module(absolute, relative, base)
             if isinstance(module, ModuleVal) and module.info.globals is not None:
                 for k, v in module.info.globals.vars.items():
                     if not k.startswith("_"):
@@ -339,20 +342,72 @@ class Interpreter:
             elif not relative and absolute not in self.star_modules:
                 self.star_modules.append(absolute)
             return
+        path = self.project_path(absolute, relative)
         for alias in stmt.names:
             name = dotted_name(alias.name) or ""
             local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
-            scope.set(local, self.module_attr(module, name, absolute, relative, base))
+            if path is not None:
+                scope.set(local, LazyImport(path, absolute, name, relative, base))
+            elif relative:
+                sub = self.project_path(f"{absolute}.{name}" if absolute else name, True)  # ``from . import blocks``
+                value = LazyImport(sub, f"{absolute}.{name}" if absolute else name, None, True, f"{base}.{name}") if sub else None
+                scope.set(local, value or Unknown(f"{name} from {base} could not be read (a module of this project)"))
+            else:
+                scope.set(local, QualName(f"{absolute}.{name}"))
+
+    def project_path(self, absolute: str, relative: bool) -> Optional[str]:
+        """The file of a project module this run may read, or ``None``."""
+        if self.resolver is None or not absolute or not (relative or self.sem.reads_module(absolute)):
+            return None
+        path = self.resolver.find(self.current.path, absolute, relative)
+        return path if path is not None and path != self.info.path else None
+
+    def lazy_module(self, absolute: str, relative: bool, written: str) -> Any:
+        path = self.project_path(absolute, relative)
+        return LazyImport(path, absolute, None, relative, written) if path is not None else QualName(absolute)
+
+    def force(self, value: Any) -> Any:
+        """The value of a lazily imported name (reading its module now), else ``value``."""
+        seen: set = set()
+        while isinstance(value, LazyImport):
+            if id(value) in seen:  # ``from .a import X`` in b and ``from .b import X`` in a
+                return Unknown(f"{value.name or value.module} is imported in a cycle of project modules")
+            seen.add(id(value))
+            if not value.forced:
+                value.forced = True
+                value.value = Unknown(f"{value.name or value.module} is imported in a cycle of project modules")
+                module = self.load_module(value.path, value.module, value.written)
+                value.value = module if value.name is None else self.module_attr(
+                    module, value.name, value.module, value.relative, value.written
+                )
+            value = value.value
+        return value
+
+    def force_all(self, values: Any) -> Any:
+        """Arguments handed to a framework: their lazily imported names (in lists too)."""
+        if isinstance(values, LazyImport):
+            return self.force(values)
+        if isinstance(values, list) and any(isinstance(v, (LazyImport, list, tuple, dict)) for v in values):
+            return [self.force_all(v) for v in values]
+        if isinstance(values, tuple) and any(isinstance(v, (LazyImport, list, tuple, dict)) for v in values):
+            return tuple(self.force_all(v) for v in values)
+        if isinstance(values, dict) and any(isinstance(v, (LazyImport, list, tuple, dict)) for v in values.values()):
+            return {k: self.force_all(v) for k, v in values.items()}
+        return values
+
+    def load_module(self, path: Optional[str], absolute: str, written: str) -> Any:
+        if path is not None and self.resolver is not None:
+            info = self.resolver.load(path, absolute)
+            if info is not None:
+                self.run_project_module(info)
+                return ModuleVal(absolute, info)
+        return Unknown(f"module {written} of this project could not be read")
 
     def import_module(self, absolute: str, relative: bool, written: str) -> Any:
-        """A project module read from disk, else the imported name as a :class:`QualName`."""
-        if self.resolver is not None and absolute:
-            path = self.resolver.find(self.current.path, absolute, relative)
-            if path is not None and path != self.info.path:
-                info = self.resolver.load(path, absolute)
-                if info is not None:
-                    self.run_project_module(info)
-                    return ModuleVal(absolute, info)
+        """A project module read from disk now, else the imported name as a :class:`QualName`."""
+        path = self.project_path(absolute, relative)
+        if path is not None:
+            return self.load_module(path, absolute, written)
         if relative:
             return Unknown(f"module {written} of this project could not be read")
         return QualName(absolute)
@@ -411,7 +466,7 @@ class Interpreter:
         return dotted_name(target) or ""
 
     def make_class(self, node: cst.ClassDef, scope: Scope) -> ClassVal:
-        bases = [self.eval(b.value, scope) for b in node.bases if b.keyword is None and not b.star]
+        bases = [self.force(self.eval(b.value, scope)) for b in node.bases if b.keyword is None and not b.star]
         decorators = tuple(self.decorator_name(d.decorator) for d in node.decorators)
         cls = ClassVal(node.name.value, node, bases, module=self.current, decorators=decorators)
         body_scope = Scope(scope)
@@ -472,6 +527,7 @@ class Interpreter:
                     scope.rebind(root, Unknown(f"{root} is changed by `{self.code(target)} = ...`"))
 
     def setattr(self, obj: Any, name: str, value: Any) -> None:
+        obj = self.force(obj)
         if self.sem.on_setattr(obj, name, value):
             return
         if isinstance(obj, (Instance, Record)):
@@ -491,6 +547,7 @@ class Interpreter:
     # -- control flow ----------------------------------------------------------------------
     def truth(self, value: Any) -> Optional[bool]:
         """Python's truth value where it is known; ``None`` where it is not."""
+        value = self.force(value)
         if isinstance(value, Unknown):
             return None
         if isinstance(value, Expr):
@@ -677,6 +734,7 @@ class Interpreter:
 
     def iterate(self, value: Any) -> Optional[List[Any]]:
         """The items of an iterable value, or ``None`` if they are not known."""
+        value = self.force(value)
         items = listed(value)
         if items is not None:
             return items
@@ -809,6 +867,12 @@ class Interpreter:
 
     def call(self, callee: Any, args: List[Any], kwargs: Dict[str, Any], node: cst.CSTNode) -> Any:
         """Call an evaluated callee with evaluated arguments."""
+        callee = self.force(callee)
+        keeps = isinstance(callee, (FuncVal, ClassVal, Partial, LambdaVal)) or (
+            isinstance(callee, BoundMethod) and isinstance(callee.func, FuncVal)
+        ) or (isinstance(callee, QualName) and callee.name in ("functools.partial", "functools.partialmethod"))
+        if not keeps:  # a framework or builtin receives values, never lazily imported names
+            args, kwargs = self.force_all(list(args)), self.force_all(dict(kwargs))
         if isinstance(callee, FuncVal):
             return self.invoke(callee, args, kwargs, node)
         if isinstance(callee, BoundMethod):
@@ -1132,6 +1196,7 @@ class Interpreter:
         return Unknown(f"{name} is not a constant (it is not defined in this file)")
 
     def attribute(self, obj: Any, attr: str, node: cst.CSTNode) -> Any:
+        obj = self.force(obj)
         if isinstance(obj, QualName):
             qual = f"{obj.name}.{attr}"
             return STDLIB_VALUES[qual] if qual in STDLIB_VALUES else obj.attr(attr)
@@ -1221,6 +1286,7 @@ class Interpreter:
                 else:
                     args.extend(items)
             elif a.star == "**":
+                value = self.force(value)
                 if isinstance(value, dict) and all(isinstance(k, str) for k in value):
                     kwargs.update(value)
                 elif isinstance(value, Instance) and "record" in value.ext:
@@ -1245,6 +1311,7 @@ class Interpreter:
         return out
 
     def unary(self, node: cst.UnaryOperation, v: Any) -> Any:
+        v = self.force(v)
         if isinstance(node.operator, cst.Not):
             t = self.truth(v)
             return Unknown(f"`{self.code(node)}` is not a constant") if t is None else (not t)
@@ -1262,6 +1329,7 @@ class Interpreter:
         return Unknown(f"`{self.code(node)}` is not a constant")
 
     def binop(self, op: Optional[str], a: Any, b: Any, node: cst.CSTNode) -> Any:
+        a, b = self.force(a), self.force(b)
         if op is None:
             return Unknown(f"`{self.code(node)}` is not a constant")
         if self.sem.owns(a) or self.sem.owns(b):
@@ -1307,9 +1375,9 @@ class Interpreter:
         return Unknown(f"`{self.code(node)}` is not a constant")
 
     def compare(self, node: cst.Comparison, scope: Scope) -> Any:
-        left = self.concrete(self.eval(node.left, scope))
+        left = self.concrete(self.force(self.eval(node.left, scope)))
         for target in node.comparisons:
-            right = self.concrete(self.eval(target.comparator, scope))
+            right = self.concrete(self.force(self.eval(target.comparator, scope)))
             holds = self._compare_one(target.operator, left, right)
             if holds is None:
                 return Unknown(f"`{self.code(node)}` is not a constant")
@@ -1339,13 +1407,13 @@ class Interpreter:
         return None
 
     def subscript(self, node: cst.Subscript, scope: Scope) -> Any:
-        value = self.eval(node.value, scope)
+        value = self.force(self.eval(node.value, scope))
         if isinstance(value, QualName):
             return value  # ``Optional[int]``, ``List[nn.Module]``: a type annotation
         if len(node.slice) != 1:
             key: Any = tuple(self._slice(el.slice, scope) for el in node.slice)
         else:
-            key = self._slice(node.slice[0].slice, scope)
+            key = self.force(self._slice(node.slice[0].slice, scope))
         if self.sem.owns(value):
             out = self.sem.subscript(value, key, node)
             if out is not NOT_HANDLED:
@@ -1434,7 +1502,7 @@ class Interpreter:
                 continue
             if not isinstance(part, cst.FormattedStringExpression):
                 return Unknown(f"`{self.code(node)}` is not a constant")
-            value = self.concrete(self.eval(part.expression, scope))
+            value = self.concrete(self.force(self.eval(part.expression, scope)))
             if not is_plain(value):
                 return value if isinstance(value, Unknown) else Unknown(f"`{self.code(node)}` is not a constant")
             if part.conversion == "r":
@@ -1499,6 +1567,7 @@ def _isinstance(ip: Interpreter, args: List[Any], kwargs: Dict[str, Any], node: 
 
 
 def _is_instance(ip: Interpreter, value: Any, cls: Any) -> Optional[bool]:
+    value, cls = ip.force(value), ip.force(cls)
     if isinstance(value, Unknown):
         return None
     if isinstance(cls, _Builtin):
@@ -1702,6 +1771,7 @@ def _size_op(op: str, a: Any, b: Any) -> Any:
 
 def _identical(a: Any, b: Any, ip: Interpreter) -> Optional[bool]:
     """``a is b`` where it is known: constants by value, objects by identity."""
+    a, b = ip.force(a), ip.force(b)
     a, b = (QualName(f"builtins.{v.name}") if isinstance(v, _Builtin) else v for v in (a, b))
     if isinstance(a, Unknown) or isinstance(b, Unknown):
         return None
@@ -1718,7 +1788,7 @@ def _identical(a: Any, b: Any, ip: Interpreter) -> Optional[bool]:
 
 def _object_like(a: Any, b: Any) -> bool:
     """Comparisons of objects (``self.__class__ == C``, ``block == BasicBlock``)."""
-    return any(isinstance(v, (ClassVal, FuncVal, Instance, QualName, _Builtin)) for v in (a, b))
+    return any(isinstance(v, (ClassVal, FuncVal, Instance, QualName, _Builtin, LazyImport)) for v in (a, b))
 
 
 def _root_name(target: cst.BaseExpression) -> Optional[str]:

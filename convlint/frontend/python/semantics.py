@@ -19,7 +19,9 @@ from .values import NOT_HANDLED, ClassVal, Instance
 if TYPE_CHECKING:  # pragma: no cover
     from .interp import Interpreter
 
-__all__ = ["Semantics"]
+__all__ = ["Semantics", "FRAMEWORK_ROOTS"]
+
+FRAMEWORK_ROOTS = frozenset(("torch", "keras", "tensorflow", "tf_keras", "keras_core", "jax", "numpy", "flax"))
 
 
 class Semantics:
@@ -40,6 +42,12 @@ class Semantics:
     def owns(self, value: Any) -> bool:
         """Is ``value`` one of this framework's objects (a layer, a tensor, a model)?"""
         return False
+
+    def reads_module(self, dotted: str) -> bool:
+        """May the project module ``dotted`` be read from disk?  Never a framework's own API
+        (``torch.nn``, ``keras.layers``): even when linting that framework's repository, its
+        names mean the framework, not the source that implements it."""
+        return dotted.split(".")[0] not in FRAMEWORK_ROOTS
 
     def knows(self, qualified: str) -> bool:
         """Is ``qualified`` one of this framework's names (for a name a ``from m import *``

@@ -37,6 +37,7 @@ __all__ = [
     "Record",
     "ArgParser",
     "ConstArray",
+    "LazyImport",
     "NOT_HANDLED",
     "is_plain",
 ]
@@ -212,6 +213,22 @@ class ArgParser:
     """``argparse.ArgumentParser()``: the options declared so far and their defaults."""
 
     defaults: Dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class LazyImport:
+    """A name imported from a project module, read only when it is first used: model files
+    import far more than a model needs (torchvision's weight enums pull in its transforms), and
+    parsing is the expensive part.  The interpreter forces it wherever a value is used."""
+
+    path: str
+    module: str
+    name: Optional[str]
+    """The imported attribute, or ``None`` for the module itself (``import pkg.blocks as b``)."""
+    relative: bool
+    written: str
+    value: Any = None
+    forced: bool = False
 
 
 _PLAIN = (int, float, str, bool, type(None), range, bytes)

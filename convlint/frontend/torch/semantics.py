@@ -479,7 +479,7 @@ class TorchSemantics(Semantics):
         """A layer applied to a tensor in straight-line module code.  Only tensors whose shape
         is known start a graph: ``criterion(model(data), target)`` in a training script says
         nothing about shapes."""
-        if not tensors[0].informative or obj.type.endswith("Loss"):
+        if not tensors[0].informative or obj.type.endswith("Loss") or self.ip.current is not self.ip.info:
             return UNKNOWN_TENSOR("script code on unknown tensors")
         if self.script_builder is None:
             self.script_builder = Builder()
