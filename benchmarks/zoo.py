@@ -452,9 +452,16 @@ def _fmt(shape: Optional[Sequence[Any]]) -> str:
     return "not reached" if shape is None else "(" + ", ".join(str(d) for d in shape) + ")"
 
 
+NOT_LAYERS = frozenset({"StochasticDepth"})
+"""PyTorch leaf modules that are the model code's own classes, not ``torch.nn`` layers:
+torchvision's ``StochasticDepth`` holds no layer and no weight (it calls a function), so convlint
+has no node for it; its output is checked through the layers that consume it."""
+
+
 def compared_layers(facts: Dict[str, Any]) -> List[Tuple[str, str, List[List[int]]]]:
-    """The real layers that have an output shape (a PyTorch leaf module forward never calls has none)."""
-    return [(name, kind, shapes) for name, kind, shapes in facts["layers"] if shapes]
+    """The real layers that have an output shape (a PyTorch leaf module forward never calls has
+    none), except the model code's own parameter-free helper modules (``NOT_LAYERS``)."""
+    return [(name, kind, shapes) for name, kind, shapes in facts["layers"] if shapes and kind not in NOT_LAYERS]
 
 
 def pick_model(report: Dict[str, Any], framework: str, names: Iterable[str]) -> Tuple[Optional[Dict[str, Any]], int]:

@@ -747,6 +747,54 @@ class TorchPermute(LayerSpec):
         return xs[0].transpose(self.order(attrs, xs[0].shape))
 
 
+class TorchChunk(LayerSpec):
+    """One piece of ``x.chunk(chunks, dim)`` / ``torch.chunk``: piece ``index`` of the pieces
+    PyTorch makes, each ``ceil(n / chunks)`` long along ``dim`` except the last, which keeps the
+    rest (``ShuffleNetV2`` splits its channels in two this way)."""
+
+    types = (("torch", "chunk"),)
+    signatures = {("torch", "chunk"): [("chunks", REQUIRED), ("dim", 0), ("index", 0)]}
+
+    def normalize(self, framework: str, type_name: str, params: Dict[str, Any], layout: str) -> Dict[str, Any]:
+        chunks, dim, index = (_known(params[k], k) for k in ("chunks", "dim", "index"))
+        for name, v in (("chunks", chunks), ("dim", dim), ("index", index)):
+            if isinstance(v, bool) or not isinstance(v, int):
+                raise LayerError("invalid-argument", f"chunk: '{name}' must be an integer. Received: {name}={v!r}", attr=name)
+        if chunks < 1:
+            raise LayerError("invalid-argument", f"chunk: 'chunks' must be positive. Received: chunks={chunks}", attr="chunks")
+        return {"type": type_name, "chunks": chunks, "dim": dim, "index": index}
+
+    def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
+        shape = inputs[0]
+        what = f"chunk({attrs['chunks']}, dim={attrs['dim']})"
+        axis = _axis(attrs["dim"], len(shape), what, shape)
+        n = shape[axis]
+        if n is None:
+            return tuple(shape)
+        size = -(-n // attrs["chunks"]) if isinstance(n, int) else (n + attrs["chunks"] - 1) // attrs["chunks"]
+        if isinstance(n, int):
+            pieces = -(-n // size) if size else 0
+            if attrs["index"] >= pieces:
+                raise LayerError(
+                    "invalid-argument",
+                    f"{what} gives {pieces} pieces of an axis of size {n}; piece {attrs['index']} does not exist. "
+                    f"Received: input shape {fmt_shape(shape)}",
+                )
+            size = min(size, n - attrs["index"] * size)
+        out = list(shape)
+        out[axis] = size
+        return tuple(out)
+
+    def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
+        import numpy as np
+
+        x = xs[0]
+        axis = attrs["dim"] % x.ndim
+        size = -(-x.shape[axis] // attrs["chunks"])
+        start = attrs["index"] * size
+        return np.take(x, range(start, min(start + size, x.shape[axis])), axis=axis)
+
+
 # -- PyTorch: padding ------------------------------------------------------------------------
 def _torch_pairs(value: Any, n: int, attr: str, type_name: str) -> Tuple[Pair, ...]:
     """PyTorch padding, last axis first: int, or ``(left, right, top, bottom, ...)``."""
@@ -1039,6 +1087,7 @@ SPECS: List[LayerSpec] = [
     TorchUnflatten(),
     TorchView(),
     TorchPermute(),
+    TorchChunk(),
     TorchPad(),
     TorchFunctionalPad(),
     TorchUpsample(),

@@ -24,6 +24,10 @@ def _reshape(xs: list, *args: Any) -> Any:
     return xs[0].reshape(*_sizes(xs[0], args))
 
 
+def _chunk(xs: list, chunks: int, dim: int = 0, index: int = 0) -> Any:
+    return xs[0].chunk(chunks, dim)[index]
+
+
 # How the oracle harness runs each pseudo-type (a dotted path, "Tensor.<method>", or a callable
 # taking the list of input tensors followed by the row's args and kwargs).
 TORCH_FUNCTIONS = {
@@ -32,6 +36,7 @@ TORCH_FUNCTIONS = {
     "pad": "torch.nn.functional.pad",
     "permute": "Tensor.permute",
     "transpose": "Tensor.transpose",
+    "chunk": _chunk,
 }
 
 B = SizeOf(0)
@@ -165,6 +170,10 @@ CASES = [
     case("torch", "permute", (0, -1, 1, 2), inp=(None, 3, 5, 6), out=(None, 6, 3, 5), id="permute-negative"),
     case("torch", "transpose", (1, 2), inp=(None, 3, 5, 6), out=(None, 5, 3, 6), id="transpose"),
     case("torch", "transpose", (-1, -2), inp=(None, 3, 5, 6), out=(None, 3, 6, 5), id="transpose-negative"),
+    case("torch", "chunk", (2, 1, 0), inp=(None, 116, 7, 7), out=(None, 58, 7, 7), id="chunk-half"),
+    case("torch", "chunk", (2, 1, 1), inp=(None, 116, 7, 7), out=(None, 58, 7, 7), id="chunk-second"),
+    case("torch", "chunk", (3, 1, 2), inp=(None, 7, 4), out=(None, 1, 4), id="chunk-uneven-last"),
+    case("torch", "chunk", (3, -1, 0), inp=(None, 2, 8), out=(None, 2, 3), id="chunk-last-axis"),
 ]
 
 ERRORS = [

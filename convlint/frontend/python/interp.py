@@ -743,7 +743,8 @@ class Interpreter:
         return None
 
     def concrete(self, value: Any) -> Any:
-        return self.sem.concrete(value) if isinstance(value, Expr) else value
+        """A size with what the engine knows filled in (the one size query; see Semantics)."""
+        return self.sem.concrete(value) if isinstance(value, Expr) or self.sem.owns(value) else value
 
     # -- calls -----------------------------------------------------------------------------
     def invoke(

@@ -201,6 +201,7 @@ def _class_model(
             return None
         forward_span = interp.positions.span(forward.node) if forward.module is interp.info else span
         inputs = _forward_inputs(interp, builder, forward.node, forward_span)
+        _known_input_shapes(builder, examples, declared)  # before forward: branches may ask for sizes
         result = interp.invoke(forward, [obj, *inputs], {}, forward.node, site=span)
         _add_uncalled(interp, builder, obj)
     except OutOfSteps:
@@ -285,6 +286,7 @@ def _sequential_model(
         assign_paths(seq, "")
         builder.layer_ids.update(m.path for m in _leaf_modules(seq, set()) if m.path is not None)
         x = builder.add_input("input", None, span)
+        _known_input_shapes(builder, examples, declared)
         result = sem.apply_module(seq, [x], {}, seq.call or site)
     except OutOfSteps:
         notes.append(steps_note(span, name))
@@ -308,18 +310,29 @@ def _script_model(sem: TorchSemantics, path: str) -> ModelGraph:
 
 
 # -- input shapes -----------------------------------------------------------------------------
+def _input_shapes(examples: List[Example], declared: Optional[Tuple[Any, ...]]) -> Optional[List[Any]]:
+    """The inputs' shapes (batch excluded) from the first example call, else the declaration."""
+    for example in examples:
+        return [_unbatched(s, example.batched) for s in example.shapes]
+    return [tuple(declared)] if declared is not None else None
+
+
+def _known_input_shapes(builder: Builder, examples: List[Example], declared: Optional[Tuple[Any, ...]]) -> None:
+    shapes = _input_shapes(examples, declared)
+    if shapes is None:
+        return
+    for i, node_id in enumerate(builder.inputs):
+        node = next(n for n in builder.nodes if n.id == node_id)
+        node.kwargs["shape"] = shapes[i] if i < len(shapes) else Unknown("no example input for this argument")
+
+
 def _set_input_shapes(
     model: ModelGraph, examples: List[Example], declared: Optional[Tuple[Any, ...]], notes: List[FileNote]
 ) -> None:
     inputs = [model.node(i) for i in model.inputs]
     if not inputs:
         return
-    shapes: Optional[List[Any]] = None
-    for example in examples:
-        shapes = [_unbatched(s, example.batched) for s in example.shapes]
-        break
-    if shapes is None and declared is not None:
-        shapes = [tuple(declared)]
+    shapes = _input_shapes(examples, declared)
     if shapes is not None:
         for i, node in enumerate(inputs):
             node.kwargs["shape"] = shapes[i] if i < len(shapes) else Unknown("no example input for this argument")

@@ -92,7 +92,8 @@ for _name, _params in (("squeeze", ("dim",)), ("unsqueeze", ("dim",))):
     TORCH_FUNCS[_name] = OpSpec(_name, _params)
 
 IDENTITY_METHODS = frozenset(
-    {"contiguous", "clone", "detach", "float", "double", "half", "to", "cuda", "cpu", "requires_grad_", "type_as"}
+    {"contiguous", "clone", "detach", "float", "double", "half", "to", "cuda", "cpu", "requires_grad_", "type_as",
+     "bernoulli_", "bernoulli", "uniform_", "normal_", "fill_", "zero_", "random_", "exponential_"}
 )
 """Tensor methods that leave the shape alone."""
 

@@ -140,6 +140,7 @@ class TorchSemantics(Semantics):
         self.script_inputs: Dict[int, TensorVal] = {}
         self.anon = 0
         self.sites: Dict[str, cst.CSTNode] = {}  # module-level name -> the statement binding it
+        self._shapes: Dict[Tuple[int, str], Any] = {}
 
     # -- what the interpreter asks ----------------------------------------------------------
     @property
@@ -188,6 +189,53 @@ class TorchSemantics(Semantics):
             return f"convlint does not follow {construct}; shapes after it are unknown"
         return f"convlint does not follow {construct}; the modules it would create are unknown"
 
+    # -- the one size query ------------------------------------------------------------------
+    def node_shape(self, node_id: Optional[str]) -> Any:
+        """The shape (batch first) of a node of the graph being built, where control flow needs
+        it (``input.ndim``, ``if x.size(1) != c``): the engine run on the graph so far.  It is a
+        pure function of that graph, so asking cannot change the result; ``None`` if unknown."""
+        builder = self.builder
+        if builder is None or self.script or node_id is None or node_id.startswith("?"):
+            return None
+        key = (id(builder), node_id)
+        if key not in self._shapes:
+            self._shapes[key] = None
+            from ...engine import analyze
+            from ...graph import ModelGraph, Span
+            from ...layers import default_catalogue
+
+            graph = ModelGraph("?", "torch", self.ip.info.path, Span(1), list(builder.nodes), list(builder.inputs),
+                               [node_id], "channels_first", dim_refs=dict(builder.dim_refs))
+            try:
+                result = analyze(graph, default_catalogue()).result(node_id)
+                self._shapes[key] = result.output_shape if result is not None else None
+            except (KeyError, IndexError):
+                pass
+        return self._shapes[key]
+
+    def concrete(self, value: Any) -> Any:
+        if isinstance(value, SizeVal):
+            shape = self.node_shape(value.tensor.node)
+            if shape is not None and isinstance(value.axis, int) and -len(shape) <= value.axis < len(shape):
+                dim = shape[value.axis]
+                return dim if dim is not None else value
+            return value
+        if isinstance(value, Expr) and self.builder is not None:
+            from ...dims import free_symbols, subs
+
+            bindings = {}
+            for name in free_symbols(value):
+                ref = self.builder.dim_refs.get(name)
+                shape = self.node_shape(ref.node) if ref is not None else None
+                if shape is not None and -len(shape) <= ref.axis < len(shape) and shape[ref.axis] is not None:
+                    bindings[name] = shape[ref.axis]
+            return subs(value, bindings) if bindings else value
+        return value
+
+    def rank(self, t: TensorVal) -> Any:
+        shape = self.node_shape(t.node)
+        return len(shape) if shape is not None else Unknown("the rank of a tensor whose shape is not known")
+
     def forget(self, value: Any, why: str) -> Any:
         if isinstance(value, (TensorVal, SizeVal, ShapeVal)):
             return UNKNOWN_TENSOR("control flow") if isinstance(value, TensorVal) else Unknown(why)
@@ -201,6 +249,9 @@ class TorchSemantics(Semantics):
         return None
 
     def iterate(self, value: Any) -> Optional[List[Any]]:
+        if isinstance(value, ShapeVal):  # ``len(x.shape)``, ``x.shape[2:]``: the rank is known
+            rank = self.rank(value.tensor)
+            return [SizeVal(value.tensor, i) for i in range(rank)] if isinstance(rank, int) else None
         if isinstance(value, Opaque):
             return []  # ``for m in self.modules(): nn.init...``: weight initialisation, no layers
         if isinstance(value, ContainerObj):
@@ -220,6 +271,9 @@ class TorchSemantics(Semantics):
         if isinstance(obj, ShapeVal):
             if isinstance(key, int) and not isinstance(key, bool):
                 return SizeVal(obj.tensor, key)
+            items = self.iterate(obj)
+            if isinstance(key, slice) and items is not None:
+                return tuple(items[key])
             return Unknown("a slice of a tensor's shape (its rank is not known here)")
         if isinstance(obj, ContainerObj):
             if isinstance(key, slice):
@@ -262,6 +316,8 @@ class TorchSemantics(Semantics):
                 return self.unknown_tensor(f"`.{attr}`", node, obj)
             if attr == "is_cuda":
                 return False  # an example input convlint reads is a CPU tensor
+            if attr == "ndim":
+                return self.rank(obj)
             if attr in ("device", "dtype", "requires_grad", "ndim"):
                 return Unknown(f"the tensor attribute .{attr}")
             return NOT_HANDLED
@@ -596,7 +652,13 @@ class TorchSemantics(Semantics):
                 sizes = args[0] if args else kwargs.get("size")
             if isinstance(sizes, (tuple, list)) and all(isinstance(s, int) and not isinstance(s, bool) for s in sizes):
                 return TensorVal(None, tuple(sizes))
+            if isinstance(sizes, (tuple, list)) and self.builder is not None and all(
+                isinstance(s, SizeVal) or isinstance(s, int) and not isinstance(s, bool) for s in sizes
+            ):  # ``torch.empty([x.shape[0]] + [1] * (x.ndim - 1))``: a mask shaped after x
+                return TensorVal(None, tuple(sizes), "a tensor made in forward")
             return TensorVal(None, None, "factory of unknown size")
+        if name == "chunk" and args and isinstance(args[0], TensorVal):
+            return self.chunk(args[0], list(args[1:]), kwargs, node, op)
         if name in ("cat", "concat", "concatenate"):
             seq = args[0] if args else kwargs.get("tensors")
             items = self.ip.iterate(seq) if seq is not None else None
@@ -627,6 +689,19 @@ class TorchSemantics(Semantics):
             return self.unknown_tensor(f"`{op}(...)`", node, *tensors_in(args, kwargs))
         return Unknown(f"{op}(...)")
 
+    def chunk(self, t: TensorVal, args: List[Any], kwargs: Dict[str, Any], node: cst.Call, op: str) -> Any:
+        """``x.chunk(n, dim)`` / ``torch.chunk(x, n, dim)``: a tuple of ``n`` pieces, one node
+        each (PyTorch may make fewer pieces when the axis is short; the engine says so)."""
+        chunks = args[0] if args else kwargs.get("chunks")
+        dim = args[1] if len(args) > 1 else kwargs.get("dim", 0)
+        builder = self._graph()
+        if not isinstance(chunks, int) or isinstance(chunks, bool) or not 0 < chunks <= 64 or builder is None:
+            return self.unknown_tensor(f"`{op}(...)`", node, t)
+        if self.script and t.node is None:
+            return UNKNOWN_TENSOR(op)
+        span = self.ip.span(node)
+        return tuple(builder.emit("chunk", (chunks, dim, i), {}, [t], span, "chunk", None, op) for i in range(chunks))
+
     def _emit_args(self, type_: str, x: Any, args: Tuple[Any, ...], node: cst.Call, op: str) -> Any:
         builder = self._graph()
         if builder is None or not isinstance(x, TensorVal) or (self.script and x.node is None):
@@ -641,6 +716,10 @@ class TorchSemantics(Semantics):
 
     def merge(self, type_: str, a: Any, b: Any, node: cst.CSTNode, op: str) -> Any:
         if isinstance(a, TensorVal) and isinstance(b, TensorVal):
+            if _mask_of(b, a):
+                return a  # ``x * noise`` with a (B, 1, 1, 1) mask made from x's sizes: x's shape
+            if _mask_of(a, b):
+                return b
             return self.emit_merge(type_, [a, b], {}, node, op)  # type: ignore[arg-type]
         if isinstance(a, TensorVal) and _scalar(b):
             return a
@@ -744,13 +823,33 @@ class TorchSemantics(Semantics):
         if name == "permute":
             dims = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
             return self._emit_args("permute", t, tuple(dims), node, op)
+        if name in ("div", "div_", "true_divide") and args and _scalar(args[0]):
+            return t
+        if name == "chunk":
+            return self.chunk(t, args, kwargs, node, op)
         if name in ("add", "sub", "mul", "add_", "sub_", "mul_") and args:
             return self.merge(name.rstrip("_"), t, args[0], node, op)
-        if name in ("dim", "numel", "item", "tolist"):
+        if name in ("dim", "ndimension"):
+            return self.rank(t)
+        if name in ("numel", "item", "tolist"):
             return Unknown(f"{op}()")
         return self.unknown_tensor(f"the tensor method `{op}(...)`", node, t)
 
     # -- expressions --------------------------------------------------------------------
+
+
+def _mask_of(mask: TensorVal, x: TensorVal) -> bool:
+    """``mask`` was made in ``forward`` with each axis 1 or a size of ``x`` at that axis (or the
+    batch size): multiplying ``x`` by it broadcasts to ``x``'s own shape."""
+    if mask.node is not None or not mask.shape or not x.known:
+        return False
+    for i, d in enumerate(mask.shape):
+        if isinstance(d, SizeVal):
+            if not (d.axis == 0 and i == 0) and not (d.tensor is x and d.axis == i):
+                return False
+        elif d != 1:
+            return False
+    return True
 
 
 def _scalar(v: Any) -> bool:
