@@ -452,10 +452,11 @@ def _fmt(shape: Optional[Sequence[Any]]) -> str:
     return "not reached" if shape is None else "(" + ", ".join(str(d) for d in shape) + ")"
 
 
-NOT_LAYERS = frozenset({"StochasticDepth"})
+NOT_LAYERS = frozenset({"StochasticDepth", "Permute"})
 """PyTorch leaf modules that are the model code's own classes, not ``torch.nn`` layers:
-torchvision's ``StochasticDepth`` holds no layer and no weight (it calls a function), so convlint
-has no node for it; its output is checked through the layers that consume it."""
+torchvision's ``StochasticDepth`` and ``Permute`` hold no layer and no weight (they call a
+function), so convlint has no node named for them; their outputs are checked through the
+layers that consume them."""
 
 
 def compared_layers(facts: Dict[str, Any]) -> List[Tuple[str, str, List[List[int]]]]:

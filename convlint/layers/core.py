@@ -381,8 +381,34 @@ class TorchPReLU(LayerSpec):
         return np.where(x >= 0, x, w * x).astype("float32")
 
 
+class TorchParameter(LayerSpec):
+    """An ``nn.Parameter`` a module registers itself (a layer scale, a class token): not a layer
+    on the data path, but ``model.parameters()`` counts it, so the totals do too."""
+
+    types = (("torch", "Parameter"),)
+    signatures = {("torch", "Parameter"): [("shape", REQUIRED), ("requires_grad", True)]}
+
+    def normalize(self, framework: str, type_name: str, params: Dict[str, Any], layout: str) -> Dict[str, Any]:
+        shape = params["shape"]
+        if isinstance(shape, Unknown):
+            raise UnknownAttr("shape", shape.reason)
+        if not isinstance(shape, (tuple, list)) or not all(isinstance(d, (int, Expr)) and not isinstance(d, bool) for d in shape):
+            raise UnknownAttr("shape", "the parameter's shape is not known")
+        return {"type": type_name, "shape": tuple(shape), "trainable": flag(params["requires_grad"], "requires_grad")}
+
+    def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
+        return tuple(inputs[0])  # never on the data path: it has no input, so no output shape
+
+    def weights(self, attrs: Dict[str, Any], inputs: List[Shape]) -> List[Weight]:
+        return [Weight("weight", tuple(attrs["shape"]), trainable=attrs["trainable"])]
+
+    def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
+        return weights["weight"]
+
+
 SPECS: List[LayerSpec] = [
     InputSpec(),
+    TorchParameter(),
     KerasDense(),
     TorchLinear(),
     TorchLazyLinear(),

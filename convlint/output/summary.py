@@ -27,7 +27,10 @@ def model_table(shaped: Any) -> str:
     for r in shaped.layers:
         if not r.listed:
             continue
-        shape = "not called" if not r.node.called else "?" if r.output_shape is None else fmt_shape(r.output_shape)
+        if r.node.type == "Parameter":  # an nn.Parameter: counted, read by forward, never called
+            shape = "nn.Parameter"
+        else:
+            shape = "not called" if not r.node.called else "?" if r.output_shape is None else fmt_shape(r.output_shape)
         if not r.first_use and r.params != 0:
             weights = biases = params = "(shared)"
         elif r.params is None:  # not reached: the weights depend on an unknown input

@@ -27,6 +27,8 @@ class Builder:
         self.inputs: List[str] = []
         self.dim_refs: Dict[str, DimRef] = {}
         """Sizes read off tensors (``F.avg_pool2d(x, x.size(2))``): symbols the engine fills in."""
+        self.params_used: set = set()
+        """Paths of ``nn.Parameter``s a functional op took as its weight or bias (counted there)."""
         self.layer_ids: set = set()
         """Module paths (layer ids): a functional op's node id (its weight key) avoids them, so
         ``F.relu`` beside a module named ``relu`` is never taken for a reuse of that module."""

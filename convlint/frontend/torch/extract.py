@@ -204,6 +204,7 @@ def _class_model(
         _known_input_shapes(builder, examples, declared)  # before forward: branches may ask for sizes
         result = interp.invoke(forward, [obj, *inputs], {}, forward.node, site=span)
         _add_uncalled(interp, builder, obj)
+        _add_parameters(builder, obj, span)
     except OutOfSteps:
         notes.append(steps_note(span, cls.name))
         result = None
@@ -249,6 +250,33 @@ def _add_uncalled(interp: Interpreter, builder: Builder, root: Instance) -> None
         if module.path is not None and module.path not in called and not _no_parameters(module.type):
             span = module.span or interp.span(module.call)
             builder.emit(module.type, module.args, module.kwargs, [], span, module.path, module.path, called=False)
+
+
+def _add_parameters(builder: Builder, root: Instance, span: Span) -> None:
+    """The ``nn.Parameter`` attributes of the model's modules that no functional op used as a
+    weight: ``model.parameters()`` counts them, so they join the graph (with their shapes)."""
+    used = {n.layer_id for n in builder.nodes} | builder.params_used
+    for param in _parameters(root, set()):
+        if param.path is not None and param.path not in used:
+            shape = tuple(param.shape) if param.shape is not None else Unknown("the shape of an nn.Parameter")
+            # not on the data path: listed like a module forward does not call (counted, no shape)
+            builder.emit("Parameter", (shape,), {}, [], param.span or span, param.path, param.path, called=False)
+
+
+def _parameters(value: Any, seen: set) -> Iterator[ParamVal]:
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    if isinstance(value, ParamVal):
+        yield value
+    elif isinstance(value, ContainerObj):
+        for _, child in value.items:
+            yield from _parameters(child, seen)
+    elif isinstance(value, Instance):
+        seq = value.ext.get("seq")
+        for child in ([v for _, v in seq.items] if seq is not None else []) + list(value.attrs.values()):
+            if is_module(child) or isinstance(child, ParamVal):
+                yield from _parameters(child, seen)
 
 
 def _forward_inputs(interp: Interpreter, builder: Builder, forward: cst.FunctionDef, span: Span) -> List[Any]:

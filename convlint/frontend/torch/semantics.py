@@ -69,6 +69,25 @@ class Opaque:
         self.what = what
 
 
+def _layer_attributes(layer: ModuleObj) -> Dict[str, Any]:
+    """What a layer's ``__init__`` sets that a subclass's ``forward`` reads (``self.weight``,
+    ``self.normalized_shape``, ``self.eps``): for ``nn.LayerNorm``, the one PyTorch's model zoo
+    subclasses."""
+    if layer.type != "LayerNorm":
+        return {}
+    names = ("normalized_shape", "eps", "elementwise_affine", "bias")
+    given = dict(zip(names, layer.args))
+    given.update(layer.kwargs)
+    shape = given.get("normalized_shape")
+    shape = (shape,) if isinstance(shape, int) else tuple(shape) if isinstance(shape, (list, tuple)) else shape
+    affine = given.get("elementwise_affine", True) is not False
+    out: Dict[str, Any] = {"normalized_shape": shape, "eps": given.get("eps", 1e-5)}
+    known = isinstance(shape, tuple) and all(isinstance(d, int) for d in shape)
+    out["weight"] = ParamVal(shape if known else None, span=layer.span) if affine else None
+    out["bias"] = ParamVal(shape if known else None, span=layer.span) if affine and given.get("bias", True) is not False else None
+    return out
+
+
 _BIAS_AT = {"Linear": 2, "Bilinear": 3, **{f"{c}{n}d": 7 for c in ("Conv", "ConvTranspose") for n in (1, 2, 3)}}
 """Where ``bias`` stands among a layer's positional arguments."""
 
@@ -232,6 +251,17 @@ class TorchSemantics(Semantics):
             return subs(value, bindings) if bindings else value
         return value
 
+    def broadcasts(self, param: ParamVal, x: TensorVal) -> bool:
+        """Does ``param`` broadcast onto ``x`` without changing ``x``'s shape?  Asked of the
+        engine through the size query; ``False`` whenever a size is not known."""
+        shape = self.node_shape(x.node)
+        if param.shape is None or shape is None or len(param.shape) > len(shape) - 1:
+            return False
+        for p, d in zip(reversed(param.shape), reversed(shape)):
+            if p != 1 and p != d:
+                return False
+        return True
+
     def rank(self, t: TensorVal) -> Any:
         shape = self.node_shape(t.node)
         return len(shape) if shape is not None else Unknown("the rank of a tensor whose shape is not known")
@@ -383,13 +413,16 @@ class TorchSemantics(Semantics):
         if cls.kind != "torch.module":
             return NOT_HANDLED
         base = torch_base(cls)
-        if base not in (None, "Module", "Sequential", "ModuleDict", "ModuleList"):
-            self.ip.note("unsupported", f"convlint does not follow subclasses of nn.{base} ({cls.name})", node)
-            return Unknown(f"a subclass of nn.{base}")
         obj = Instance(cls)
+        if base not in (None, "Module", "Sequential", "ModuleDict", "ModuleList"):
+            obj.ext["base"] = base  # a subclass of a layer (``class LayerNorm2d(nn.LayerNorm)``)
         if base in ("Sequential", "ModuleDict", "ModuleList"):  # the instance is a container too
             obj.ext["seq"] = ContainerObj(base, [], node if isinstance(node, cst.Call) else None)
         init = cls.method("__init__")
+        if init is None and obj.ext.get("base"):  # no ``__init__`` of its own: the layer's runs
+            layer = ModuleObj(obj.ext["base"], tuple(args), dict(kwargs), node, span=self.ip.span(node))
+            obj.ext["layer"] = layer
+            obj.attrs.update(_layer_attributes(layer))
         if init is not None:
             ip = self.ip
             saved = (ip.quiet, ip.model)
@@ -410,6 +443,11 @@ class TorchSemantics(Semantics):
 
     def super_call(self, sup: Any, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
         target = sup.self_obj
+        if name == "__init__" and isinstance(target, Instance) and target.ext.get("base"):
+            layer = ModuleObj(target.ext["base"], tuple(args), dict(kwargs), node, span=self.ip.span(node))
+            target.ext["layer"] = layer
+            target.attrs.update(_layer_attributes(layer))
+            return None
         if name == "__init__" and isinstance(target, Instance) and target.ext.get("seq") is not None:
             seq = target.ext["seq"]
             built = self.container(seq.kind, args, kwargs, node)
@@ -436,7 +474,8 @@ class TorchSemantics(Semantics):
             return None
         if name in ("torch.nn.Parameter", "torch.nn.parameter.Parameter"):
             t = args[0] if args else kwargs.get("data")
-            return ParamVal(t.shape if isinstance(t, TensorVal) else None)
+            shape = t.shape if isinstance(t, TensorVal) and t.shape and all(isinstance(d, int) for d in t.shape) else None
+            return ParamVal(shape, span=self.ip.span(node))
         if name.startswith("torch.nn.") and last[:1].isupper():
             if last in ("Sequential", "ModuleList", "ModuleDict"):
                 return self.container(last, args, kwargs, node)
@@ -527,6 +566,10 @@ class TorchSemantics(Semantics):
         forward = obj.cls.method("forward")
         if forward is None and obj.ext.get("seq") is not None:
             return self.apply_module(obj.ext["seq"], args, kwargs, node)
+        if forward is None and obj.ext.get("layer") is not None:  # a layer subclass keeping its forward
+            layer = obj.ext["layer"]
+            layer.path = layer.path or obj.ext.get("path")
+            return self.apply_module(layer, args, kwargs, node)
         if forward is None:
             return self.unknown_tensor(f"{obj.cls.name} (no forward method found)", node)
         return self.ip.invoke(forward, [obj] + list(args), kwargs, node)
@@ -604,6 +647,8 @@ class TorchSemantics(Semantics):
             return self.emit_op(spec, x, rest, kwargs, node, op)
         if name in ("conv1d", "conv2d", "conv3d", "linear"):
             return self.functional_weighted(name, x, rest, kwargs, node, op)
+        if name == "layer_norm":
+            return self.functional_layer_norm(x, rest, kwargs, node, op)
         if name == "flatten":
             return self.emit_op(TORCH_FUNCS["flatten"], x, rest, kwargs, node, op)
         if isinstance(x, TensorVal):
@@ -624,6 +669,7 @@ class TorchSemantics(Semantics):
             return UNKNOWN_TENSOR(op)
         shape = weight.shape
         layer_id = weight.path
+        builder.params_used.update(p.path for p in (weight, bias) if isinstance(p, ParamVal) and p.path)
         if name == "linear":
             args: Tuple[Any, ...] = (shape[1], shape[0])
             kw: Dict[str, Any] = {"bias": bias is not None}
@@ -638,6 +684,22 @@ class TorchSemantics(Semantics):
             type_ = f"Conv{name[4]}d"
         base = weight.path.rsplit(".", 1)[0] if weight.path and "." in weight.path else name
         return builder.emit(type_, args, kw, [x], self.ip.span(node), base, layer_id, op)
+
+    def functional_layer_norm(self, x: Any, rest: List[Any], kwargs: Dict[str, Any], node: cst.Call, op: str) -> Any:
+        """``F.layer_norm(x, normalized_shape, weight, bias, eps)``: a ``LayerNorm`` node; with
+        a module's own parameters (``LayerNorm2d``) it carries them, named by the module."""
+        bound = dict(zip(("normalized_shape", "weight", "bias", "eps"), rest))
+        bound.update(kwargs)
+        builder = self._graph()
+        if builder is None or not isinstance(x, TensorVal):
+            return UNKNOWN_TENSOR(op)
+        weight, bias = bound.get("weight"), bound.get("bias")
+        shape = bound.get("normalized_shape")
+        kw = {"eps": bound.get("eps", 1e-5), "elementwise_affine": isinstance(weight, ParamVal), "bias": isinstance(bias, ParamVal)}
+        path = weight.path if isinstance(weight, ParamVal) else None
+        builder.params_used.update(p.path for p in (weight, bias) if isinstance(p, ParamVal) and p.path)
+        module = path.rsplit(".", 1)[0] if path and "." in path else None  # the module owning the weights
+        return builder.emit("LayerNorm", (shape,), kw, [x], self.ip.span(node), module or "layer_norm", module, op)
 
     def torch_func(self, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
         op = self.ip.code(node.func)
@@ -715,6 +777,10 @@ class TorchSemantics(Semantics):
         return builder.emit(type_, (), kwargs, items, self.ip.span(node), type_, None, op)
 
     def merge(self, type_: str, a: Any, b: Any, node: cst.CSTNode, op: str) -> Any:
+        if isinstance(a, ParamVal) and isinstance(b, TensorVal) and self.broadcasts(a, b):
+            return b  # ``self.layer_scale * x``: a (C, 1, 1) parameter scales x, x's shape stays
+        if isinstance(b, ParamVal) and isinstance(a, TensorVal) and self.broadcasts(b, a):
+            return a
         if isinstance(a, TensorVal) and isinstance(b, TensorVal):
             if _mask_of(b, a):
                 return a  # ``x * noise`` with a (B, 1, 1, 1) mask made from x's sizes: x's shape

@@ -83,6 +83,7 @@ class ParamVal:
 
     shape: Optional[Tuple[Any, ...]]
     path: Optional[str] = None
+    span: Any = None
 
 
 @dataclass(eq=False)
