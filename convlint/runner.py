@@ -146,7 +146,8 @@ class Checker:
         deep = _too_deep(text)
         if deep is not None:
             return self._notes_only(path, "syntax-error", f"cannot parse this file: {deep.msg}", Span(deep.lineno or 1, deep.offset or 1))
-        result = analyze_source(text, path, FrontendOptions(input_shapes=self._input_shapes(path)))
+        options = FrontendOptions(input_shapes=self._input_shapes(path), catalogue=self.catalogue)
+        result = analyze_source(text, path, options)
         outcome = self.check_result(result)
         outcome.diagnostics = apply_noqa(outcome.diagnostics, text)
         if notebook is not None:

@@ -51,6 +51,9 @@ class FrontendOptions:
     input_shapes: Dict[str, Tuple[Any, ...]] = field(default_factory=dict)
     follow_imports: bool = True
     """Read the project modules a file imports (``from .blocks import conv_block``)."""
+    catalogue: Any = None
+    """The run's layer catalogue (with plugin layers), for the size query; ``None``: the
+    built-in one."""
 
 
 def analyze_source(source: str, path: str, options: Optional[FrontendOptions] = None) -> FileResult:

@@ -87,7 +87,7 @@ class KerasSemantics(Semantics):
         self.path = path
         self.source = source
         self.options = options
-        self.catalogue = getattr(options, "catalogue", None) or default_catalogue()
+        self.catalogue = options.catalogue or default_catalogue()
         self.registry: Dict[str, Proto] = {}
         self.models: List[Any] = []
         self.model_origin: Dict[int, str] = {}

@@ -41,7 +41,7 @@ def extract(
     if not _PREFILTER.search(source):
         return [], []
     info = ModuleInfo.parse("__main__", path, source, module, package_of(path)[0])
-    sem = TorchSemantics()
+    sem = TorchSemantics(options.catalogue)
     interp = Interpreter(info, sem, Resolver() if options.follow_imports else None)
     interp.quiet = True
     extra_notes: List[FileNote] = []

@@ -149,7 +149,8 @@ class TorchSemantics(Semantics):
     (``forward`` of a model); ``script`` while module-level code runs, where layers applied to
     example tensors build a straight-line graph of their own."""
 
-    def __init__(self) -> None:
+    def __init__(self, catalogue: Any = None) -> None:
+        self.catalogue = catalogue  # the run's (plugin layers included); None: the built-in one
         self.builder: Optional[Builder] = None
         self.script = True
         self.constructing = 0  # > 0 while an ``__init__`` runs: control flow there decides modules
@@ -226,7 +227,7 @@ class TorchSemantics(Semantics):
             graph = ModelGraph("?", "torch", self.ip.info.path, Span(1), list(builder.nodes), list(builder.inputs),
                                [node_id], "channels_first", dim_refs=dict(builder.dim_refs))
             try:
-                result = analyze(graph, default_catalogue()).result(node_id)
+                result = analyze(graph, self.catalogue or default_catalogue()).result(node_id)
                 self._shapes[key] = result.output_shape if result is not None else None
             except (KeyError, IndexError):
                 pass
