@@ -10,6 +10,7 @@ also makes the run exit 2.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import dataclasses
 import io
 import os
@@ -41,6 +42,23 @@ class FileOutcome:
     models: List[Any] = field(default_factory=list)
     diagnostics: List[Diagnostic] = field(default_factory=list)
     internal_error: bool = False
+    dependencies: List[Tuple[str, str]] = field(default_factory=list)
+    """(path, SHA-256) of every project module read for this file: a cached outcome is used
+    only while they are unchanged (``from .blocks import conv_block``)."""
+
+
+def fingerprint(path: str) -> str:
+    """SHA-256 of a file's bytes ("" if it cannot be read: then it no longer matches)."""
+    try:
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        return ""
+
+
+def still_valid(outcome: "FileOutcome") -> bool:
+    """A cached outcome whose project modules are all as they were."""
+    return all(fingerprint(path) == digest for path, digest in getattr(outcome, "dependencies", []))
 
 
 def _decode(data: bytes) -> str:
@@ -149,6 +167,7 @@ class Checker:
         options = FrontendOptions(input_shapes=self._input_shapes(path), catalogue=self.catalogue)
         result = analyze_source(text, path, options)
         outcome = self.check_result(result)
+        outcome.dependencies = [(dep, fingerprint(dep)) for dep in result.dependencies]
         outcome.diagnostics = apply_noqa(outcome.diagnostics, text)
         if notebook is not None:
             _relocate(outcome, notebook)
@@ -323,7 +342,7 @@ def run(
         if cache is not None:
             keys[path] = key = cache.key(path, data)
             hit = cache.get(key)
-            if isinstance(hit, FileOutcome):
+            if isinstance(hit, FileOutcome) and still_valid(hit):
                 outcomes.append(hit)
                 continue
         items.append((path, data))

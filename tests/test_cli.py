@@ -395,3 +395,20 @@ def test_json_and_sarif_of_the_shipped_fixtures_follow_their_schemas(capsys, mon
     assert net["total_params"] == sum(layer["params"] for layer in net["layers"] if not layer["shared"])
     main(["fixtures", "--no-cache", "--jobs", "1", "--format", "sarif"])
     sarif_validator().validate(json.loads(capsys.readouterr().out))
+
+
+def test_results_cache_follows_the_project_modules_a_file_reads(tree, capsys):
+    """``net.py`` imports its width from ``config.py``: editing ``config.py`` re-checks
+    ``net.py`` (its cached result depends on that module's bytes)."""
+    (tree / "config.py").write_text("WIDTH = 400\n")
+    (tree / "net.py").write_text(
+        "import torch\nimport torch.nn as nn\nfrom config import WIDTH\n\n"
+        "net = nn.Sequential(nn.Flatten(), nn.Linear(WIDTH, 10))\nnet(torch.randn(1, 16, 5, 5))\n"
+    )
+    assert main(["net.py"]) == 0
+    capsys.readouterr()
+    assert main(["net.py"]) == 0  # served from the cache
+    capsys.readouterr()
+    (tree / "config.py").write_text("WIDTH = 256\n")
+    assert main(["net.py"]) == 1
+    assert "in_features=256" in capsys.readouterr().out

@@ -38,6 +38,8 @@ class FileResult:
     path: str
     models: List[ModelGraph] = field(default_factory=list)
     notes: List[FileNote] = field(default_factory=list)
+    dependencies: List[str] = field(default_factory=list)
+    """The project modules read to analyse this file (a change there changes the result)."""
 
 
 @dataclass(frozen=True)
@@ -54,14 +56,18 @@ class FrontendOptions:
     catalogue: Any = None
     """The run's layer catalogue (with plugin layers), for the size query; ``None``: the
     built-in one."""
+    read: Optional[List[str]] = None
+    """Where the front ends list the project modules they read (``analyze_source`` sets it)."""
 
 
 def analyze_source(source: str, path: str, options: Optional[FrontendOptions] = None) -> FileResult:
     """Every model in ``source``; never raises for bad input."""
     import libcst as cst
 
-    options = options or FrontendOptions()
+    import dataclasses
+
     result = FileResult(path)
+    options = dataclasses.replace(options or FrontendOptions(), read=result.dependencies)
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as err:

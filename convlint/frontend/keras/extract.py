@@ -48,7 +48,7 @@ def extract(
     if not uses_keras(info):
         return [], []
     sem = KerasSemantics(path, source, options)
-    ip = Interpreter(info, sem, Resolver() if options.follow_imports else None)
+    ip = Interpreter(info, sem, Resolver(read=options.read) if options.follow_imports else None)
     notes: List[FileNote] = []
     try:
         ip.run_module()

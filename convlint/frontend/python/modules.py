@@ -76,12 +76,12 @@ class Resolver:
     A relative import is looked for in the importing file's package only.
     """
 
-    def __init__(self, max_modules: int = MAX_MODULES, max_up: int = 3) -> None:
+    def __init__(self, max_modules: int = MAX_MODULES, max_up: int = 3, read: Optional[List[str]] = None) -> None:
         self.max_modules = max_modules
         self.max_up = max_up
         self.cache: Dict[str, Optional[ModuleInfo]] = {}
         self.parsed = 0
-        self.read: List[str] = []
+        self.read: List[str] = read if read is not None else []
         """Every project file read, for the results cache (a change there re-checks this file)."""
 
     def roots(self, path: str) -> List[str]:
@@ -152,7 +152,8 @@ class Resolver:
         except Exception:  # unreadable, not UTF-8, a syntax error: its names stay unknown
             return None
         self.parsed += 1
-        self.read.append(key)
+        if key not in self.read:
+            self.read.append(key)
         package, _ = package_of(key)
         is_package = os.path.basename(key) == "__init__.py"
         source, module, positions, imports = parsed

@@ -42,7 +42,7 @@ def extract(
         return [], []
     info = ModuleInfo.parse("__main__", path, source, module, package_of(path)[0])
     sem = TorchSemantics(options.catalogue)
-    interp = Interpreter(info, sem, Resolver() if options.follow_imports else None)
+    interp = Interpreter(info, sem, Resolver(read=options.read) if options.follow_imports else None)
     interp.quiet = True
     extra_notes: List[FileNote] = []
     try:
