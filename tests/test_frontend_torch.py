@@ -1010,3 +1010,25 @@ def test_sizes_read_off_tensors_become_engine_filled_symbols() -> None:
     assert by_op["g.view"].output_shape == (None, 24)
     assert by_op["F.max_pool2d"].output_shape is None
     assert [f.kind for f in shaped.findings] == ["unknown-value"]
+
+
+def test_inputs_concatenated_before_the_first_conv_keep_their_own_channels() -> None:
+    """pix2pix's discriminator: ``Conv2d(in_channels * 2)`` after ``torch.cat((img_A, img_B), 1)``.
+    Without an example input, each input's channels are a symbol of its own, not the conv's
+    ``in_channels`` (that gave a false CL103 "6 + 6 = 12")."""
+    src = """
+    import torch
+    import torch.nn as nn
+
+    class Discriminator(nn.Module):
+        def __init__(self, in_channels=3):
+            super().__init__()
+            self.conv = nn.Conv2d(in_channels * 2, 64, 4, stride=2, padding=1)
+
+        def forward(self, img_A, img_B):
+            return self.conv(torch.cat((img_A, img_B), 1))
+    """
+    models, _ = run(src)
+    shaped = analyze(models[0])
+    assert [f.kind for f in shaped.findings if f.kind == "channel-mismatch"] == []
+    assert [n.kwargs["shape"][0] for n in models[0].nodes if n.type == "Input"] == [sym("C"), sym("C_1")]

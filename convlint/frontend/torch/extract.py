@@ -366,7 +366,7 @@ def _set_input_shapes(
             node.kwargs["shape"] = shapes[i] if i < len(shapes) else Unknown("no example input for this argument")
         return
     for i, node in enumerate(inputs):
-        shape, how = _symbolic_shape(model, node.id)
+        shape, how = _symbolic_shape(model, node.id, i)
         node.kwargs["shape"] = shape
         if i == 0:
             notes.append(
@@ -389,26 +389,32 @@ def _unbatched(shape: Any, batched: bool) -> Any:
 _FAMILY = re.compile(r"^(?:Lazy)?(Conv|ConvTranspose|BatchNorm|InstanceNorm|MaxPool|AvgPool)([123])d$")
 
 
-def _symbolic_shape(model: ModelGraph, input_id: str) -> Tuple[Any, str]:
+def _symbolic_shape(model: ModelGraph, input_id: str, index: int = 0) -> Tuple[Any, str]:
     """``(C, H, W)`` with ``C`` from the first conv's ``in_channels`` (rank from the first layer
-    family), or ``(in_features,)`` before a first ``Linear``."""
+    family), or ``(in_features,)`` before a first ``Linear``.  The size is the input's only when
+    the input reaches that layer alone: after ``torch.cat((img_a, img_b), 1)`` the conv's
+    ``in_channels`` is the sum of several inputs', so each input's own size stays a symbol."""
     consumers = _downstream(model, input_id)
+    alone = True  # no node with several inputs between the input and the layer
+    suffix = f"_{index}" if index else ""
     for node in consumers:
         match = _FAMILY.match(node.type)
         if match:
             rank = int(match.group(2))
             channels: Any = _first_arg(node, "in_channels" if match.group(1).startswith("Conv") else "num_features")
-            if match.group(1) in ("MaxPool", "AvgPool") or not isinstance(channels, int) or isinstance(channels, bool):
-                channels = sym("C")
+            if not alone or match.group(1) in ("MaxPool", "AvgPool") or not isinstance(channels, int) or isinstance(channels, bool):
+                channels = sym("C" + suffix)
             spatial = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}[rank]
-            shape = (channels, *(sym(s) for s in spatial))
+            shape = (channels, *(sym(s + suffix) if not alone else sym(s) for s in spatial))
             shown = ", ".join(str(d) for d in shape)
             return shape, f"assuming a ({shown}) input with symbolic spatial dims"
         if node.type == "Linear":
             features = _first_arg(node, "in_features")
-            if isinstance(features, int) and not isinstance(features, bool):
+            if alone and isinstance(features, int) and not isinstance(features, bool):
                 return (features,), f"assuming a ({features},) input from the first Linear"
             break
+        if len(node.inputs) > 1:
+            alone = False
     return Unknown("no input shape"), "its input shape is unknown"
 
 
