@@ -1032,3 +1032,46 @@ def test_inputs_concatenated_before_the_first_conv_keep_their_own_channels() -> 
     shaped = analyze(models[0])
     assert [f.kind for f in shaped.findings if f.kind == "channel-mismatch"] == []
     assert [n.kwargs["shape"][0] for n in models[0].nodes if n.type == "Input"] == [sym("C"), sym("C_1")]
+
+
+def test_a_container_filled_by_a_skipped_loop_is_incomplete_not_empty() -> None:
+    """``layers.add_module(...)`` in a loop over a parameter without a value: the container may
+    hold modules, so what follows it is unknown (it used to stay empty: a false CL103)."""
+    src = """
+    import torch.nn as nn
+
+    class Net(nn.Module):
+        def __init__(self, blocks):
+            super().__init__()
+            self.stem = nn.Conv2d(3, 8, 3)
+            self.body = nn.Sequential()
+            for i in range(blocks):
+                self.body.add_module("b%d" % i, nn.Conv2d(8 if i == 0 else 16, 16, 3))
+            self.head = nn.Conv2d(16, 4, 1)
+
+        def forward(self, x):
+            return self.head(self.body(self.stem(x)))
+    """
+    models, _ = run(src)
+    shaped = analyze(models[0])
+    assert [f.kind for f in shaped.findings if f.kind == "channel-mismatch"] == []
+    assert shaped.result("head").output_shape is None
+
+
+def test_a_factory_nobody_calls_gives_its_class_real_arguments() -> None:
+    src = """
+    import torch.nn as nn
+
+    class Net(nn.Module):
+        def __init__(self, width):
+            super().__init__()
+            self.fc = nn.Linear(width, 10)
+
+        def forward(self, x):
+            return self.fc(x)
+
+    def net32():
+        return Net(32)
+    """
+    models, _ = run(src)
+    assert analyze(models[0]).result("fc").params == 32 * 10 + 10

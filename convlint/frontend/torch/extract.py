@@ -24,7 +24,8 @@ from .. import FileNote, FrontendOptions
 from ..input_shapes import configured_shape, declared_shape
 from ..python.interp import Interpreter, OutOfSteps, steps_note
 from ..python.modules import ModuleInfo, Resolver, package_of
-from ..python.values import ClassVal, Instance
+from ..python.syntax import walk
+from ..python.values import ClassVal, FuncVal, Instance
 from .builder import Builder, Example
 from .semantics import TorchSemantics
 from .values import ContainerObj, ModuleObj, ParamVal, TensorVal, is_module
@@ -49,6 +50,7 @@ def extract(
         interp.run_module()
     except OutOfSteps:
         extra_notes.append(steps_note(Span(1)))
+    made = _run_factories(interp, sem)
     lines = source.splitlines()
     models: List[ModelGraph] = []
 
@@ -56,8 +58,9 @@ def extract(
     components = _component_names(info.positions.tree(), {c.name for c in classes if c.module is info})
     for cls in classes:
         examples = [e for e in sem.examples if isinstance(e.target, Instance) and e.target.cls is cls]
-        # the object an example ran on (``Net(16)(x)`` has no variable), else a module-level one
-        instance = examples[0].target if examples else _instance_of(interp.globals.vars, cls)
+        # the object an example ran on (``Net(16)(x)`` has no variable), else a module-level one,
+        # else the one a factory of the file makes (``def resnet18(): return ResNet(...)``)
+        instance = examples[0].target if examples else _instance_of(interp.globals.vars, cls) or made.get(id(cls))
         local = cls.module is info
         if not local and instance is None:
             continue  # a model class imported from the project: reported where it is defined
@@ -82,6 +85,33 @@ def extract(
 
     notes = _dedupe([FileNote(k, m, span, model) for k, m, span, model in interp.notes] + extra_notes)
     return models, notes
+
+
+def _run_factories(interp: Interpreter, sem: TorchSemantics) -> Dict[int, Instance]:
+    """Top-level functions of the file that nothing calls and that return a model
+    (``def PNASNetA(): return PNASNet(CellA, 6, 44)``), run with their defaults: the instance
+    each returns gives its class real constructor arguments.  Keyed by the class (first wins)."""
+    made: Dict[int, Instance] = {}
+    classes = {v.name for v in interp.globals.vars.values() if isinstance(v, ClassVal) and v.kind == "torch.module"}
+    if not classes:
+        return made
+    for func in [v for v in interp.globals.vars.values() if isinstance(v, FuncVal) and v.module is interp.info]:
+        if id(func.node) in interp.called or func.owner is not None:
+            continue
+        names = {n.value for n in walk(func.node.body) if isinstance(n, cst.Name)}
+        if not names & classes:
+            continue
+        params = func.node.params
+        if any(p.default is None for p in list(params.params) + list(params.kwonly_params)):
+            continue  # a factory that needs arguments: its defaults do not make a model
+        interp.steps = 0
+        try:
+            result = interp.invoke(func, [], {}, func.node)
+        except OutOfSteps:
+            continue
+        if isinstance(result, Instance) and result.cls.kind == "torch.module":
+            made.setdefault(id(result.cls), result)
+    return made
 
 
 def _model_classes(interp: Interpreter, sem: TorchSemantics) -> List[ClassVal]:

@@ -272,6 +272,13 @@ class TorchSemantics(Semantics):
             return UNKNOWN_TENSOR("control flow") if isinstance(value, TensorVal) else Unknown(why)
         return NOT_HANDLED
 
+    def poison(self, value: Any, why: str) -> None:
+        """A container that skipped code may have added modules to (``layers.add_module`` under a
+        loop convlint cannot follow) holds an unknown module from here: never a stale, complete
+        looking list."""
+        if isinstance(value, ContainerObj):
+            value.items.append((str(len(value.items)), Unknown(f"modules added {why}")))
+
     def truth(self, value: Any) -> Optional[bool]:
         if isinstance(value, ContainerObj):
             return bool(value.items)
