@@ -21,11 +21,12 @@ SKIP_DIRS = frozenset(
 )
 SUFFIXES = (".py", ".ipynb")
 
-PREFILTER = re.compile(rb"Conv[123][dD]|Convolution[123]D|Dense|Linear|Sequential|Pool|nn\.|torch\.randn?\(|weights=None|input_size=")
+PREFILTER = re.compile(rb"Conv[123][dD]|Convolution[123]D|Dense|Linear|Sequential|Pool|nn\.|torch\.randn?\(|\(weights=None")
 """Any file that builds a model convlint can analyse names one of these: a convolution, a
 fully connected or pooling layer, ``Sequential``, or torch's ``nn.``; or it builds a model a
 project module defines and calls it on an example (``resnet18()(torch.randn(...))``,
-``VGG16(weights=None)``, ``summary(model, input_size=...)``).  A file naming none is
+``VGG16(weights=None)``: ``weights=None`` as the call's first argument, not a NumPy-style
+``average(x, weights=None)``).  A file naming none is
 never parsed.  Over-inclusive on purpose: a false positive costs one parse, a false negative a
 missed model.  ``Model`` is deliberately not a trigger: a ``Model`` without any of these layers
 has nothing to check, and the word alone kept 20% more of the keras source tree (measured)."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Hashable, Iterator, Optional
 
 from ..diagnostics import Diagnostic
-from ..graph import unresolved_cause
 from . import NoteRule
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,11 +52,8 @@ model = keras.Sequential(make_blocks())
 
     @classmethod
     def cause_of(cls, note: "FileNote") -> Optional[Hashable]:
-        """The value the note is about.  Until the front end sets ``FileNote.cause`` itself,
-        the reason is read off its message, which it writes as ``"<where>: <reason>"``."""
-        if note.cause is not None:
-            return note.cause
-        return unresolved_cause(note.span, note.message.split(": ", 1)[-1])
+        """The value the note is about, as the front end tagged it (``None``: a note of its own)."""
+        return note.cause
 
     def check(self, model: "ShapedModel", config: "Config") -> Iterator[Diagnostic]:
         m = model.model

@@ -72,7 +72,7 @@ def extract(
         if graph is not None:
             models.append(graph)
         model_notes.extend(more)
-    notes.extend(FileNote(k, m, span, model) for k, m, span, model in ip.notes)
+    notes.extend(FileNote(k, m, span, model, cause) for k, m, span, model, cause in ip.notes)
     notes.extend(model_notes)
     unique: Dict[Tuple[str, str, Span, Optional[str]], FileNote] = {}
     for note in notes:  # a helper called several times says the same thing once

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 from ...dims import Expr, sym
-from ...graph import ModelGraph, Node, Span, Unknown
+from ...graph import ModelGraph, Node, Span, Unknown, unresolved_cause
 from ...shape_refs import rebind, tensor_dim
 from .. import FileNote
 
@@ -46,7 +46,7 @@ class LayerObj:
     span: Span
     name: Optional[str] = None
     input_shape: Any = None  # from input_shape= / input_dim= / batch_input_shape=, no batch dim
-    notes: List[Tuple[str, str]] = field(default_factory=list)  # (kind, message)
+    notes: List[Tuple[str, ...]] = field(default_factory=list)  # (kind, message[, the unresolved value's reason])
     uid: int = field(default_factory=lambda: next(_ids))
 
 
@@ -197,8 +197,10 @@ class Lowering:
         return node_id
 
     # -- nodes ----------------------------------------------------------------------------
-    def note(self, kind: str, message: str, span: Span) -> None:
-        self.notes.append(FileNote(kind, message, span, self.graph.name))
+    def note(self, kind: str, message: str, span: Span, reason: Optional[str] = None) -> None:
+        """``reason``: an unresolved value's own, its cause (see ``graph.unresolved_cause``)."""
+        cause = unresolved_cause(span, reason) if reason is not None else None
+        self.notes.append(FileNote(kind, message, span, self.graph.name, cause))
 
     def layer_node(
         self,
@@ -231,8 +233,8 @@ class Lowering:
             layer_id=f"L{layer.uid}",
         )
         if first:
-            for kind, message in layer.notes:
-                self.note(kind, message, layer.span)
+            for kind, message, *reason in layer.notes:
+                self.note(kind, message, layer.span, reason[0] if reason else None)
         return self.graph.add(node)
 
     def input_node(self, layer: LayerObj, consumer: Optional[str] = None) -> Node:

@@ -95,7 +95,7 @@ class KerasSemantics(Semantics):
         self.depth = 0  # > 0 while a method of a Keras subclass runs
         self.in_call = 0  # > 0 while a ``call`` builds a graph
         self._shapes: Dict[str, Any] = {}
-        self._builds_cache: Dict[int, bool] = {}
+        self._builds_cache: Dict[int, bool] = {}  # node id -> builds Keras (nodes live as long as the run)
 
     # -- what the interpreter asks ----------------------------------------------------------
     @property
@@ -361,7 +361,7 @@ class KerasSemantics(Semantics):
         for value in list(args) + list(kwargs.values()):
             bad = _first_unknown(value)
             if bad is not None and not isinstance(bad, FrameworkVal):
-                layer.notes.append(("unresolved", f"{type_name}: {bad.reason}"))
+                layer.notes.append(("unresolved", f"{type_name}: {bad.reason}", bad.reason))
         layer.args = tuple(_plain(a) for a in args)
         layer.kwargs = {k: _plain(v) for k, v in kwargs.items()}
         if rest is not None:
@@ -369,7 +369,7 @@ class KerasSemantics(Semantics):
             # engine reports "cannot resolve" instead of a missing argument that is not missing.
             for pname in self.parameter_names(type_name)[len(args):]:
                 layer.kwargs.setdefault(pname, Unknown(rest.reason))
-            layer.notes.append(("unresolved", f"{type_name}: {rest.reason}"))
+            layer.notes.append(("unresolved", f"{type_name}: {rest.reason}", rest.reason))
         for value in list(layer.args[:1]) + [layer.kwargs.get(k) for k in _SIZE_KEYWORDS]:
             if sizes and isinstance(value, Expr) and value.is_single_symbol() and not reads_tensor(value):
                 layer.notes.append(("unresolved", f"{type_name}: {value} {_AS_SYMBOL}{value}"))
@@ -388,7 +388,7 @@ class KerasSemantics(Semantics):
         if shape is None and ("batch_shape" in kwargs or "batch_input_shape" in kwargs):
             shape, batch = kwargs.get("batch_shape", kwargs.get("batch_input_shape")), True
         name = kwargs.get("name")
-        notes: List[Tuple[str, str]] = []
+        notes: List[Tuple[str, ...]] = []
         if shape is not None:
             shape = _as_shape(shape)
             if isinstance(shape, tuple):
@@ -398,7 +398,7 @@ class KerasSemantics(Semantics):
             dims = shape if isinstance(shape, tuple) else (shape,)
             bad = next((d for d in dims if isinstance(d, Unknown)), None)
             if bad is not None:
-                notes.append(("unresolved", f"Input: {bad.reason}"))
+                notes.append(("unresolved", f"Input: {bad.reason}", bad.reason))
             for d in shape if isinstance(shape, tuple) else ():
                 if isinstance(d, Expr) and d.is_single_symbol() and not reads_tensor(d):
                     notes.append(("unresolved", f"Input: {d} {_AS_SYMBOL}{d}"))
@@ -479,7 +479,7 @@ class KerasSemantics(Semantics):
     def apply_layer(self, layer: LayerObj, args: Sequence[Any], kwargs: Dict[str, Any], node: cst.Call) -> TensorRef:
         value = args[0] if args else kwargs.get("inputs")
         keys, problem = self.tensor_inputs(value, layer.type)
-        if problem and not any(problem == n for _, n in layer.notes):
+        if problem and not any(problem == n[1] for n in layer.notes):
             layer.notes.append(("unresolved", problem))
         return self.register(Proto(layer, keys, call_span=self.ip.span(node)))
 

@@ -161,7 +161,7 @@ class Interpreter:
         self.info = info
         self.sem = semantics
         self.resolver = resolver
-        self.notes: List[Tuple[str, str, Any, Optional[str]]] = []
+        self.notes: List[Tuple[str, str, Any, Optional[str], Any]] = []
         self.quiet = False
         self.model: Optional[str] = None
         self.depth = 0
@@ -192,22 +192,37 @@ class Interpreter:
     def positions(self) -> Any:
         return self.info.positions
 
+    def foreign_span(self, node: cst.CSTNode) -> Any:
+        """The span to keep for something built now, if it is built by a project module's code
+        (the call site in this file); ``None`` in this file's own code, where ``span(node)``
+        can be asked later, only if a report needs it."""
+        return self.span(node) if self.current is not self.info else None
+
     def span(self, node: cst.CSTNode) -> Any:
         """Where ``node`` is, as the user sees it: in a project module called from this file,
         the call in this file that led there (the line to look at and to ``# noqa``)."""
         site = self._call_site
-        if self.current is not self.info and site is not None:
-            return site if isinstance(site, Span) else self.info.positions.span(site)
+        if self.current is not self.info:
+            if self.info.positions.has(node):  # this file's node, met while a project module runs
+                return self.info.positions.span(node)
+            if site is not None:
+                return site if isinstance(site, Span) else self.info.positions.span(site)
         return self.current.positions.span(node)
 
-    def note(self, kind: str, message: str, node: cst.CSTNode, force: bool = False) -> None:
+    def note(self, kind: str, message: str, node: cst.CSTNode, force: bool = False, reason: Optional[str] = None) -> None:
+        """Record what could not be followed; ``reason``, for an unresolved value, is the
+        ``Unknown``'s own reason (its cause: the engine meets the same one at the same place)."""
         if self.quiet and not force:
             return
         if self.current is not self.info:
             if self._call_site is None:
                 return  # the top level of a project module: not this file's model code
             message = f"{message} (in {self.current.name})"
-        self.notes.append((kind, message, self.span(node), self.model))
+        span = self.span(node)
+        from ...graph import unresolved_cause
+
+        cause = unresolved_cause(span, reason) if reason is not None else None
+        self.notes.append((kind, message, span, self.model, cause))
 
     def code(self, node: cst.CSTNode, limit: int = 60) -> str:
         """The source of ``node`` for a message (generated once per node: loops repeat them)."""
@@ -304,7 +319,8 @@ class Interpreter:
                 value = left
             self.assign(small.target, value, scope, small)
         elif isinstance(small, cst.Expr):
-            self.eval(small.value, scope)
+            if not isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString)):  # not a docstring
+                self.eval(small.value, scope)
         elif isinstance(small, cst.Return):
             raise ReturnSignal(self.eval(small.value, scope) if small.value is not None else None)
         elif isinstance(small, (cst.Import, cst.ImportFrom)):

@@ -30,6 +30,7 @@ _LOCATED: Tuple[Tuple[type, Tuple[type, ...]], ...] = (
     (cst.For, (ast.For, ast.AsyncFor)),
     (cst.While, (ast.While,)),
     (cst.BinaryOperation, (ast.BinOp,)),
+    (cst.Subscript, (ast.Subscript,)),
 )
 _KINDS = tuple(t for t, _ in _LOCATED)
 

@@ -83,7 +83,7 @@ def extract(
     if sem.script_builder is not None and sem.script_builder.nodes:
         models.append(_script_model(sem, path))
 
-    notes = _dedupe([FileNote(k, m, span, model) for k, m, span, model in interp.notes] + extra_notes)
+    notes = _dedupe([FileNote(k, m, span, model, cause) for k, m, span, model, cause in interp.notes] + extra_notes)
     return models, notes
 
 

@@ -428,7 +428,7 @@ class TorchSemantics(Semantics):
             obj.ext["seq"] = ContainerObj(base, [], node if isinstance(node, cst.Call) else None)
         init = cls.method("__init__")
         if init is None and obj.ext.get("base"):  # no ``__init__`` of its own: the layer's runs
-            layer = ModuleObj(obj.ext["base"], tuple(args), dict(kwargs), node, span=self.ip.span(node))
+            layer = ModuleObj(obj.ext["base"], tuple(args), dict(kwargs), node, span=self.ip.foreign_span(node))
             obj.ext["layer"] = layer
             obj.attrs.update(_layer_attributes(layer))
         if init is not None:
@@ -452,7 +452,7 @@ class TorchSemantics(Semantics):
     def super_call(self, sup: Any, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
         target = sup.self_obj
         if name == "__init__" and isinstance(target, Instance) and target.ext.get("base"):
-            layer = ModuleObj(target.ext["base"], tuple(args), dict(kwargs), node, span=self.ip.span(node))
+            layer = ModuleObj(target.ext["base"], tuple(args), dict(kwargs), node, span=self.ip.foreign_span(node))
             target.ext["layer"] = layer
             target.attrs.update(_layer_attributes(layer))
             return None
@@ -483,12 +483,12 @@ class TorchSemantics(Semantics):
         if name in ("torch.nn.Parameter", "torch.nn.parameter.Parameter"):
             t = args[0] if args else kwargs.get("data")
             shape = t.shape if isinstance(t, TensorVal) and t.shape and all(isinstance(d, int) for d in t.shape) else None
-            return ParamVal(shape, span=self.ip.span(node))
+            return ParamVal(shape, span=self.ip.foreign_span(node))
         if name.startswith("torch.nn.") and last[:1].isupper():
             if last in ("Sequential", "ModuleList", "ModuleDict"):
                 return self.container(last, args, kwargs, node)
             self._check_args(last, args, kwargs, node)
-            return ModuleObj(last, tuple(args), dict(kwargs), node, span=self.ip.span(node))
+            return ModuleObj(last, tuple(args), dict(kwargs), node, span=self.ip.foreign_span(node))
         if len(parts) == 2 and parts[0] == "torch":
             return self.torch_func(last, args, kwargs, node)
         return NOT_HANDLED
@@ -497,7 +497,7 @@ class TorchSemantics(Semantics):
         for value in list(args) + list(kwargs.values()):
             if isinstance(value, Unknown) or (isinstance(value, (tuple, list)) and any(isinstance(v, Unknown) for v in value)):
                 reason = value.reason if isinstance(value, Unknown) else "an element is unknown"
-                self.ip.note("unresolved", f"cannot resolve an argument of {type_}(...) statically: {reason}", node)
+                self.ip.note("unresolved", f"cannot resolve an argument of {type_}(...) statically: {reason}", node, reason=reason)
                 return
 
     def container(self, kind: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
