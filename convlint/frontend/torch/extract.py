@@ -245,22 +245,27 @@ def _class_model(
     return model
 
 
-def _leaf_modules(value: Any, seen: set) -> Iterator[ModuleObj]:
-    """Every ``torch.nn`` layer registered under ``value``, once each, in registration order."""
+def _registered(value: Any, seen: set) -> Iterator[Any]:
+    """Every ``torch.nn`` layer and ``nn.Parameter`` registered under ``value``, once each, in
+    registration order (what ``model.modules()`` / ``model.parameters()`` walk)."""
     if id(value) in seen:
         return
     seen.add(id(value))
-    if isinstance(value, ModuleObj):
+    if isinstance(value, (ModuleObj, ParamVal)):
         yield value
     elif isinstance(value, ContainerObj):
         for _, child in value.items:
-            yield from _leaf_modules(child, seen)
+            yield from _registered(child, seen)
     elif isinstance(value, Instance):
         seq = value.ext.get("seq")
-        children = ([v for _, v in seq.items] if seq is not None else []) + list(value.attrs.values())
-        for child in children:
-            if is_module(child):
-                yield from _leaf_modules(child, seen)
+        for child in ([v for _, v in seq.items] if seq is not None else []) + list(value.attrs.values()):
+            if is_module(child) or isinstance(child, ParamVal):
+                yield from _registered(child, seen)
+
+
+def _leaf_modules(value: Any, seen: set) -> Iterator[ModuleObj]:
+    """Every ``torch.nn`` layer registered under ``value``, once each, in registration order."""
+    return (v for v in _registered(value, seen) if isinstance(v, ModuleObj))
 
 
 def _no_parameters(type_name: str) -> bool:
@@ -286,27 +291,11 @@ def _add_parameters(builder: Builder, root: Instance, span: Span) -> None:
     """The ``nn.Parameter`` attributes of the model's modules that no functional op used as a
     weight: ``model.parameters()`` counts them, so they join the graph (with their shapes)."""
     used = {n.layer_id for n in builder.nodes} | builder.params_used
-    for param in _parameters(root, set()):
-        if param.path is not None and param.path not in used:
+    for param in _registered(root, set()):
+        if isinstance(param, ParamVal) and param.path is not None and param.path not in used:
             shape = tuple(param.shape) if param.shape is not None else Unknown("the shape of an nn.Parameter")
             # not on the data path: listed like a module forward does not call (counted, no shape)
             builder.emit("Parameter", (shape,), {}, [], param.span or span, param.path, param.path, called=False)
-
-
-def _parameters(value: Any, seen: set) -> Iterator[ParamVal]:
-    if id(value) in seen:
-        return
-    seen.add(id(value))
-    if isinstance(value, ParamVal):
-        yield value
-    elif isinstance(value, ContainerObj):
-        for _, child in value.items:
-            yield from _parameters(child, seen)
-    elif isinstance(value, Instance):
-        seq = value.ext.get("seq")
-        for child in ([v for _, v in seq.items] if seq is not None else []) + list(value.attrs.values()):
-            if is_module(child) or isinstance(child, ParamVal):
-                yield from _parameters(child, seen)
 
 
 def _forward_inputs(interp: Interpreter, builder: Builder, forward: cst.FunctionDef, span: Span) -> List[Any]:
