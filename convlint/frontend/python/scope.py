@@ -20,9 +20,6 @@ class Scope:
         self.assigned: set = set()
         """Names bound since the last reset (to know what an undecided branch changed)."""
 
-    def child(self) -> "Scope":
-        return Scope(self)
-
     def lookup(self, name: str) -> Any:
         scope: Optional[Scope] = self
         while scope is not None:
@@ -45,9 +42,3 @@ class Scope:
                 return
             scope = scope.parent
         self.vars[name] = value
-
-    def root(self) -> "Scope":
-        scope = self
-        while scope.parent is not None:
-            scope = scope.parent
-        return scope

@@ -17,7 +17,7 @@ import libcst as cst
 from ...dims import Expr
 from ...graph import SizeOf, Unknown
 from ..python.semantics import Semantics
-from ..python.values import NOT_HANDLED, ClassVal, Instance, QualName, SuperVal, is_plain
+from ..python.values import NOT_HANDLED, ClassVal, Instance, QualName, is_plain
 from .builder import Builder, Example
 from .ops import DROP, FUNCTIONAL, IDENTITY_METHODS, TENSOR_FACTORIES, TENSOR_METHODS, TORCH_FUNCS, OpSpec
 from .values import (
