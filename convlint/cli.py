@@ -10,16 +10,15 @@ import argparse
 import os
 import sys
 from collections import Counter
-from typing import TYPE_CHECKING, Dict, Optional, Sequence
+from typing import TYPE_CHECKING, Collection, Dict, Optional, Sequence, Tuple
 
 from . import __version__
-from .config import Config, ConfigError, load_config, split_option_list
+from .config import Config, ConfigError, check_codes, check_config_codes, load_config, split_option_list
 from .diagnostics import SEVERITIES, Report, severity_rank
 
 if TYPE_CHECKING:  # pragma: no cover
-    import pluggy
-
     from .cache import Cache
+    from .plugins import PluginManager
 
 __all__ = ["main", "build_parser", "exit_status"]
 
@@ -66,16 +65,25 @@ def exit_status(report: Report, fail_on: str, exit_zero: bool = False) -> int:
     return 1 if any(severity_rank(d.severity) >= threshold for d in report.diagnostics) else 0
 
 
-def _configure(args: argparse.Namespace) -> Config:
+def _configure(args: argparse.Namespace, known: Collection[str]) -> Config:
+    """The configuration file with the command line's options on top; every rule code named
+    in either must be one of ``known`` (a :class:`ConfigError` otherwise)."""
     first = args.paths[0] if args.paths else "."
     config = load_config(args.config, start=first)
+    check_config_codes(config, known)
+
+    def codes(values: Sequence[str], option: str) -> Tuple[str, ...]:
+        out = split_option_list(values, option)
+        check_codes(out, known, option)
+        return out
+
     changes: Dict[str, object] = {}
     if args.select:
-        changes["select"] = split_option_list(args.select, "--select")
+        changes["select"] = codes(args.select, "--select")
     if args.extend_select:
-        changes["extend_select"] = config.extend_select + split_option_list(args.extend_select, "--extend-select")
+        changes["extend_select"] = config.extend_select + codes(args.extend_select, "--extend-select")
     if args.ignore:
-        changes["ignore"] = config.ignore + split_option_list(args.ignore, "--ignore")
+        changes["ignore"] = config.ignore + codes(args.ignore, "--ignore")
     if args.fail_on:
         changes["fail_on"] = args.fail_on
     return config.with_options(**changes) if changes else config
@@ -100,11 +108,11 @@ def _statistics(report: Report, rules: Dict[str, type]) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def _cache(args: argparse.Namespace, config: Config, pm: "pluggy.PluginManager") -> "Cache":
+def _cache(args: argparse.Namespace, config: Config, pm: "PluginManager") -> "Cache":
     from .cache import CACHE_DIR, Cache, make_salt
 
     plugins = [f"{name}={plugin!r}" for name, plugin in pm.list_name_plugin()]
-    plugins += [f"{d.project_name}=={d.version}" for _, d in pm.list_plugin_distinfo()]
+    plugins += [f"{name}=={version}" for name, version in pm.distributions]
     directory = args.cache_dir or os.path.join(config.root, CACHE_DIR)
     return Cache(directory, make_salt(__version__, config, plugins))
 
@@ -125,7 +133,7 @@ def main(argv: Optional[Sequence[str]] = None, *, plugins: Sequence[object] = ()
     except SystemExit as exit_:  # --help (0) or a usage error (2, message already printed)
         return int(exit_.code or 0)
     if args.version:
-        others = sorted({f"{d.project_name} {d.version}" for _, d in pm.list_plugin_distinfo() if d.project_name != "convlint"})
+        others = sorted({f"{name} {version}" for name, version in pm.distributions if name != "convlint"})
         print(f"convlint {__version__}" + (f" (plugins: {', '.join(others)})" if others else ""))
         return 0
     if args.explain:
@@ -133,7 +141,7 @@ def main(argv: Optional[Sequence[str]] = None, *, plugins: Sequence[object] = ()
     if args.jobs is not None and args.jobs < 1:
         return _error("--jobs must be at least 1")
     try:
-        config = _configure(args)
+        config = _configure(args, rules)
     except ConfigError as err:
         return _error(str(err))
 

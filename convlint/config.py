@@ -2,9 +2,11 @@
 
 The nearest ``pyproject.toml`` with a ``[tool.convlint]`` table, upward from the first path on
 the command line, is the configuration (as ruff does it); ``--config FILE`` names one
-explicitly.  There is no cascading: one file, one :class:`Config`.  Unknown keys and wrong
-types are a :class:`ConfigError` (exit status 2), because a misspelt ``max-parms`` silently
-ignored is worse than an error.
+explicitly.  There is no cascading: one file, one :class:`Config`.  Unknown keys, wrong
+types, a file that cannot be read or decoded, and rule codes no installed rule has are a
+:class:`ConfigError` (exit status 2), because a misspelt ``max-parms`` or ``select = ["CL1O7"]``
+silently ignored turns every check off while CI stays green.  Rule codes are case-insensitive
+everywhere (``cl107`` is ``CL107``), in the file as on the command line.
 """
 
 from __future__ import annotations
@@ -12,11 +14,21 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Collection, Dict, Iterable, Mapping, Optional, Sequence, Tuple
 
 from .diagnostics import SEVERITIES
 
-__all__ = ["Config", "ConfigError", "find_config", "load_config", "parse_config", "code_matches"]
+__all__ = [
+    "Config",
+    "ConfigError",
+    "find_config",
+    "load_config",
+    "parse_config",
+    "code_matches",
+    "parse_codes",
+    "check_codes",
+    "check_config_codes",
+]
 
 
 class ConfigError(Exception):
@@ -49,10 +61,10 @@ class Config:
     def enabled(self, code: str) -> bool:
         """Is ``code`` selected?  The most specific matching prefix wins (``--select CL1
         --ignore CL103`` keeps CL101 and drops CL103; ``--ignore CL1 --select CL103`` keeps CL103)."""
-        selected = max((len(p) for p in self.select + self.extend_select if code_matches(code, p)), default=-1)
+        selected = max((_specificity(p) for p in self.select + self.extend_select if code_matches(code, p)), default=-1)
         if not self.select:
             selected = max(selected, 0)
-        ignored = max((len(p) for p in self.ignore if code_matches(code, p)), default=-1)
+        ignored = max((_specificity(p) for p in self.ignore if code_matches(code, p)), default=-1)
         return selected >= 0 and selected > ignored
 
     def severity_of(self, code: str, default: str) -> str:
@@ -60,12 +72,18 @@ class Config:
         best = -1
         out = default
         for prefix, severity in self.per_rule_severity.items():
-            if code_matches(code, prefix) and len(prefix) > best:
-                best, out = len(prefix), severity
+            if code_matches(code, prefix) and _specificity(prefix) > best:
+                best, out = _specificity(prefix), severity
         return out
 
     def with_options(self, **changes: Any) -> "Config":
         return replace(self, **changes)
+
+
+def _specificity(prefix: str) -> int:
+    """How specific a selection is: the prefix length; ``ALL`` is the least specific of all
+    (``--select ALL --ignore CL3`` drops CL3, as in ruff)."""
+    return 0 if prefix == "ALL" else len(prefix)
 
 
 def code_matches(code: str, prefix: str) -> bool:
@@ -83,33 +101,52 @@ def _toml_loads(text: str) -> Dict[str, Any]:
     return tomllib.loads(text)
 
 
-def _read_toml(path: str) -> Dict[str, Any]:
+def _read_bytes(path: str) -> bytes:
+    """A configuration file's bytes; a :class:`ConfigError` naming it when it cannot be read."""
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
+        with open(path, "rb") as f:
+            return f.read()
     except OSError as err:
         raise ConfigError(f"cannot read the configuration file {path}: {err.strerror or err}") from None
+
+
+def _parse_toml(path: str, data: bytes) -> Dict[str, Any]:
+    try:
+        text = data.decode("utf-8")  # TOML is UTF-8 by definition, as tomllib.load reads it
+    except UnicodeDecodeError as err:
+        raise ConfigError(
+            f"{path} is not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); "
+            "a TOML file must be UTF-8"
+        ) from None
     try:
         return _toml_loads(text)
-    except Exception as err:  # tomllib.TOMLDecodeError, or a decoding error
+    except Exception as err:  # tomllib.TOMLDecodeError
         raise ConfigError(f"{path} is not valid TOML: {err}") from None
 
 
+def _read_toml(path: str) -> Dict[str, Any]:
+    return _parse_toml(path, _read_bytes(path))
+
+
+def _tool_table(data: Mapping[str, Any]) -> Any:
+    tool = data.get("tool")
+    return tool.get("convlint") if isinstance(tool, dict) else None
+
+
 def find_config(start: str) -> Optional[str]:
-    """The nearest ``pyproject.toml`` with a ``[tool.convlint]`` table at or above ``start``."""
+    """The nearest ``pyproject.toml`` with a ``[tool.convlint]`` table at or above ``start``.
+
+    A ``pyproject.toml`` on the way that cannot be read is an error, not a file to pass over:
+    it may hold the configuration, and running without it would silently check other rules."""
     here = os.path.abspath(start)
     if not os.path.isdir(here):
         here = os.path.dirname(here)
     while True:
         candidate = os.path.join(here, "pyproject.toml")
         if os.path.isfile(candidate):
-            # A cheap text test first: most pyproject.toml files have no convlint table.
-            try:
-                with open(candidate, encoding="utf-8", errors="replace") as f:
-                    has_table = "tool.convlint" in f.read()
-            except OSError:
-                has_table = False
-            if has_table and "convlint" in _read_toml(candidate).get("tool", {}):
+            data = _read_bytes(candidate)
+            # A cheap byte test first: most pyproject.toml files have no convlint table.
+            if b"tool.convlint" in data and _tool_table(_parse_toml(candidate, data)) is not None:
                 return candidate
         parent = os.path.dirname(here)
         if parent == here:
@@ -125,7 +162,8 @@ def load_config(path: Optional[str] = None, start: str = ".") -> Config:
             return Config(root=os.path.abspath("."))
     data = _read_toml(path)
     if os.path.basename(path) == "pyproject.toml" or "tool" in data:
-        table = data.get("tool", {}).get("convlint", {})
+        table = _tool_table(data)
+        table = {} if table is None else table
     else:  # a standalone convlint.toml holds the keys at top level
         table = data
     if not isinstance(table, dict):
@@ -135,10 +173,18 @@ def load_config(path: Optional[str] = None, start: str = ".") -> Config:
 
 # -- validation -----------------------------------------------------------------------------
 
+def _code(text: str, where: str) -> str:
+    """One rule code or prefix, upper-cased (codes are case-insensitive everywhere)."""
+    code = text.strip().upper()
+    if not (code == "ALL" or (code[:1].isalpha() and code.isascii() and code.isalnum())):
+        raise ConfigError(f"{where}: '{text}' is not a rule code or prefix (e.g. CL1, CL101)")
+    return code
+
+
 def _codes(key: str, value: Any, where: str) -> Tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise ConfigError(f"{where}: '{key}' must be a list of rule codes or prefixes, e.g. [\"CL1\", \"CL301\"]. Received: {value!r}")
-    return tuple(value)
+    return tuple(_code(v, f"{where} '{key}'") for v in value)
 
 
 def _globs(key: str, value: Any, where: str) -> Tuple[str, ...]:
@@ -168,7 +214,7 @@ def _severity(key: str, value: Any, where: str) -> str:
 def _severities(key: str, value: Any, where: str) -> Dict[str, str]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: '{key}' must be a table of code = severity, e.g. {{\"CL301\" = \"error\"}}. Received: {value!r}")
-    return {code: _severity(f"{key}.{code}", sev, where) for code, sev in value.items()}
+    return {_code(code, f"{where} '{key}'"): _severity(f"{key}.{code}", sev, where) for code, sev in value.items()}
 
 
 def _shapes(key: str, value: Any, where: str) -> Dict[str, Tuple[Any, ...]]:
@@ -222,12 +268,8 @@ def parse_config(table: Mapping[str, Any], root: str = ".", source: Optional[str
 
 
 def parse_codes(option: str, value: str) -> Tuple[str, ...]:
-    """A comma-separated ``--select`` / ``--ignore`` value."""
-    codes = tuple(c.strip() for c in value.split(",") if c.strip())
-    for c in codes:
-        if not (c == "ALL" or (c[:1].isalpha() and c.isalnum() and c.upper() == c)):
-            raise ConfigError(f"{option}: '{c}' is not a rule code or prefix (e.g. CL1, CL101)")
-    return codes
+    """A comma-separated ``--select`` / ``--ignore`` value, upper-cased."""
+    return tuple(_code(c, option) for c in value.split(",") if c.strip())
 
 
 def split_option_list(values: Optional[Sequence[str]], option: str) -> Tuple[str, ...]:
@@ -235,3 +277,32 @@ def split_option_list(values: Optional[Sequence[str]], option: str) -> Tuple[str
     for v in values or ():
         out += parse_codes(option, v)
     return out
+
+
+# -- codes against the installed rules ------------------------------------------------------
+
+def check_codes(codes: Iterable[str], known: Collection[str], where: str) -> None:
+    """Raise :class:`ConfigError` for a code or prefix that no rule in ``known`` has.
+
+    A prefix is fine when some rule's code starts with it (``CL1``, ``CL``); ``ALL`` always
+    is.  An unknown one would select or ignore nothing, silently (ruff refuses it too)."""
+    for code in codes:
+        if code == "ALL" or any(k.startswith(code) for k in known):
+            continue
+        import difflib
+
+        close = difflib.get_close_matches(code, sorted(known), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ConfigError(f"{where}: unknown rule code {code}{hint}")
+
+
+def check_config_codes(config: Config, known: Collection[str]) -> None:
+    """Every code the configuration file names must belong to an installed rule."""
+    where = f"{config.source} [tool.convlint]" if config.source else "[tool.convlint]"
+    for key, codes in (
+        ("select", config.select),
+        ("ignore", config.ignore),
+        ("extend-select", config.extend_select),
+        ("per-rule-severity", tuple(config.per_rule_severity)),
+    ):
+        check_codes(codes, known, f"{where} '{key}'")

@@ -6,26 +6,45 @@ dicts: the rule classes, the layer catalogue, the output formats.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Type
+from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Tuple, Type
 
 import pluggy
 
 from . import hookspecs
+from .entry_points import find_entry_points
 
 if TYPE_CHECKING:  # pragma: no cover
     from .layers import Catalogue
     from .rules import Rule
 
-__all__ = ["make_plugin_manager", "collect_rules", "collect_layer_specs", "make_catalogue", "collect_formats"]
+__all__ = ["PluginManager", "make_plugin_manager", "collect_rules", "collect_layer_specs", "make_catalogue", "collect_formats"]
 
 
-def make_plugin_manager(plugins: Iterable[object] = (), entry_points: bool = True) -> pluggy.PluginManager:
+class PluginManager(pluggy.PluginManager):
+    """pluggy's manager, plus the installed distributions its plugins came from (``name,
+    version``): they are part of the cache key and of ``--version``."""
+
+    def __init__(self) -> None:
+        super().__init__("convlint")
+        self.distributions: List[Tuple[str, str]] = []
+
+    def load_entry_points(self, group: str = "convlint") -> None:
+        """Register every installed plugin of ``group`` (pluggy's ``load_setuptools_entrypoints``,
+        without the cost of :mod:`importlib.metadata`: see :mod:`convlint.entry_points`)."""
+        for ep in find_entry_points(group):
+            if self.has_plugin(ep.name) or self.is_blocked(ep.name):
+                continue
+            self.register(ep.load(), name=ep.name)
+            self.distributions.append((ep.dist, ep.version))
+
+
+def make_plugin_manager(plugins: Iterable[object] = (), entry_points: bool = True) -> PluginManager:
     """A manager with convlint's hook specs, the installed plugins (``convlint`` entry-point
     group, which includes the built-ins) and any extra ``plugins`` objects registered."""
-    pm = pluggy.PluginManager("convlint")
+    pm = PluginManager()
     pm.add_hookspecs(hookspecs)
     if entry_points:
-        pm.load_setuptools_entrypoints("convlint")
+        pm.load_entry_points("convlint")
     for plugin in plugins:
         pm.register(plugin)
     return pm

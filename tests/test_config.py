@@ -106,6 +106,8 @@ def test_invalid_toml(tmp_path):
         (("CL103",), ("CL1",), "CL101", False),
         ((), ("CL",), "XY101", True),
         (("ALL",), ("CL9",), "CL901", False),
+        (("ALL",), ("CL",), "CL101", False),  # ALL is the least specific selection
+        (("ALL", "CL1"), ("CL",), "CL101", True),
     ],
 )
 def test_selection(select, ignore, code, enabled):
@@ -119,8 +121,9 @@ def test_extend_select_adds_to_select():
 
 def test_parse_codes():
     assert parse_codes("--select", "CL1, CL302,") == ("CL1", "CL302")
-    with pytest.raises(ConfigError):
-        parse_codes("--select", "cl1")
+    assert parse_codes("--select", "cl1,Cl302,all") == ("CL1", "CL302", "ALL")  # case-insensitive
+    with pytest.raises(ConfigError, match="'CL-1' is not a rule code"):
+        parse_codes("--select", "CL-1")
 
 
 def test_cli_reports_config_errors_with_exit_2(tmp_path, capsys):
@@ -132,3 +135,119 @@ def test_cli_reports_config_errors_with_exit_2(tmp_path, capsys):
     assert main([str(tmp_path / "a.py"), "--config", str(tmp_path / "missing.toml")]) == 2
     assert "cannot read the configuration file" in capsys.readouterr().err
     assert main([str(tmp_path / "a.py"), "--config", str(tmp_path / "pyproject.toml"), "--select", "bad code"]) == 2
+
+
+# -- rule codes: known, case-insensitive -----------------------------------------------------
+BAD_MODEL = """\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    layers.Conv2D(32, 3, strides=0),
+])
+"""  # CL107 (stride 0) on line 6
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    (tmp_path / "net.py").write_text(BAD_MODEL)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_the_sample_model_reports_cl107(project, capsys):
+    assert main(["net.py"]) == 1
+    assert "net.py:6:5: CL107 " in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "args, table, message",
+    [
+        (["--select", "CL777"], "", "convlint: error: --select: unknown rule code CL777"),
+        (["--ignore", "CL107,XY1"], "", "--ignore: unknown rule code XY1"),
+        (["--extend-select", "cl9999"], "", "--extend-select: unknown rule code CL9999"),
+        ([], 'select = ["CL1O7"]', "[tool.convlint] 'select': unknown rule code CL1O7 (did you mean CL107?)"),
+        ([], 'ignore = ["cl1o7"]', "'ignore': unknown rule code CL1O7"),
+        ([], 'extend-select = ["CL8"]', "'extend-select': unknown rule code CL8"),
+        ([], 'per-rule-severity = { "CL777" = "error" }', "'per-rule-severity': unknown rule code CL777"),
+    ],
+)
+def test_unknown_codes_are_configuration_errors(project, capsys, args, table, message):
+    (project / "pyproject.toml").write_text(f"[tool.convlint]\n{table}\n")
+    assert main(["net.py", *args]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and captured.out == ""
+    if table:
+        assert str(project / "pyproject.toml") in captured.err
+
+
+@pytest.mark.parametrize(
+    "args, table",
+    [
+        (["--ignore", "cl107"], ""),
+        (["--ignore", "Cl1"], ""),
+        (["--select", "cl3"], ""),
+        ([], 'ignore = ["cl107"]'),
+        ([], 'select = ["cl2", "cl3"]'),
+        ([], 'per-rule-severity = { "cl107" = "info" }'),
+        (["--select", "all", "--ignore", "cl"], ""),
+    ],
+)
+def test_codes_are_case_insensitive_everywhere(project, capsys, args, table):
+    """Each spelling turns the CL107 error off (ignored, not selected, or made info)."""
+    (project / "pyproject.toml").write_text(f"[tool.convlint]\n{table}\n")
+    assert main(["net.py", *args]) == 0
+    out = capsys.readouterr().out
+    if "per-rule-severity" in table:
+        assert "Found 1 info in 1 model" in out
+    else:
+        assert "CL107" not in out
+
+
+def test_known_prefixes_are_accepted():
+    from convlint.config import check_codes
+
+    known = ("CL101", "CL107", "XY101")
+    check_codes(("CL", "CL1", "CL10", "CL107", "XY", "ALL"), known, "--select")
+    with pytest.raises(ConfigError, match="--select: unknown rule code CL2"):
+        check_codes(("CL2",), known, "--select")
+
+
+def test_non_utf8_pyproject_is_a_configuration_error(project, capsys):
+    config = project / "pyproject.toml"
+    config.write_bytes(b'[tool.convlint]\n# caf\xe9\nfail-on = "info"\n')
+    for args in (["net.py"], ["net.py", "--config", str(config)]):
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"convlint: error: {config} is not valid UTF-8 (byte 0xe9 at offset 21)")
+        assert "Traceback" not in err
+
+
+def test_unreadable_pyproject_is_a_configuration_error(project, capsys, monkeypatch):
+    """A pyproject.toml that cannot be read stops the run with its path (it may hold the
+    configuration).  The read fails for real when not root; root reads anything, so the same
+    error is injected at the one place the file is opened."""
+    import os
+
+    import convlint.config as config_module
+
+    config = project / "pyproject.toml"
+    config.write_text('[tool.convlint]\nfail-on = "info"\n')
+    if os.geteuid() != 0:
+        config.chmod(0)
+    else:
+        real_open = open
+
+        def denied(path, *args, **kwargs):
+            if str(path) == str(config):
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_open(path, *args, **kwargs)
+
+        monkeypatch.setattr(config_module, "open", denied, raising=False)
+    try:
+        assert main(["net.py"]) == 2
+        err = capsys.readouterr().err
+        assert err == f"convlint: error: cannot read the configuration file {config}: Permission denied\n"
+    finally:
+        config.chmod(0o644)
