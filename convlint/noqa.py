@@ -10,6 +10,7 @@ import re
 from typing import Dict, FrozenSet, List, Optional
 
 from .diagnostics import Diagnostic
+from .source_lines import split_lines
 
 __all__ = ["suppressions", "apply_noqa"]
 
@@ -22,7 +23,7 @@ def suppressions(source: str) -> Dict[int, Optional[FrozenSet[str]]]:
     out: Dict[int, Optional[FrozenSet[str]]] = {}
     if "noqa" not in source and "NOQA" not in source:
         return out
-    for number, line in enumerate(source.splitlines(), start=1):
+    for number, line in enumerate(split_lines(source), start=1):
         if "#" not in line:
             continue
         match = _NOQA.search(line)

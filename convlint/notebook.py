@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import List, Tuple
 
+from .source_lines import split_lines
+
 __all__ = ["NotebookSource", "notebook_source"]
 
 
@@ -55,7 +57,7 @@ def notebook_source(text: str) -> NotebookSource:
             continue
         src = cell.get("source", "")
         body = "".join(src) if isinstance(src, list) else str(src)
-        lines = _blank_magics(body.splitlines())
+        lines = _blank_magics(split_lines(body))
         starts.append(line)
         parts.append("\n".join(lines) + "\n")
         line += len(lines) if lines else 1

@@ -21,6 +21,7 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from ...graph import ModelGraph, Span
+from ...source_lines import split_lines
 from .. import FileNote, FrontendOptions
 from ..input_shapes import configured_shape, declared_shape
 from ..python.interp import Interpreter, OutOfSteps, steps_note
@@ -163,7 +164,7 @@ def _model_classes(ip: Interpreter, sem: KerasSemantics) -> List[ClassVal]:
             if isinstance(node, cst.Name):
                 used.add(node.value)
     used.update(b.name for c in local for b in c.bases if isinstance(b, ClassVal))  # abstract bases too
-    lines = sem.source.splitlines()
+    lines = split_lines(sem.source)
     out = []
     for cls in classes:
         if cls.kind != "keras.model":
@@ -210,7 +211,7 @@ def _class_model(ip: Interpreter, sem: KerasSemantics, cls: ClassVal, options: F
         if shape is None:
             shape = inst.ext.get("example_shape")
         if shape is None and local:
-            shape = _declared(sem, cls, sem.source.splitlines(), span.line)
+            shape = _declared(sem, cls, split_lines(sem.source), span.line)
         if shape is None and not local:
             shape = configured_shape(options.input_shapes, path, cls.name)
         assign_paths(inst, "")

@@ -22,6 +22,7 @@ import libcst as cst
 
 from ...dims import Expr
 from ...graph import Span, UnknownRest
+from ...source_lines import split_lines
 from .builtins import BUILTINS, MAX_SEQUENCE, STDLIB, STDLIB_VALUES, listed
 from .imports import dotted_name, import_base
 from .modules import ModuleInfo, Resolver
@@ -299,7 +300,7 @@ class Interpreter:
         elif isinstance(stmt, cst.Match):
             self.undecided(stmt, "a match statement", scope, [case.body for case in stmt.cases])
         else:
-            self.note("unsupported", f"convlint does not follow `{self.code(stmt).splitlines()[0]}`", stmt)
+            self.note("unsupported", f"convlint does not follow `{split_lines(self.code(stmt))[0]}`", stmt)
 
     def exec_small(self, small: cst.CSTNode, scope: Scope) -> None:
         if isinstance(small, cst.Assign):

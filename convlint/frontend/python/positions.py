@@ -18,6 +18,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import libcst as cst
 
 from ...graph import Span
+from ...source_lines import split_lines
 from .syntax import walk
 
 __all__ = ["Positions"]
@@ -69,7 +70,7 @@ class Positions:
                 kind = kinds.get(type(a))
                 if kind is not None:
                     theirs[kind].append(a)
-        lines = self._source.splitlines()
+        lines = split_lines(self._source)
         out: Dict[int, Span] = {}
         for kind, nodes in ours.items():
             located = sorted(

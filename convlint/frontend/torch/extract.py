@@ -20,6 +20,7 @@ import libcst as cst
 
 from ...dims import sym
 from ...graph import ModelGraph, Node, Span, Unknown
+from ...source_lines import split_lines
 from .. import FileNote, FrontendOptions
 from ..input_shapes import configured_shape, declared_shape
 from ..python.interp import Interpreter, OutOfSteps, steps_note
@@ -51,7 +52,7 @@ def extract(
     except OutOfSteps:
         extra_notes.append(steps_note(Span(1)))
     made = _run_factories(interp, sem)
-    lines = source.splitlines()
+    lines = split_lines(source)
     models: List[ModelGraph] = []
 
     classes = _model_classes(interp, sem)
