@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Collection, Dict, Iterable, Mapping, Optional, Sequence, Tuple
 
 from .diagnostics import SEVERITIES
+from .files import read_regular
 
 __all__ = [
     "Config",
@@ -104,8 +105,7 @@ def _toml_loads(text: str) -> Dict[str, Any]:
 def _read_bytes(path: str) -> bytes:
     """A configuration file's bytes; a :class:`ConfigError` naming it when it cannot be read."""
     try:
-        with open(path, "rb") as f:
-            return f.read()
+        return read_regular(path)  # `--config /dev/zero` or a FIFO must not hang the run
     except OSError as err:
         raise ConfigError(f"cannot read the configuration file {path}: {err.strerror or err}") from None
 

@@ -4,6 +4,10 @@ Directories are walked recursively for ``.py`` and ``.ipynb`` files, skipping to
 environment directories and the configuration's ``exclude`` globs.  A file named explicitly on
 the command line is always checked, unless ``force_exclude`` (what pre-commit passes) applies
 ``exclude`` to it too.  Paths keep the spelling the user gave (``src/net.py``, not absolute).
+
+Nothing is passed over in silence: a directory that cannot be listed, and a FIFO, device or
+socket where a source file was expected (never opened: see :mod:`convlint.files`), are
+:attr:`Discovery.skipped` with the reason, and the run reports each one.
 """
 
 from __future__ import annotations
@@ -11,9 +15,12 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from typing import Iterable, Iterator, List, Sequence
+import stat
+from typing import Iterable, Iterator, List, NamedTuple, Sequence, Tuple, Union
 
-__all__ = ["SKIP_DIRS", "SUFFIXES", "discover", "is_excluded", "maybe_model", "PREFILTER"]
+from .files import file_kind
+
+__all__ = ["SKIP_DIRS", "SUFFIXES", "Discovery", "discover", "find_files", "is_excluded", "maybe_model", "PREFILTER"]
 
 SKIP_DIRS = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "build", "dist", "node_modules", ".tox",
@@ -56,10 +63,31 @@ def is_excluded(path: str, patterns: Sequence[str], root: str) -> bool:
     return False
 
 
-def _walk(top: str, patterns: Sequence[str], root: str) -> Iterator[str]:
+class Discovery(NamedTuple):
+    """The files to check, and the paths that could not be looked at, with the reason."""
+
+    files: List[str]
+    skipped: List[Tuple[str, str]]
+
+
+Skip = Tuple[str, str]
+
+
+def _special(path: str) -> Union[str, None]:
+    """Why ``path`` is not read (a FIFO, a device, a socket), or ``None`` for a regular file.
+    A path that cannot be stat'ed (a broken symlink) is left to the reader to report."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    return None if stat.S_ISREG(mode) else f"skipped: {file_kind(mode)}, not a regular file (only regular files are read)"
+
+
+def _walk(top: str, patterns: Sequence[str], root: str) -> Iterator[Union[str, Skip]]:
     try:
         entries = sorted(os.scandir(top), key=lambda e: e.name)
-    except OSError:
+    except OSError as err:
+        yield (top, f"cannot read this directory: {err.strerror or err}; its files were not checked")
         return
     for entry in entries:
         path = os.path.join(top, entry.name) if top != "." else entry.name
@@ -68,25 +96,39 @@ def _walk(top: str, patterns: Sequence[str], root: str) -> Iterator[str]:
                 continue
             yield from _walk(path, patterns, root)
         elif entry.name.endswith(SUFFIXES) and not is_excluded(path, patterns, root):
-            yield path
+            reason = None if entry.is_file() else _special(path)
+            yield path if reason is None else (path, reason)
 
 
-def discover(paths: Iterable[str], exclude: Sequence[str] = (), root: str = ".", force_exclude: bool = False) -> List[str]:
-    """Files to check, each once, in a stable order.  Missing paths raise ``FileNotFoundError``."""
+def find_files(paths: Iterable[str], exclude: Sequence[str] = (), root: str = ".", force_exclude: bool = False) -> Discovery:
+    """Files to check, each once, in a stable order, and what was skipped (see the module).
+    Missing paths raise ``FileNotFoundError``."""
     out: List[str] = []
+    skipped: List[Skip] = []
     seen = set()
     for given in paths:
         if os.path.isdir(given):
-            found: Iterable[str] = _walk(os.path.normpath(given), exclude, root)
+            found: Iterable[Union[str, Skip]] = _walk(os.path.normpath(given), exclude, root)
         elif os.path.exists(given):
             if force_exclude and is_excluded(given, exclude, root):
                 continue
-            found = [given]
+            reason = _special(given)
+            found = [given if reason is None else (given, reason)]
         else:
             raise FileNotFoundError(given)
-        for path in found:
+        for item in found:
+            path = item if isinstance(item, str) else item[0]
             key = os.path.abspath(path)
-            if key not in seen:
-                seen.add(key)
-                out.append(path)
-    return out
+            if key in seen:
+                continue
+            seen.add(key)
+            if isinstance(item, str):
+                out.append(item)
+            else:
+                skipped.append(item)
+    return Discovery(out, skipped)
+
+
+def discover(paths: Iterable[str], exclude: Sequence[str] = (), root: str = ".", force_exclude: bool = False) -> List[str]:
+    """The files :func:`find_files` finds (without what it skipped)."""
+    return find_files(paths, exclude, root, force_exclude).files

@@ -10,7 +10,6 @@ also makes the run exit 2.
 from __future__ import annotations
 
 import codecs
-import hashlib
 import dataclasses
 import io
 import os
@@ -21,7 +20,8 @@ from typing import Any, Dict, Hashable, Iterable, List, Mapping, Optional, Seque
 
 from .config import Config
 from .diagnostics import Diagnostic, Report, sort_key
-from .discover import discover, maybe_model
+from .discover import find_files, maybe_model
+from .files import read_regular
 from .graph import Span
 from .noqa import apply_noqa
 
@@ -49,9 +49,10 @@ class FileOutcome:
 
 def fingerprint(path: str) -> str:
     """SHA-256 of a file's bytes ("" if it cannot be read: then it no longer matches)."""
+    import hashlib
+
     try:
-        with open(path, "rb") as f:
-            return hashlib.sha256(f.read()).hexdigest()
+        return hashlib.sha256(read_regular(path)).hexdigest()
     except OSError:
         return ""
 
@@ -132,6 +133,10 @@ class Checker:
     def unreadable(self, path: str, err: BaseException) -> FileOutcome:
         reason = getattr(err, "strerror", None) or str(err)
         return self._notes_only(path, "syntax-error", f"cannot read this file: {reason}")
+
+    def skipped(self, path: str, reason: str) -> FileOutcome:
+        """A path the run could not look at (a directory it cannot list, a FIFO or device)."""
+        return self._notes_only(path, "syntax-error", reason)
 
     def _internal(self, path: str, message: str) -> FileOutcome:
         from .rules.internal_error import InternalError
@@ -326,14 +331,13 @@ def run(
 ) -> Report:
     """Check ``paths`` and return the sorted report.  Raises ``FileNotFoundError`` for a path
     that does not exist (a usage error).  ``cache`` is a :class:`~convlint.cache.Cache`."""
-    files = discover(paths, config.exclude, config.root, force_exclude)
-    outcomes: List[FileOutcome] = []
+    files, skipped = find_files(paths, config.exclude, config.root, force_exclude)
+    outcomes: List[FileOutcome] = [checker.skipped(path, reason) for path, reason in skipped]
     items: List[Tuple[str, bytes]] = []
     keys: Dict[str, str] = {}
     for path in files:
         try:
-            with open(path, "rb") as f:
-                data = f.read()
+            data = read_regular(path)  # never blocks on a FIFO swapped in since discovery
         except OSError as err:
             outcomes.append(checker.unreadable(path, err))
             continue

@@ -237,17 +237,24 @@ def test_unreadable_pyproject_is_a_configuration_error(project, capsys, monkeypa
     if os.geteuid() != 0:
         config.chmod(0)
     else:
-        real_open = open
+        real_read = config_module.read_regular
 
-        def denied(path, *args, **kwargs):
+        def denied(path):
             if str(path) == str(config):
                 raise PermissionError(13, "Permission denied", str(path))
-            return real_open(path, *args, **kwargs)
+            return real_read(path)
 
-        monkeypatch.setattr(config_module, "open", denied, raising=False)
+        monkeypatch.setattr(config_module, "read_regular", denied)
     try:
         assert main(["net.py"]) == 2
         err = capsys.readouterr().err
         assert err == f"convlint: error: cannot read the configuration file {config}: Permission denied\n"
     finally:
         config.chmod(0o644)
+
+
+def test_a_config_that_is_not_a_regular_file_is_refused_not_read(project, capsys):
+    assert main(["net.py", "--config", "/dev/zero"]) == 2  # would never end
+    assert capsys.readouterr().err == (
+        "convlint: error: cannot read the configuration file /dev/zero: a character device, not a regular file\n"
+    )

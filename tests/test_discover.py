@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from convlint.discover import discover, is_excluded, maybe_model
+from convlint.discover import discover, find_files, is_excluded, maybe_model
+from convlint.files import NotRegularFile, read_regular
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,3 +85,99 @@ def test_prefilter_keeps_every_fixture():
         pytest.skip("no fixtures yet")
     dropped = [str(p) for p in fixtures if not maybe_model(p.read_bytes())]
     assert dropped == []
+
+
+# -- what is not a regular file, what cannot be listed ---------------------------------------
+GOOD = "import torch\nfrom torch import nn\n\nnet = nn.Sequential(nn.Conv2d(3, 8, 3), nn.Conv2d(4, 8, 3))\nnet(torch.randn(1, 3, 8, 8))\n"
+
+
+def _convlint(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """In a subprocess with a timeout: a regression here hangs instead of failing."""
+    env = dict(os.environ, NO_COLOR="1")
+    return subprocess.run([sys.executable, "-m", "convlint", "--no-cache", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def _special_files(tmp_path: Path) -> None:
+    (tmp_path / "good.py").write_text(GOOD)
+    os.mkfifo(tmp_path / "x.py")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(tmp_path / "sock.py"))
+    server.close()
+
+
+def test_fifos_and_sockets_are_skipped_with_a_note_never_opened(tmp_path):
+    _special_files(tmp_path)
+    found = find_files([str(tmp_path)])
+    assert found.files == [str(tmp_path / "good.py")]
+    assert found.skipped == [
+        (str(tmp_path / "sock.py"), "skipped: a socket, not a regular file (only regular files are read)"),
+        (str(tmp_path / "x.py"), "skipped: a FIFO (named pipe), not a regular file (only regular files are read)"),
+    ]
+    proc = _convlint(tmp_path, ".", "--fail-on", "info")
+    assert proc.stdout.splitlines() == [
+        "good.py:4:41: CL103 Conv2d(in_channels=4) does not match its input: axis 1 has size 8. Received: input shape (None, 8, 6, 6). Expected in_channels=8",
+        "sock.py:1:1: CL901 skipped: a socket, not a regular file (only regular files are read)",
+        "x.py:1:1: CL901 skipped: a FIFO (named pipe), not a regular file (only regular files are read)",
+        "Found 1 error, 2 info in 1 model (1 file checked).",
+    ], proc.stdout + proc.stderr
+    assert proc.returncode == 1
+
+
+def test_a_device_or_fifo_named_on_the_command_line(tmp_path):
+    os.mkfifo(tmp_path / "pipe.py")
+    for name in ("/dev/zero", "pipe.py"):
+        proc = _convlint(tmp_path, name, "--format", "json")
+        assert proc.returncode == 0, proc.stderr
+        (d,) = json.loads(proc.stdout)["diagnostics"]
+        assert (d["path"], d["code"]) == (name, "CL901")
+        assert d["message"].startswith(f"skipped: a {'character device' if name == '/dev/zero' else 'FIFO (named pipe)'}")
+
+
+def test_read_regular_refuses_without_blocking(tmp_path, monkeypatch):
+    """Checked before the open, and again on the open file (a FIFO swapped in after the check
+    must not block the open: O_NONBLOCK)."""
+    fifo = tmp_path / "x.py"
+    os.mkfifo(fifo)
+    with pytest.raises(NotRegularFile, match="a FIFO"):
+        read_regular(str(fifo))
+    real_stat = os.stat
+    regular = real_stat(__file__)
+    monkeypatch.setattr(os, "stat", lambda p, *a, **k: regular if str(p) == str(fifo) else real_stat(p, *a, **k))
+    with pytest.raises(NotRegularFile, match="a FIFO"):
+        read_regular(str(fifo))  # the race: the first check passed; would block without O_NONBLOCK
+    assert read_regular(__file__) == Path(__file__).read_bytes()
+
+
+def test_an_unreadable_directory_is_reported(tmp_path, monkeypatch, capsys):
+    """Not skipped in silence.  Root lists any directory, so there the same error is injected
+    where the directory is listed."""
+    from convlint.cli import main
+    import convlint.discover
+
+    (tmp_path / "good.py").write_text(GOOD)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "hidden.py").write_text(GOOD)
+    if os.geteuid() != 0:
+        locked.chmod(0)
+    else:
+        real_scandir = os.scandir
+
+        def scandir(path):
+            if os.path.abspath(path) == str(locked):
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_scandir(path)
+
+        monkeypatch.setattr(convlint.discover.os, "scandir", scandir)
+    monkeypatch.chdir(tmp_path)
+    try:
+        assert find_files(["."]).skipped == [("locked", "cannot read this directory: Permission denied; its files were not checked")]
+        assert main([".", "--no-cache", "--format", "json"]) == 1
+    finally:
+        locked.chmod(0o755)
+    report = json.loads(capsys.readouterr().out)
+    assert [(d["path"], d["code"], d["message"]) for d in report["diagnostics"]] == [
+        ("good.py", "CL103", report["diagnostics"][0]["message"]),
+        ("locked", "CL901", "cannot read this directory: Permission denied; its files were not checked"),
+    ]
