@@ -2,19 +2,24 @@
 
 The key hashes the file's path and bytes with a *salt* made of the convlint version, the
 size and mtime of every convlint source file (so a development checkout never serves results
-of older code), the installed plugins, and the whole configuration.  Entries are pickled
-:class:`~convlint.runner.FileOutcome` values, written atomically (``os.replace``), so parallel
-runs can share a directory.  A hit skips parsing and, when every file hits, even importing
-libcst, the front ends and the layer catalogue.  Any cache failure is a miss, never an error.
+of older code), the installed plugins, and the whole configuration.  Entries are plain JSON
+(:mod:`convlint.outcome_json`), never pickles: reading one builds convlint's own data types
+from their fields and nothing else, so an entry planted in the cache directory cannot run
+code.  An entry records the key it was written under; one that is malformed, foreign, moved
+to another key or not a regular file is a miss.  Entries are written atomically
+(``os.replace``), so parallel runs can share a directory.  A hit skips parsing and, when every
+file hits, even importing libcst, the front ends and the layer catalogue.  Any cache failure is
+a miss, never an error.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import tempfile
 from typing import Any, Iterable, Optional
+
+from .files import read_regular
 
 __all__ = ["CACHE_DIR", "Cache", "make_salt"]
 
@@ -39,7 +44,7 @@ def make_salt(version: str, config: Any, plugins: Iterable[str]) -> str:
 
 
 class Cache:
-    """Pickled outcomes under ``directory``; ``get`` / ``put`` by :meth:`key`."""
+    """JSON outcomes under ``directory``; ``get`` / ``put`` by :meth:`key`."""
 
     def __init__(self, directory: str, salt: str) -> None:
         self.directory = directory
@@ -55,15 +60,21 @@ class Cache:
         return os.path.join(self.directory, key[:2], key[2:])
 
     def get(self, key: str) -> Optional[Any]:
+        """The outcome stored under ``key``, or ``None``."""
+        from .outcome_json import loads
+
         try:
-            with open(self._file(key), "rb") as f:
-                return pickle.load(f)
-        except Exception:  # missing, truncated, or written by an incompatible version: a miss
+            return loads(read_regular(self._file(key)).decode("utf-8"), key)
+        except Exception:  # missing, truncated, foreign, malformed, not a regular file: a miss
             return None
 
     def put(self, key: str, value: Any) -> None:
+        from .outcome_json import dumps
+
         target = self._file(key)
+        tmp = None
         try:
+            text = dumps(value, key)
             if not os.path.isdir(self.directory):
                 os.makedirs(self.directory, exist_ok=True)
                 # Like ruff's cache: never committed by accident.
@@ -71,11 +82,12 @@ class Cache:
                     f.write("# created by convlint\n*\n")
             os.makedirs(os.path.dirname(target), exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target))
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
             os.replace(tmp, target)
-        except Exception:  # read-only tree, full disk, unpicklable plugin data: just do not cache
-            try:
-                os.unlink(tmp)  # type: ignore[possibly-undefined]
-            except Exception:
-                pass
+        except Exception:  # read-only tree, full disk, a value outside the JSON codec: just do not cache
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
