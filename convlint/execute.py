@@ -17,10 +17,16 @@ from .dims import is_known, prod
 from .engine import ShapedModel, analyze
 from .graph import ModelGraph
 from .layers import Catalogue, default_catalogue
+from .layers.base import FORWARD_TEMPORARIES
 
-__all__ = ["ExecutorError", "Execution", "execute", "DEFAULT_MEMORY_CAP"]
+__all__ = ["ExecutorError", "Execution", "execute", "memory_estimate", "DEFAULT_MEMORY_CAP"]
 
-DEFAULT_MEMORY_CAP = 1 << 30  # bytes of activations + weights the executor agrees to allocate
+DEFAULT_MEMORY_CAP = 1 << 30
+"""Bytes the executor agrees to allocate at its peak: every activation (all are kept and
+returned), every weight, and the temporaries of the layer that needs the most."""
+
+OVERHEAD = 4 << 20
+"""Python objects and small arrays besides the activations (the analysis, the weight dicts)."""
 
 
 class ExecutorError(Exception):
@@ -67,8 +73,8 @@ def execute(
     or an array; for several inputs, a mapping from Input node id to either.  ``weights``
     optionally fixes some layers' weights (``{layer key: {weight name: array}}``), as the
     numerical oracle tests do; the rest are random (seeded).
-    Raises :class:`ExecutorError` when the graph has shape errors or unknown sizes, or when its
-    activations and weights would exceed ``memory_cap`` bytes.
+    Raises :class:`ExecutorError` when the graph has shape errors or unknown sizes, or when
+    :func:`memory_estimate` exceeds ``memory_cap`` bytes (checked before anything is allocated).
     """
     import numpy as np
 
@@ -105,7 +111,7 @@ def execute(
         if not node.inputs and result.spec is not None and result.spec.min_inputs() == 0:
             x = arrays.get(node.id)
             if x is None:
-                x = rng.standard_normal(batch_shapes[node.id]).astype(np.float32)
+                x = rng.standard_normal(batch_shapes[node.id], dtype=np.float32)
             outputs[node.id] = x
             continue
         key = node.weight_key
@@ -124,33 +130,54 @@ def execute(
 
 
 def _random_weight(rng: Any, name: str, shape: Tuple[int, ...]) -> Any:
+    """Drawn in float32 and scaled in place: no float64 temporary twice the weight's size."""
     import numpy as np
 
-    if "var" in name:  # variances must be positive
-        return rng.uniform(0.5, 1.5, shape).astype(np.float32)
+    if "var" in name:  # variances must be positive: uniform in [0.5, 1.5)
+        w = rng.random(shape, dtype=np.float32)
+        w += 0.5
+        return w
     if name == "num_batches_tracked":
         return np.zeros(shape, dtype=np.int64)
-    return (rng.standard_normal(shape) * 0.1).astype(np.float32)
+    w = rng.standard_normal(shape, dtype=np.float32)
+    w *= 0.1
+    return w
+
+
+def _concrete_shape(shaped: ShapedModel, node_id: str, shape: Any, n_batch: int) -> Tuple[int, ...]:
+    if shape is None:
+        raise ExecutorError(f"cannot execute '{shaped.model.name}': the output shape of {node_id} is unknown")
+    if not all(is_known(d) for d in shape[1:]):
+        raise ExecutorError(f"cannot execute '{shaped.model.name}': {node_id} has a symbolic shape; give a concrete input shape")
+    return (n_batch,) + tuple(int(d) for d in shape[1:])  # type: ignore[arg-type]
+
+
+def memory_estimate(shaped: ShapedModel, n_batch: int) -> int:
+    """Bytes a run of ``shaped`` allocates at its peak, at most: every activation (float32, all
+    kept), every weight, and the most any one layer's forward holds besides (its general
+    allowance, :data:`FORWARD_TEMPORARIES`, plus its spec's ``workspace``, e.g. a
+    convolution's unfolded columns)."""
+    kept = OVERHEAD
+    worst = 0
+    shapes: Dict[str, Tuple[int, ...]] = {}
+    for result in shaped.layers:
+        out = shapes[result.node.id] = _concrete_shape(shaped, result.node.id, result.output_shape, n_batch)
+        kept += 4 * prod(out)  # type: ignore[operator]
+        for w in result.weights:
+            if w.size is not None and is_known(w.size):
+                kept += 4 * int(w.size)  # type: ignore[arg-type]
+        ins = [shapes[i] for i in result.node.inputs if i in shapes]
+        own = result.spec.workspace(result.attrs, ins, out) if result.spec is not None and result.attrs is not None and ins else None
+        general = FORWARD_TEMPORARIES * 4 * (prod(out) + sum(prod(i) for i in ins))  # type: ignore[operator]
+        worst = max(worst, general if own is None else own)
+    return kept + worst
 
 
 def _check_memory(shaped: ShapedModel, n_batch: int, cap: int) -> None:
-    """Refuse before allocating: activations (float32, all kept) plus weights must fit ``cap``."""
-    total = 0
-    for result in shaped.layers:
-        shape = result.output_shape
-        if shape is None:
-            raise ExecutorError(f"cannot execute '{shaped.model.name}': the output shape of {result.node.id} is unknown")
-        size = prod(shape[1:])
-        if not is_known(size):
-            raise ExecutorError(
-                f"cannot execute '{shaped.model.name}': {result.node.id} has a symbolic shape; give a concrete input shape"
-            )
-        total += 4 * n_batch * int(size)  # type: ignore[arg-type]
-        for w in result.weights:
-            if w.size is not None and is_known(w.size):
-                total += 4 * int(w.size)  # type: ignore[arg-type]
+    """Refuse before allocating anything when :func:`memory_estimate` exceeds ``cap``."""
+    total = memory_estimate(shaped, n_batch)
     if total > cap:
         raise ExecutorError(
-            f"refusing to execute '{shaped.model.name}': it needs about {total / 2**20:.1f} MiB of activations and "
-            f"weights, over the cap of {cap / 2**20:.1f} MiB (pass memory_cap= to raise it)"
+            f"refusing to execute '{shaped.model.name}': it needs about {total / 2**20:.1f} MiB at its peak (activations, "
+            f"weights and the largest layer's temporaries), over the cap of {cap / 2**20:.1f} MiB (pass memory_cap= to raise it)"
         )

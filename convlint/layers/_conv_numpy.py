@@ -9,16 +9,28 @@ spatial axes, only the last kernel axis is unfolded (a ``k_last``-fold copy inst
 ``prod(k)``-fold), and every remaining kernel offset is a row-offset view of that buffer, so each
 step is one BLAS sgemm with no further copy.  Positions that straddle the right border compute
 columns that are sliced off afterwards (a ``d*(k-1)/W`` overhead).
+
+Memory is bounded: the unfolded columns of a ``(1, 101)`` kernel are 101 times the input, so
+plain convolutions run in blocks of samples and output rows whose temporaries fit
+:data:`WORKSPACE_BYTES` (:func:`plan_conv`); when even one output row of one sample would not,
+the general path runs instead, whose temporaries do not grow with the kernel.  Each kernel
+here has a ``*_workspace`` function giving the bytes of the temporaries it makes, which the
+executor adds to its memory estimate before it allocates anything.
 """
 
 from __future__ import annotations
 
 import itertools
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+import math
+from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 
 Pads = Tuple[Tuple[int, int], ...]
+
+WORKSPACE_BYTES = 64 << 20
+"""Temporaries a plain convolution may hold at once (its unfolded columns and partial sums)."""
+_F32 = 4
 
 _PAD_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
 
@@ -80,6 +92,67 @@ def _pad(x: np.ndarray, pads: Pads, mode: str = "zeros") -> np.ndarray:
     return np.pad(x, width, mode=_PAD_MODES.get(mode, "constant"))
 
 
+class ConvPlan(NamedTuple):
+    """How :func:`conv` runs one group: ``stride1`` (unfolded columns) or the general per-offset
+    path, over blocks of ``samples`` samples and ``rows`` output rows (first spatial axis);
+    ``workspace`` is the bytes of temporaries one block holds."""
+
+    stride1: bool
+    samples: int
+    rows: int
+    workspace: int
+
+
+def _block_bytes(stride1: bool, nb: int, rb: int, c: int, f: int, k: Sequence[int], d: Sequence[int],
+                 padded: Sequence[int], out_sp: Sequence[int]) -> int:
+    """Temporaries of one block, as :func:`_stride1_block` / :func:`_offsets_block` make them."""
+    rest_in, rest_out = math.prod(padded[1:]), math.prod(out_sp[1:])
+    if stride1:
+        slab = (rb + d[0] * (k[0] - 1)) * rest_in + _tail(k, d, padded)  # the block's input, flattened
+        rows = rb * rest_in  # output positions incl. the border columns sliced off afterwards
+        return _F32 * nb * (c * k[-1] * slab + 2 * f * rows)  # columns + partial sum + sgemm result
+    size = rb * rest_out
+    return _F32 * nb * size * (c + 2 * f)  # gathered input + partial sum + sgemm result
+
+
+def _tail(k: Sequence[int], d: Sequence[int], padded: Sequence[int]) -> int:
+    """Zeros past the end of the flattened input, so that the kernel offsets along the middle
+    axes of a 3-D kernel (whose row-offset views start further in) stay inside the buffer; they
+    only feed border positions that are sliced off."""
+    strides = [math.prod(padded[i + 1:]) for i in range(len(padded))]
+    return sum(dd * (kk - 1) * fs for kk, dd, fs in zip(k[1:-1], d[1:-1], strides[1:-1]))
+
+
+def plan_conv(n: int, c: int, f: int, k: Sequence[int], s: Sequence[int], d: Sequence[int],
+              padded: Sequence[int], budget: Optional[int] = None) -> ConvPlan:
+    """The largest blocks whose temporaries fit ``budget`` (default :data:`WORKSPACE_BYTES`;
+    one group: ``c`` in, ``f`` out)."""
+    budget = WORKSPACE_BYTES if budget is None else budget
+    out_sp = _out_sizes(padded, k, s, d)
+    candidates = [True, False] if all(v == 1 for v in s) else [False]
+    for stride1 in candidates:
+        whole = _block_bytes(stride1, n, out_sp[0], c, f, k, d, padded, out_sp)
+        if whole <= budget:
+            return ConvPlan(stride1, n, out_sp[0], whole)
+        fixed = _block_bytes(stride1, 1, 0, c, f, k, d, padded, out_sp)  # linear in the rows:
+        per_row = _block_bytes(stride1, 1, 1, c, f, k, d, padded, out_sp) - fixed  # fixed + rows * per_row
+        if fixed + per_row <= budget or not stride1:
+            rows = max(1, min(out_sp[0], (budget - fixed) // max(per_row, 1)))
+            return ConvPlan(stride1, 1, rows, _block_bytes(stride1, 1, rows, c, f, k, d, padded, out_sp))
+    raise AssertionError("unreachable: the general path always has a plan")
+
+
+def conv_workspace(x_shape: Sequence[int], weight_shape: Sequence[int], s: Sequence[int], d: Sequence[int],
+                   pads: Pads, groups: int = 1) -> int:
+    """Bytes of the temporaries :func:`conv` makes for these shapes, its output excluded: the
+    padded copy of the input (when padding) and one block's workspace."""
+    n, c = x_shape[:2]
+    f, k = weight_shape[0], tuple(weight_shape[2:])
+    padded = tuple(v + l + r for v, (l, r) in zip(x_shape[2:], pads))
+    padded_copy = _F32 * n * c * math.prod(padded) if any(l or r for l, r in pads) else 0
+    return padded_copy + plan_conv(n, c // groups, f // groups, k, s, d, padded).workspace
+
+
 def conv(
     x: np.ndarray,
     weight: np.ndarray,
@@ -91,33 +164,37 @@ def conv(
     bias: Optional[np.ndarray] = None,
 ) -> np.ndarray:
     """Grouped N-D convolution (cross-correlation, as both frameworks compute it), channels-first:
-    ``x`` is ``(N, C, *spatial)``, ``weight`` torch-style ``(F, C // groups, *k)``, ``bias`` ``(F,)``."""
+    ``x`` is ``(N, C, *spatial)``, ``weight`` torch-style ``(F, C // groups, *k)``, ``bias`` ``(F,)``.
+    Runs in blocks planned by :func:`plan_conv`, writing each into the one output array."""
     x = np.asarray(x, dtype=np.float32)
     weight = np.asarray(weight, dtype=np.float32)
     b = None if bias is None else np.asarray(bias, dtype=np.float32)
-    if groups == 1:
-        return _conv_group(x, weight, s, d, pads, mode, b)
-    cg = x.shape[1] // groups
-    fg = weight.shape[0] // groups
-    parts = [
-        _conv_group(
-            x[:, g * cg:(g + 1) * cg], weight[g * fg:(g + 1) * fg], s, d, pads, mode,
-            None if b is None else b[g * fg:(g + 1) * fg],
-        )
-        for g in range(groups)
-    ]
-    return np.concatenate(parts, axis=1)
-
-
-def _conv_group(
-    x: np.ndarray, weight: np.ndarray, s: Sequence[int], d: Sequence[int], pads: Pads, mode: str, bias: Optional[np.ndarray]
-) -> np.ndarray:
-    if all(v == 1 for v in s):
-        return _conv_stride1(x, weight, d, pads, mode, bias)
-    out = _conv_offsets(_pad_cf(x, pads, mode), weight, s, d)
-    if bias is not None:
-        out += bias.reshape((-1,) + (1,) * (out.ndim - 2))
+    xp = _pad_cf(x, pads, mode)
+    n, c = xp.shape[:2]
+    f, k = weight.shape[0], weight.shape[2:]
+    out_sp = _out_sizes(xp.shape[2:], k, s, d)
+    out = np.empty((n, f) + out_sp, dtype=np.float32)
+    cg, fg = c // groups, f // groups
+    plan = plan_conv(n, cg, fg, k, s, d, xp.shape[2:])
+    span0 = d[0] * (k[0] - 1) + 1
+    for g in range(groups):
+        wg = weight[g * fg:(g + 1) * fg]
+        bg = None if b is None else b[g * fg:(g + 1) * fg]
+        for b0, r0 in _blocks(n, out_sp[0], plan):
+            b1, r1 = min(n, b0 + plan.samples), min(out_sp[0], r0 + plan.rows)
+            slab = xp[b0:b1, g * cg:(g + 1) * cg, r0 * s[0]:(r1 - 1) * s[0] + span0]
+            target = out[b0:b1, g * fg:(g + 1) * fg, r0:r1]
+            if plan.stride1:
+                _stride1_block(slab, wg, d, target, bg)
+            else:
+                _offsets_block(slab, wg, s, d, target, bg)
     return out
+
+
+def _blocks(n: int, rows: int, plan: ConvPlan) -> Iterator[Tuple[int, int]]:
+    for b0 in range(0, n, max(plan.samples, 1)):
+        for r0 in range(0, rows, max(plan.rows, 1)):
+            yield b0, r0
 
 
 def _pad_cf(x: np.ndarray, pads: Pads, mode: str = "zeros") -> np.ndarray:
@@ -130,68 +207,76 @@ def _out_sizes(padded: Sequence[int], k: Sequence[int], s: Sequence[int], d: Seq
     return tuple((p - dd * (kk - 1) - 1) // ss + 1 for p, kk, ss, dd in zip(padded, k, s, d))
 
 
-def _conv_offsets(xp: np.ndarray, weight: np.ndarray, s: Sequence[int], d: Sequence[int]) -> np.ndarray:
+def _finish(view: np.ndarray, out: np.ndarray, bias: Optional[np.ndarray]) -> None:
+    """Write a block's result into its part of the output, adding the bias on the way."""
+    if bias is None:
+        out[...] = view
+    else:
+        np.add(view, bias.reshape((-1,) + (1,) * (view.ndim - 2)), out=out)
+
+
+def _offsets_block(xp: np.ndarray, weight: np.ndarray, s: Sequence[int], d: Sequence[int],
+                   out: np.ndarray, bias: Optional[np.ndarray]) -> None:
     """General path: one matmul per kernel offset on a strided view of the padded input."""
     k = weight.shape[2:]
     n_batch, c = xp.shape[:2]
-    out_sp = _out_sizes(xp.shape[2:], k, s, d)
-    size = int(np.prod(out_sp, dtype=np.int64))
+    out_sp = out.shape[2:]
+    size = math.prod(out_sp)
     acc = np.zeros((n_batch, weight.shape[0], size), dtype=np.float32)
     for offset in itertools.product(*(range(kk) for kk in k)):
         index = (slice(None), slice(None)) + tuple(
             slice(o * dd, o * dd + (n - 1) * ss + 1, ss) for o, dd, ss, n in zip(offset, d, s, out_sp)
         )
         acc += weight[(slice(None), slice(None)) + offset] @ xp[index].reshape(n_batch, c, size)
-    return acc.reshape((n_batch, weight.shape[0]) + out_sp)
+    _finish(acc.reshape((n_batch, weight.shape[0]) + tuple(out_sp)), out, bias)
 
 
-def _conv_stride1(
-    x: np.ndarray, weight: np.ndarray, d: Sequence[int], pads: Pads, mode: str, bias: Optional[np.ndarray] = None
-) -> np.ndarray:
-    """Stride-1 path: flatten the padded spatial axes, unfold only the last kernel axis, and
-    take every other kernel offset as a row-offset view (no copy; BLAS reads it strided)."""
-    n_batch, c = x.shape[:2]
+def _stride1_block(xp: np.ndarray, weight: np.ndarray, d: Sequence[int], out: np.ndarray, bias: Optional[np.ndarray]) -> None:
+    """Stride-1 path on an already padded block: flatten the spatial axes, unfold only the last
+    kernel axis, and take every other kernel offset as a row-offset view (no copy; BLAS reads
+    it strided)."""
+    n_batch, c = xp.shape[:2]
     k = weight.shape[2:]
     f = weight.shape[0]
-    padded = tuple(n + l + r for n, (l, r) in zip(x.shape[2:], pads))
-    out_sp = _out_sizes(padded, k, (1,) * len(k), d)
-    flat_strides = [int(np.prod(padded[i + 1:], dtype=np.int64)) for i in range(len(padded))]
-    length = int(np.prod(padded, dtype=np.int64))
+    padded = xp.shape[2:]
+    out_sp = out.shape[2:]
+    flat_strides = [math.prod(padded[i + 1:]) for i in range(len(padded))]
+    data = math.prod(padded)
+    length = data + _tail(k, d, padded)
     k_last, d_last = k[-1], d[-1]
     # cols[n, c, j, r] = padded_flat[n, c, r + j * d_last] (zero past the end): the input is
     # written once into slot 0, the other slots are shifted copies of it
     cols = np.empty((n_batch, c, k_last, length), dtype=np.float32)
     base = cols[:, :, 0, :]
-    if mode == "zeros":
-        base[...] = 0.0
-        interior = (slice(None), slice(None)) + tuple(slice(l, l + n) for (l, _), n in zip(pads, x.shape[2:]))
-        base.reshape((n_batch, c) + padded)[interior] = x
-    else:
-        base[...] = _pad_cf(x, pads, mode).reshape(n_batch, c, length)
+    base[:, :, :data].reshape((n_batch, c) + tuple(padded))[...] = xp
+    base[:, :, data:] = 0.0
     for j in range(1, k_last):
         shift = j * d_last
         cols[:, :, j, :length - shift] = base[:, :, shift:]
         cols[:, :, j, length - shift:] = 0.0
     cols = cols.reshape(n_batch, c * k_last, length)
     rows = out_sp[0] * flat_strides[0] if len(k) > 1 else out_sp[0]
-    acc = None
+    acc = term = None  # the partial sum, and one reused buffer for each further sgemm
     for offset in itertools.product(*(range(kk) for kk in k[:-1])):
         start = sum(o * dd * fs for o, dd, fs in zip(offset, d, flat_strides))
         w = weight[(slice(None), slice(None)) + offset].reshape(f, c * k_last)
-        term = w @ cols[:, :, start:start + rows]
         if acc is None:
-            acc = term
-        else:
-            np.add(acc, term, out=acc)
+            acc = w @ cols[:, :, start:start + rows]
+            continue
+        term = np.matmul(w, cols[:, :, start:start + rows], out=term)
+        np.add(acc, term, out=acc)
     assert acc is not None
     full = acc.reshape((n_batch, f, out_sp[0]) + tuple(padded[1:]))
-    view = full[(slice(None), slice(None)) + tuple(slice(0, o) for o in out_sp)]
-    out = np.empty(view.shape, dtype=np.float32)
-    if bias is None:
-        out[...] = view
-    else:  # the bias rides along the one copy that drops the border columns
-        np.add(view, bias.reshape((-1,) + (1,) * len(k)), out=out)
-    return out
+    _finish(full[(slice(None), slice(None)) + tuple(slice(0, o) for o in out_sp)], out, bias)
+
+
+def depthwise_workspace(x_shape: Sequence[int], kernel_shape: Sequence[int], s: Sequence[int], d: Sequence[int], pads: Pads) -> int:
+    """Bytes :func:`depthwise` allocates: the padded copy, the sum (its output) and one product."""
+    n, c, m = x_shape[0], kernel_shape[-2], kernel_shape[-1]
+    k = kernel_shape[:-2]
+    padded = tuple(v + l + r for v, (l, r) in zip(x_shape[1:-1], pads))
+    padded_copy = _F32 * n * c * math.prod(padded) if any(l or r for l, r in pads) else 0
+    return padded_copy + 2 * _F32 * n * math.prod(_out_sizes(padded, k, s, d)) * c * m
 
 
 def depthwise(x: np.ndarray, kernel: np.ndarray, s: Sequence[int], d: Sequence[int], pads: Pads) -> np.ndarray:
@@ -207,6 +292,16 @@ def depthwise(x: np.ndarray, kernel: np.ndarray, s: Sequence[int], d: Sequence[i
         )
         acc += xp[index][..., None] * kernel[offset]
     return acc.reshape(acc.shape[:-2] + (c * m,))
+
+
+def conv_transpose_workspace(x_shape: Sequence[int], kernel_shape: Sequence[int], s: Sequence[int], d: Sequence[int], crops: Pads) -> int:
+    """Bytes :func:`conv_transpose` allocates: the full output, one product per offset, the
+    padded copy of the full output (its result is a view of that copy)."""
+    n, size, cout = x_shape[0], x_shape[1:-1], kernel_shape[-1]
+    k = kernel_shape[:-2]
+    full = tuple((i - 1) * ss + dd * (kk - 1) + 1 for i, ss, dd, kk in zip(size, s, d, k))
+    grown = tuple(v + max(-l, 0) + max(-r, 0) for v, (l, r) in zip(full, crops))
+    return _F32 * n * cout * (math.prod(full) + math.prod(size) + math.prod(grown))
 
 
 def conv_transpose(x: np.ndarray, kernel: np.ndarray, s: Sequence[int], d: Sequence[int], crops: Pads) -> np.ndarray:

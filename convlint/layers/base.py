@@ -118,6 +118,15 @@ class Requirement:
     ``x.view(-1, 400)`` constrains a symbolic input."""
 
 
+FORWARD_TEMPORARIES = 8
+"""What a NumPy forward allocates besides its output, at most, in multiples of its inputs plus
+output (bias additions, activations computed in float64, padded copies, layout transposes).
+Measured with tracemalloc over every row of the layer tables: at most 6.7 (GELU through ``erf``
+in float64).  A spec whose forward makes more (a convolution's unfolded columns) or far fewer
+says so in :meth:`LayerSpec.workspace`; ``tests/test_executor.py`` holds the executor's
+estimate above the measured peak."""
+
+
 class LayerSpec:
     """Base class: subclasses set ``types`` and ``signatures`` and override the methods.
 
@@ -151,6 +160,13 @@ class LayerSpec:
     def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
         """NumPy reference forward (float32), used by the executor."""
         raise NotImplementedError(f"{type(self).__name__} has no NumPy forward")
+
+    def workspace(self, attrs: Dict[str, Any], inputs: List[Tuple[int, ...]], output: Tuple[int, ...]) -> Optional[int]:
+        """Bytes of the temporaries :meth:`forward` allocates on inputs of these concrete shapes,
+        its output excluded, for specs whose forward makes more than a few copies of its inputs
+        and output (a convolution's unfolded columns), or far fewer.  ``None``: the executor's
+        general allowance (a multiple of inputs plus output, measured) applies."""
+        return None
 
     def min_inputs(self) -> int:
         return 1

@@ -9,12 +9,14 @@ so parameter counts are derived, never hand-counted.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..dims import Dim, ceil_div, is_known
 from ..graph import Shape, fmt_shape
 from .core import keras_activation_name
 from .base import (
+    FORWARD_TEMPORARIES,
     REQUIRED,
     LayerError,
     LayerSpec,
@@ -245,6 +247,27 @@ class KerasConv(LayerSpec):
             out.append(Weight("bias", (bias_size,), role="bias"))
         return out
 
+    def workspace(self, attrs: Dict[str, Any], inputs: List[Tuple[int, ...]], output: Tuple[int, ...]) -> Optional[int]:
+        """The NumPy kernel's temporaries (see ``_conv_numpy``), the channels-first copy of the
+        input, and the general allowance on the output for what follows the kernel (the bias,
+        the activation, the float32 and layout copies)."""
+        from . import _conv_numpy as K
+
+        shape = tuple(inputs[0])
+        if attrs["data_format"] == "channels_first":  # forward works channels-last
+            shape = (shape[0],) + shape[2:] + (shape[1],)
+        n, spatial, c = shape[0], shape[1:-1], shape[-1]
+        k, s, d = tuple(attrs["kernel_size"]), tuple(attrs["strides"]), tuple(attrs["dilation_rate"])
+        after = FORWARD_TEMPORARIES * 4 * math.prod(output)
+        if self.kind == "transpose":
+            return after + K.conv_transpose_workspace(shape, k + (c, attrs["filters"]), s, d, K.keras_transpose_crop(attrs))
+        pads = K.keras_padding(spatial, k, s, d, attrs["padding"])
+        if self.kind == "conv":
+            g = attrs["groups"]
+            kernel = K.conv_workspace((n, c) + spatial, (attrs["filters"], c // g) + k, s, d, pads, g)
+            return after + 4 * math.prod(shape) + kernel
+        return after + K.depthwise_workspace(shape, k + (c, attrs["depth_multiplier"]), s, d, pads)
+
     def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
         from . import _conv_numpy as K
 
@@ -385,6 +408,22 @@ class TorchConv(LayerSpec):
             out.append(Weight("bias", (attrs["out_channels"],), role="bias"))
         return out
 
+    def workspace(self, attrs: Dict[str, Any], inputs: List[Tuple[int, ...]], output: Tuple[int, ...]) -> Optional[int]:
+        """The NumPy kernel's temporaries (see ``_conv_numpy``); a plain convolution writes its
+        output, bias included, in place; a transposed one keeps each group's result, then joins,
+        adds the bias and converts the layout (the general allowance on the output)."""
+        from . import _conv_numpy as K
+
+        shape = tuple(inputs[0])
+        k, s, d, g = tuple(attrs["kernel_size"]), tuple(attrs["stride"]), tuple(attrs["dilation"]), attrs["groups"]
+        cin, cout = attrs["in_channels"], attrs["out_channels"]
+        if self.transpose:
+            group = (shape[0],) + shape[2:] + (cin // g,)
+            crops = tuple((p, p - o) for p, o in zip(attrs["padding"], attrs["output_padding"]))
+            per_group = K.conv_transpose_workspace(group, k + (cin // g, cout // g), s, d, crops)
+            return g * per_group + FORWARD_TEMPORARIES * 4 * math.prod(output)
+        return K.conv_workspace(shape, (cout, cin // g) + k, s, d, _torch_pads(attrs), g)
+
     def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
         from . import _conv_numpy as K
 
@@ -405,15 +444,18 @@ class TorchConv(LayerSpec):
                 outs.append(K.conv_transpose(x_groups[..., gi, :], kern, s, d, crops))
             y = outs[0] if g == 1 else K.concat_channels(outs)
         else:
-            if attrs["padding"] == "same":
-                pads = tuple(((dd * (kk - 1)) // 2, dd * (kk - 1) - (dd * (kk - 1)) // 2) for kk, dd in zip(attrs["kernel_size"], d))
-            else:
-                pads = tuple((p, p) for p in attrs["padding"])
             mode = attrs.get("padding_mode", "zeros")
-            return K.conv(xs[0], w, s, d, pads, attrs["groups"], mode=mode, bias=weights["bias"] if attrs["bias"] else None)
+            return K.conv(xs[0], w, s, d, _torch_pads(attrs), attrs["groups"], mode=mode, bias=weights["bias"] if attrs["bias"] else None)
         if attrs["bias"]:
             y = y + weights["bias"]
         return K.from_channels_last(y.astype("float32"), "channels_first")
+
+
+def _torch_pads(attrs: Dict[str, Any]) -> Tuple[Tuple[int, int], ...]:
+    """(left, right) per axis: torch pads ``d*(k-1)`` in total for ``"same"`` (the extra on the right)."""
+    if attrs["padding"] == "same":
+        return tuple(((dd * (kk - 1)) // 2, dd * (kk - 1) - (dd * (kk - 1)) // 2) for kk, dd in zip(attrs["kernel_size"], attrs["dilation"]))
+    return tuple((p, p) for p in attrs["padding"])
 
 
 SPECS: List[LayerSpec] = [
