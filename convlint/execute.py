@@ -166,8 +166,10 @@ def memory_estimate(shaped: ShapedModel, n_batch: int) -> int:
         for w in result.weights:
             if w.size is not None and is_known(w.size):
                 kept += 4 * int(w.size)  # type: ignore[arg-type]
+        if not result.node.inputs:
+            continue  # an input: drawn in place, no forward
         ins = [shapes[i] for i in result.node.inputs if i in shapes]
-        own = result.spec.workspace(result.attrs, ins, out) if result.spec is not None and result.attrs is not None and ins else None
+        own = result.spec.workspace(result.attrs, ins, out) if result.spec is not None and result.attrs is not None else None
         general = FORWARD_TEMPORARIES * 4 * (prod(out) + sum(prod(i) for i in ins))  # type: ignore[operator]
         worst = max(worst, general if own is None else own)
     return kept + worst
