@@ -4,7 +4,8 @@ Unpickling runs whatever the file says, so a planted cache entry could run code;
 only ever builds the closed set of convlint data types below, from their fields.  JSON has
 lists, objects, strings, numbers, booleans and null; everything else is an object tagged with
 ``"$"``: ``tuple``, ``dict`` (any hashable keys, as pairs), ``float`` (infinities and NaN,
-which JSON lacks), ``Expr`` (a symbolic dim), or a registered dataclass by its class name.
+which JSON lacks), ``Expr`` (a symbolic dim), or a registered dataclass by its class name, its
+init fields in order under ``"f"``.
 Anything outside that set cannot be encoded (:class:`TypeError`: the outcome is simply not
 cached); anything malformed or foreign fails to decode (:class:`ValueError`: a cache miss).
 """
@@ -86,13 +87,11 @@ class _Encoder:
         if t is self.types.expr:
             out: Dict[str, Any] = {_TAG: "Expr", "terms": self.encode(value.terms), "const": value.const}
         elif t in self.types.fields:
-            out = {_TAG: t.__name__}
-            for name in self.types.fields[t]:
-                out[name] = self.encode(getattr(value, name))
+            out = {_TAG: t.__name__, "f": [self.encode(getattr(value, name)) for name in self.types.fields[t]]}
         elif isinstance(value, self.types.unknown):
             # A front end's own kind of unknown (an unbound parameter, an undecided branch):
             # after the engine has run, it is what its base says, an unknown with a reason.
-            return {_TAG: "Unknown", "reason": value.reason}
+            return {_TAG: "Unknown", "f": [value.reason]}
         else:
             raise TypeError(f"cannot cache a {t.__module__}.{t.__qualname__}")
         out[_ID] = self.seen[id(value)] = len(self.seen)
@@ -148,14 +147,10 @@ class _Decoder:
         cls = self.types.by_name.get(tag) if isinstance(tag, str) else None
         if cls is None:
             raise ValueError(f"not a convlint data type: {tag!r}")
-        names = self.types.fields[cls]
-        if len(data) != len(names) + (2 if _ID in data else 1):
-            raise ValueError(f"{tag}: fields {sorted(data)} are not {sorted(names)}")
-        try:
-            kwargs = {n: self.decode(data[n]) for n in names}
-        except KeyError as err:
-            raise ValueError(f"{tag}: no field {err}") from None
-        return self._remember(data, cls(**kwargs))
+        values = data.get("f")
+        if type(values) is not list or len(values) != len(self.types.fields[cls]) or len(data) != (3 if _ID in data else 2):
+            raise ValueError(f"{tag}: not its {len(self.types.fields[cls])} fields")
+        return self._remember(data, cls(*[self.decode(v) for v in values]))
 
     def _remember(self, data: Dict[str, Any], obj: Any) -> Any:
         if _ID in data:

@@ -83,11 +83,13 @@ def test_anything_else_cannot_be_encoded():
         '{"format": "convlint-outcome/0", "key": "k", "outcome": null}',
         '{"format": "%s", "key": "other", "outcome": null}' % FORMAT,  # written under another key
         '{"format": "%s", "key": "k", "outcome": {"$": "os.system", "v": "touch x"}}' % FORMAT,
-        '{"format": "%s", "key": "k", "outcome": {"$": "Span", "line": NaN, "column": 1, "end_line": null, "end_column": null}}' % FORMAT,
-        '{"format": "%s", "key": "k", "outcome": {"$": "Span", "line": 1}}' % FORMAT,  # missing fields
-        '{"format": "%s", "key": "k", "outcome": {"$": "Span", "line": 1, "column": 1, "end_line": null, "end_column": null, "x": 2}}' % FORMAT,
-        '{"format": "%s", "key": "k", "outcome": {"$": "Span", "line": 1, "column": 1, "end_line": null, "end_column": null}}' % FORMAT,  # not an outcome
+        '{"format": "%s", "key": "k", "outcome": {"$": "Span", "f": [NaN, 1, null, null]}}' % FORMAT,
+        '{"format": "%s", "key": "k", "outcome": {"$": "Span", "f": [1]}}' % FORMAT,  # missing fields
+        '{"format": "%s", "key": "k", "outcome": {"$": "Span", "f": [1, 1, null, null, 2]}}' % FORMAT,
+        '{"format": "%s", "key": "k", "outcome": {"$": "Span", "f": [1, 1, null, null]}}' % FORMAT,  # not an outcome
         '{"format": "%s", "key": "k", "outcome": {"$": "ref", "#": 0}}' % FORMAT,
+        '{"format": "%s", "key": "k", "outcome": {"$": "Span", "f": [1, 1, null, null], "g": 1}}' % FORMAT,
+        '{"format": "%s", "key": "k", "outcome": {"$": "FileOutcome", "f": "x.py"}}' % FORMAT,
         '{"format": "%s", "key": "k", "outcome": {"$": "Expr", "terms": [], "const": "1"}}' % FORMAT,
         '{"format": "%s", "key": "k", "outcome": {"$": "float", "v": "__import__(\'os\')"}}' % FORMAT,
     ],
