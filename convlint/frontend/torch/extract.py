@@ -82,7 +82,7 @@ def extract(
             if model is not None:
                 models.append(model)
 
-    if sem.script_builder is not None and sem.script_builder.nodes:
+    if sem.script_builder is not None and any(n.type != "Input" for n in sem.script_builder.nodes):
         models.append(_script_model(sem, path))
 
     notes = _dedupe([FileNote(k, m, span, model, cause) for k, m, span, model, cause in interp.notes] + extra_notes)
