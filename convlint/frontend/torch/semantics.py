@@ -370,6 +370,8 @@ class TorchSemantics(Semantics):
 
     def binop(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         if isinstance(a, TensorVal) or isinstance(b, TensorVal):
+            if op == "@" and isinstance(a, TensorVal) and isinstance(b, TensorVal):
+                return self.emit_merge("matmul", [a, b], {}, node, "@")  # type: ignore[arg-type]
             if op in _MERGE_OPS:
                 return self.merge(_MERGE_OPS[op], a, b, node, _MERGE_OPS[op])
             scalar = lambda v: isinstance(v, (int, float, Expr, SizeVal)) and not isinstance(v, bool)  # noqa: E731
@@ -741,6 +743,16 @@ class TorchSemantics(Semantics):
             if not items or not all(isinstance(t, TensorVal) for t in items):
                 return self.unknown_tensor(f"`{op}` of tensors it cannot list", node)
             return self.emit_merge("cat", items, {"dim": dim}, node, op)
+        if name == "stack":
+            seq = args[0] if args else kwargs.get("tensors")
+            items = self.ip.iterate(seq) if seq is not None else None
+            dim = args[1] if len(args) > 1 else kwargs.get("dim", 0)
+            if not items or not all(isinstance(t, TensorVal) for t in items):
+                return self.unknown_tensor(f"`{op}` of tensors it cannot list", node)
+            return self.emit_merge("stack", items, {"dim": dim}, node, op)
+        if name in ("matmul", "mm", "bmm") and len(args) >= 2:
+            if isinstance(args[0], TensorVal) and isinstance(args[1], TensorVal):
+                return self.emit_merge("matmul", [args[0], args[1]], {}, node, op)
         if name in ("add", "sub", "mul", "subtract", "multiply"):
             canonical = {"subtract": "sub", "multiply": "mul"}.get(name, name)
             if len(args) >= 2:
@@ -908,6 +920,8 @@ class TorchSemantics(Semantics):
             return self.chunk(t, args, kwargs, node, op)
         if name in ("add", "sub", "mul", "add_", "sub_", "mul_") and args:
             return self.merge(name.rstrip("_"), t, args[0], node, op)
+        if name in ("matmul", "mm", "bmm") and args and isinstance(args[0], TensorVal):
+            return self.emit_merge("matmul", [t, args[0]], {}, node, op)
         if name in ("dim", "ndimension"):
             return self.rank(t)
         if name in ("numel", "item", "tolist"):
