@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import importlib
 from typing import Any, Callable, Dict, List, Tuple
 
@@ -126,7 +125,7 @@ def implied_namespace(source: str) -> Dict[str, Any]:
 
     cat = default_catalogue()
     out: Dict[str, Any] = {}
-    for local, qualified in implied_imports(ast.parse(source), cat.names("keras"), cat.names("torch")).names.items():
+    for local, qualified in implied_imports(source, cat.names("keras"), cat.names("torch")).names.items():
         module, _, attr = qualified.rpartition(".")
         try:
             out[local] = importlib.import_module(qualified)

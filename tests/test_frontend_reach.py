@@ -31,7 +31,7 @@ def _notes(source: str, kind: str) -> List[str]:
 
 def _implied(source: str) -> Dict[str, str]:
     cat = default_catalogue()
-    return implied_imports(ast.parse(textwrap.dedent(source)), cat.names("keras"), cat.names("torch")).names
+    return implied_imports(textwrap.dedent(source), cat.names("keras"), cat.names("torch")).names
 
 
 # -- wrappers -------------------------------------------------------------------------------
@@ -98,8 +98,7 @@ def test_a_plain_trainer_class_does_not_hide_the_networks() -> None:
 
 # -- snippets without imports ---------------------------------------------------------------
 def test_unbound_names_skip_everything_bound_anywhere() -> None:
-    tree = ast.parse(
-        textwrap.dedent(
+    source = textwrap.dedent(
             """
             import numpy as np
             def f(Dense, *a, **k):
@@ -113,9 +112,8 @@ def test_unbound_names_skip_everything_bound_anywhere() -> None:
             y = [Dropout for Dropout in range(3)]
             model = Sequential([Dense, Flatten, Conv2D, MaxPooling2D, Dropout, len, np, Input])
             """
-        )
     )
-    assert sorted(unbound_names(tree)) == ["Input", "Sequential"]
+    assert sorted(unbound_names(source)) == ["Input", "Sequential"]
 
 
 def test_keras_snippet_names_resolve_to_keras() -> None:
@@ -184,7 +182,8 @@ def test_star_import_of_a_framework_binds_its_names() -> None:
         """
     )
     assert models["model"].total_params == 16
-    assert _notes("from keras.layers import *\nfrom keras.models import Sequential\nm = Sequential([Dense(2)])\n", "implied") == []
+    star = "from keras.layers import *\nfrom keras.models import Sequential\nm = Sequential([Dense(2)])\n"
+    assert _notes(star, "implied") == []
 
 
 # -- input shapes from data -------------------------------------------------------------------

@@ -62,8 +62,6 @@ class FrontendOptions:
     """Framework names the file uses without importing them (``Conv2D`` ->
     ``keras.layers.Conv2D``), as :mod:`convlint.frontend.implied` decides; ``analyze_source``
     sets it, and the file is read as if it imported them."""
-    tree: Any = None
-    """The file's Python ``ast``, parsed once by ``analyze_source`` for everything that needs it."""
 
 
 def analyze_source(source: str, path: str, options: Optional[FrontendOptions] = None) -> FileResult:
@@ -83,9 +81,7 @@ def analyze_source(source: str, path: str, options: Optional[FrontendOptions] = 
         result.notes.append(FileNote("syntax-error", f"cannot parse this file: {err}", Span(1, 1)))
         return result
 
-    tree = _python_tree(source)
-    implied = _implied(tree, options.catalogue)
-    options = dataclasses.replace(options, tree=tree)
+    implied = _implied(source, options.catalogue)
     if implied.names:
         options = dataclasses.replace(options, implied=implied.names)
         result.notes.append(FileNote("implied", implied.message(), Span(implied.line, 1)))
@@ -122,24 +118,13 @@ def _syntax_note(source: str, path: str, err: Any) -> FileNote:
     return FileNote("syntax-error", f"cannot parse this file: {err.message}", Span(err.raw_line, err.raw_column + 1))
 
 
-def _implied(tree: Any, catalogue: Any) -> Any:
+def _implied(source: str, catalogue: Any) -> Any:
     """The framework names the file uses without importing them (see :mod:`.implied`)."""
     from ..layers import default_catalogue
     from .implied import implied_imports
 
     cat = catalogue if catalogue is not None else default_catalogue()
-    return implied_imports(tree, cat.names("keras"), cat.names("torch"))
-
-
-def _python_tree(source: str) -> Any:
-    """The file parsed by Python's ``ast`` once (far cheaper than libcst), shared by the
-    implied-import check and the front ends' position index; ``None`` if it does not parse."""
-    import ast
-
-    try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return None
+    return implied_imports(source, cat.names("keras"), cat.names("torch"))
 
 
 

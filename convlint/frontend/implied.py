@@ -13,10 +13,11 @@ would), so it stops all guessing.
 
 from __future__ import annotations
 
-import ast
 import builtins
+import re
+import symtable
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Dict, Iterable, List, Set
 
 __all__ = ["Implied", "implied_imports", "unbound_names"]
 
@@ -25,6 +26,10 @@ _TORCH_MODULES = {"torch": "torch", "nn": "torch.nn", "F": "torch.nn.functional"
 _KERAS_TOP = {"Sequential": "keras.Sequential", "Model": "keras.Model", "Input": "keras.Input"}
 _TORCH_TOP = ("Sequential", "Module", "ModuleList", "ModuleDict", "Parameter")
 _LABEL = {"keras": "Keras", "torch": "PyTorch"}
+_STAR = re.compile(r"^\s*from\s+\S+\s+import\s+\*", re.M)
+_BARE = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\b")
+_IMPORT_LINE = re.compile(r"^\s*(?:from\s+\S+\s+)?import\s.*$", re.M)
+_DEFINED = re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+(\w+)|^\s*([\w, ()\[\]]+?)\s*=(?!=)", re.M)
 
 
 @dataclass(frozen=True)
@@ -51,63 +56,63 @@ class Implied:
         )
 
 
-def _bound(tree: ast.AST) -> Tuple[Set[str], bool]:
-    """Every name the file binds anywhere, and whether a star import may bind more (one of a
-    framework's namespace binds its names as Python would; any other may bind anything)."""
+def _symbols(table: symtable.SymbolTable, bound: Set[str], read: Set[str]) -> None:
+    for sym in table.get_symbols():
+        name = sym.get_name()
+        if sym.is_assigned() or sym.is_imported() or sym.is_parameter() or sym.is_namespace():
+            bound.add(name)
+        if sym.is_referenced():
+            read.add(name)
+    for child in table.get_children():
+        bound.add(child.get_name())  # a def or class name (also bound as a symbol; kept for lambdas)
+        _symbols(child, bound, read)
+
+
+def unbound_names(source: str) -> Set[str]:
+    """Names read but bound nowhere in the file (nor builtins); empty when a star import could
+    bind them or the file does not compile.  Uses the compiler's own symbol tables, which
+    know every binding form (parameters, comprehension and ``except`` targets, ``match``
+    captures) and cost less than walking an ``ast``."""
+    if _STAR.search(source):
+        return set()
+    try:
+        table = symtable.symtable(source, "<convlint>", "exec")
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return set()
     bound: Set[str] = set()
-    foreign_star = False
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            bound.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            bound.add(node.name)
-        elif isinstance(node, ast.arg):
-            bound.add(node.arg)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                if alias.name == "*":
-                    foreign_star = True
-                else:
-                    bound.add(alias.asname or alias.name.split(".")[0])
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            bound.add(node.name)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            bound.update(node.names)
-        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-            bound.add(node.name)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            bound.add(node.rest)
-    return bound, foreign_star
+    read: Set[str] = set()
+    _symbols(table, bound, read)
+    return {n for n in read - bound if not hasattr(builtins, n)}
 
 
-def unbound_names(tree: ast.AST) -> Dict[str, int]:
-    """Names read but bound nowhere in the file (nor builtins), with the line of the first read;
-    empty when a star import could bind them."""
-    bound, foreign_star = _bound(tree)
-    if foreign_star:
-        return {}
-    out: Dict[str, int] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in bound:
-            if not hasattr(builtins, node.id) and (node.id not in out or node.lineno < out[node.id]):
-                out[node.id] = node.lineno
-    return out
-
-
-def _adds_to_sequential(tree: ast.AST) -> bool:
+def _adds_to_sequential(source: str) -> bool:
     """``model = Sequential()`` then ``model.add(...)``: the Keras idiom (PyTorch's
     ``nn.Sequential`` has ``add_module``, not ``add``)."""
-    made: Set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
-            func = node.value.func
-            if isinstance(func, ast.Name) and func.id == "Sequential":
-                made.update(t.id for t in node.targets if isinstance(t, ast.Name))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add":
-            if isinstance(node.func.value, ast.Name) and node.func.value.id in made:
-                return True
-    return False
+    made = set(re.findall(r"^\s*(\w+)\s*=\s*Sequential\(", source, re.M))
+    return any(re.search(rf"\b{re.escape(v)}\.add\(", source) for v in made)
+
+
+def _first_line(source: str, names: Iterable[str]) -> int:
+    """The line of the first bare use of any of ``names`` (where the note goes)."""
+    pattern = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(n) for n in names) + r")\b")
+    match = pattern.search(source)
+    return source.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _maybe_unbound(source: str, spellings: Iterable[str]) -> bool:
+    """A cheap text test before the exact one: is some framework spelling used bare (not after
+    a dot) without appearing on an import line or as a definition?  Most files import every
+    name they use, and for them the symbol tables are never built."""
+    names = set(spellings)
+    used = {m.group(1) for m in _BARE.finditer(source)} & names
+    if not used:
+        return False
+    declared = set()
+    for line in _IMPORT_LINE.finditer(source):
+        declared.update(re.findall(r"\w+", line.group(0)))
+    for match in _DEFINED.finditer(source):
+        declared.update(re.findall(r"\w+", match.group(1) or match.group(2)))
+    return bool(used - declared)
 
 
 def _spellings(keras_classes: Iterable[str], torch_classes: Iterable[str]) -> Dict[str, Dict[str, str]]:
@@ -128,14 +133,12 @@ def _spellings(keras_classes: Iterable[str], torch_classes: Iterable[str]) -> Di
     return table
 
 
-def implied_imports(tree: Optional[ast.AST], keras_classes: Iterable[str], torch_classes: Iterable[str]) -> Implied:
+def implied_imports(source: str, keras_classes: Iterable[str], torch_classes: Iterable[str]) -> Implied:
     """The imports the file leaves out, decided as the module docstring says."""
-    if tree is None:
-        return Implied()
-    unbound = unbound_names(tree)
-    if not unbound:
-        return Implied()
     table = _spellings(keras_classes, torch_classes)
+    if not _maybe_unbound(source, table):
+        return Implied()
+    unbound = unbound_names(source)
     candidates = {n: table[n] for n in unbound if n in table}
     only = {fw: any(set(c) == {fw} for c in candidates.values()) for fw in ("keras", "torch")}
     names: Dict[str, str] = {}
@@ -145,8 +148,8 @@ def implied_imports(tree: Optional[ast.AST], keras_classes: Iterable[str], torch
             continue
         if only["keras"] != only["torch"]:
             names[name] = options["keras" if only["keras"] else "torch"]
-        elif name == "Sequential" and not any(only.values()) and _adds_to_sequential(tree):
+        elif name == "Sequential" and not any(only.values()) and _adds_to_sequential(source):
             names[name] = options["keras"]
     if not names:
         return Implied()
-    return Implied(names, min(unbound[n] for n in names))
+    return Implied(names, _first_line(source, names))

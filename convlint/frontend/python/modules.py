@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
@@ -50,14 +50,14 @@ class ModuleInfo:
     @classmethod
     def parse(
         cls, name: str, path: str, source: str, module: cst.Module, package: str = "",
-        implied: Optional[Dict[str, str]] = None, tree: Any = None,
+        implied: Optional[Dict[str, str]] = None,
     ) -> "ModuleInfo":
         """``implied``: names the file uses without importing them, read as imports (an
-        import written in the file wins); ``tree``: its ``ast``, if already parsed."""
+        import written in the file wins)."""
         imports = ImportTable.from_module(module)
         for local, qualified in (implied or {}).items():
             imports.names.setdefault(local, qualified)
-        return cls(name, path, source, module, Positions(module, source, tree), imports, package)
+        return cls(name, path, source, module, Positions(module, source), imports, package)
 
 
 def package_of(path: str) -> Tuple[str, str]:

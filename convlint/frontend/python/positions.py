@@ -38,13 +38,13 @@ _KINDS = tuple(t for t, _ in _LOCATED)
 class Positions:
     """The one position index of a parsed file (shared by every framework's semantics)."""
 
-    def __init__(self, module: cst.Module, source: str, tree: Any = None) -> None:
+    def __init__(self, module: cst.Module, source: str) -> None:
         self._module = module
         self._source = source
         self._spans: Optional[Dict[int, Span]] = None
         self._fallback: set = set()  # kinds whose ast counts disagreed: those use metadata
         self._metadata: Optional[Any] = None
-        self._tree: Any = tree  # the same source's ast, when the caller has parsed it already
+        self._tree: Any = None
 
     def tree(self) -> Optional[ast.Module]:
         """The module parsed by Python's ``ast`` (cheap; shared by the position lookups)."""

@@ -41,7 +41,7 @@ def extract(
     """Every PyTorch model in the module, and what could not be followed."""
     if not _PREFILTER.search(source) and not any(q.startswith("torch") for q in options.implied.values()):
         return [], []
-    info = ModuleInfo.parse("__main__", path, source, module, package_of(path)[0], options.implied, options.tree)
+    info = ModuleInfo.parse("__main__", path, source, module, package_of(path)[0], options.implied)
     sem = TorchSemantics(options.catalogue)
     interp = Interpreter(info, sem, Resolver(read=options.read) if options.follow_imports else None)
     interp.quiet = True
