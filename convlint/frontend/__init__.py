@@ -8,7 +8,7 @@ A syntax error, or a construct an extractor does not understand, becomes a :clas
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..graph import ModelGraph, Span
 
@@ -127,9 +127,7 @@ def _implied(source: str, catalogue: Any) -> Any:
     return implied_imports(source, cat.names("keras"), cat.names("torch"))
 
 
-
-
-def _extractors(source: str, implied: List[str] = ()) -> List[Tuple[str, Callable[..., Any]]]:
+def _extractors(source: str, implied: Sequence[str] = ()) -> List[Tuple[str, Callable[..., Any]]]:
     """The front ends this source can concern, imported only when needed.
 
     A file that never mentions ``torch`` cannot build a PyTorch model (every name resolves
