@@ -4,7 +4,9 @@ Code pasted from a tutorial, or a notebook cell whose imports live in another ce
 ``Sequential``, ``Conv2D`` or ``nn.Conv2d`` without importing them.  Python would raise
 ``NameError``; the person reading it knows exactly what is meant.  A name is *implied* only
 when it is bound nowhere in the file (not imported, assigned, defined or a parameter) and
-spells a class or module of one framework.  A spelling both frameworks have (``Sequential``,
+spells a class or module of one framework, in a file that imports no framework at all (one
+that does is taken to import what it uses: checking every file of a large tree would cost a
+symbol-table build each).  A spelling both frameworks have (``Sequential``,
 ``Flatten``, ``Dropout``) goes to the framework the rest of the file points to; when the file
 points to both or neither, it is not guessed (``Sequential`` followed by ``.add(`` is Keras).
 A star import may bind anything (``from keras.layers import *`` binds Keras' names as Python
@@ -17,7 +19,8 @@ import builtins
 import re
 import symtable
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Set
+from functools import lru_cache
+from typing import Dict, Iterable, List, Set, Tuple
 
 __all__ = ["Implied", "implied_imports", "unbound_names"]
 
@@ -27,9 +30,8 @@ _KERAS_TOP = {"Sequential": "keras.Sequential", "Model": "keras.Model", "Input":
 _TORCH_TOP = ("Sequential", "Module", "ModuleList", "ModuleDict", "Parameter")
 _LABEL = {"keras": "Keras", "torch": "PyTorch"}
 _STAR = re.compile(r"^\s*from\s+\S+\s+import\s+\*", re.M)
-_BARE = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\b")
-_IMPORT_LINE = re.compile(r"^\s*(?:from\s+\S+\s+)?import\s.*$", re.M)
-_DEFINED = re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+(\w+)|^\s*([\w, ()\[\]]+?)\s*=(?!=)", re.M)
+_WORD = re.compile(r"[A-Za-z_][\w.]*")
+_FRAMEWORK_IMPORT = re.compile(r"^[ \t]*(?:from|import)[ \t]+(?:keras|tensorflow|tf_keras|keras_core|torch)\b", re.M)
 
 
 @dataclass(frozen=True)
@@ -99,23 +101,14 @@ def _first_line(source: str, names: Iterable[str]) -> int:
     return source.count("\n", 0, match.start()) + 1 if match else 1
 
 
-def _maybe_unbound(source: str, spellings: Iterable[str]) -> bool:
-    """A cheap text test before the exact one: is some framework spelling used bare (not after
-    a dot) without appearing on an import line or as a definition?  Most files import every
-    name they use, and for them the symbol tables are never built."""
-    names = set(spellings)
-    used = {m.group(1) for m in _BARE.finditer(source)} & names
-    if not used:
-        return False
-    declared = set()
-    for line in _IMPORT_LINE.finditer(source):
-        declared.update(re.findall(r"\w+", line.group(0)))
-    for match in _DEFINED.finditer(source):
-        declared.update(re.findall(r"\w+", match.group(1) or match.group(2)))
-    return bool(used - declared)
+def _maybe_unbound(source: str, spellings: Dict[str, Dict[str, str]]) -> bool:
+    """A cheap text test before the exact one: some framework spelling is the first part of a
+    name in the file."""
+    return any(word.split(".", 1)[0] in spellings for word in set(_WORD.findall(source)))
 
 
-def _spellings(keras_classes: Iterable[str], torch_classes: Iterable[str]) -> Dict[str, Dict[str, str]]:
+@lru_cache(maxsize=4)
+def _spellings(keras_classes: Tuple[str, ...], torch_classes: Tuple[str, ...]) -> Dict[str, Dict[str, str]]:
     """Local name -> {framework: qualified name} for every spelling of either framework."""
     table: Dict[str, Dict[str, str]] = {}
     for name, qual in _KERAS_MODULES.items():
@@ -134,8 +127,12 @@ def _spellings(keras_classes: Iterable[str], torch_classes: Iterable[str]) -> Di
 
 
 def implied_imports(source: str, keras_classes: Iterable[str], torch_classes: Iterable[str]) -> Implied:
-    """The imports the file leaves out, decided as the module docstring says."""
-    table = _spellings(keras_classes, torch_classes)
+    """The imports the file leaves out, decided as the module docstring says.  A program that
+    imports its framework is taken to bind what it uses (most files do): a run on a large tree
+    pays one regex search per file, never a symbol-table build."""
+    if _FRAMEWORK_IMPORT.search(source):
+        return Implied()
+    table = _spellings(tuple(keras_classes), tuple(torch_classes))
     if not _maybe_unbound(source, table):
         return Implied()
     unbound = unbound_names(source)
