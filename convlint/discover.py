@@ -16,7 +16,7 @@ import fnmatch
 import os
 import re
 import stat
-from typing import Iterable, Iterator, List, NamedTuple, Sequence, Tuple, Union
+from typing import Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from .files import file_kind
 
@@ -63,17 +63,18 @@ def is_excluded(path: str, patterns: Sequence[str], root: str) -> bool:
     return False
 
 
+Skip = Tuple[str, str]
+"""A path the run could not look at, and why."""
+
+
 class Discovery(NamedTuple):
     """The files to check, and the paths that could not be looked at, with the reason."""
 
     files: List[str]
-    skipped: List[Tuple[str, str]]
+    skipped: List[Skip]
 
 
-Skip = Tuple[str, str]
-
-
-def _special(path: str) -> Union[str, None]:
+def _special(path: str) -> Optional[str]:
     """Why ``path`` is not read (a FIFO, a device, a socket), or ``None`` for a regular file.
     A path that cannot be stat'ed (a broken symlink) is left to the reader to report."""
     try:
