@@ -104,10 +104,12 @@ def _too_deep(text: str) -> Optional[SyntaxError]:
 class Checker:
     """Checks one file at a time with a fixed configuration, rule set and catalogue."""
 
-    def __init__(self, config: Config, rules: Dict[str, Type[Any]], catalogue: Any) -> None:
+    def __init__(self, config: Config, rules: Dict[str, Type[Any]], catalogue: Any, why: bool = False) -> None:
         """``catalogue`` is a :class:`~convlint.layers.Catalogue`, or a function making one
-        (called on first use, so a run served from the cache never builds it)."""
+        (called on first use, so a run served from the cache never builds it).  ``why``
+        attaches the formulas behind every size and count (``--why``)."""
         self.config = config
+        self.why = why
         self.rules = [cls() for code, cls in sorted(rules.items()) if config.enabled(code)]
         self._precedence = {rule.code: rule.precedence for rule in self.rules}
         self._catalogue = catalogue
@@ -181,6 +183,10 @@ class Checker:
         outcome.diagnostics.extend(self._file_diagnostics(result))
         for model in result.models:
             shaped = analyze(model, self.catalogue)
+            if self.why:
+                from .why import explain_model
+
+                explain_model(shaped)
             if any(f.kind == "internal" for f in shaped.findings):
                 outcome.internal_error = True
             outcome.models.append(shaped)
