@@ -37,12 +37,14 @@ _OPS: Dict[str, Tuple[Callable[[Any, Any], Any], int]] = {
 
 class Traced:
     """Mixin of :class:`TracedInt` and :class:`TracedExpr`: ``text`` is the formula, ``prec``
-    how tightly it binds, ``top`` its outermost operator (``None`` for a leaf)."""
+    how tightly it binds, ``top`` its outermost operator (``None`` for an atom), ``computed``
+    whether an operator made it (a leaf is a literal)."""
 
     __slots__ = ()
     text: str
     prec: int
     top: Optional[str]
+    computed: bool
 
     def __add__(self, other: Any) -> Any:
         return _apply("+", self, other)
@@ -69,26 +71,26 @@ class Traced:
         return _apply("//", other, self)
 
     def __neg__(self) -> Any:
-        return _wrap(-plain(self), "−" + _operand(self, UNARY, strict=True), UNARY, "neg")
+        return _wrap(-plain(self), "−" + _operand(self, UNARY, strict=True), UNARY, "neg", True)
 
 
 class TracedInt(Traced, int):
     """An ``int`` with the formula it was computed by."""
 
-    def __new__(cls, value: int, text: str, prec: int = ATOM, top: Optional[str] = None) -> "TracedInt":
+    def __new__(cls, value: int, text: str, prec: int = ATOM, top: Optional[str] = None, computed: bool = False) -> "TracedInt":
         obj = int.__new__(cls, value)
-        obj.text, obj.prec, obj.top = text, prec, top
+        obj.text, obj.prec, obj.top, obj.computed = text, prec, top, computed
         return obj
 
 
 class TracedExpr(Traced, Expr):
     """A symbolic dim with the formula it was computed by."""
 
-    __slots__ = ("text", "prec", "top")
+    __slots__ = ("text", "prec", "top", "computed")
 
-    def __init__(self, value: Expr, text: str, prec: int = ATOM, top: Optional[str] = None) -> None:
+    def __init__(self, value: Expr, text: str, prec: int = ATOM, top: Optional[str] = None, computed: bool = False) -> None:
         Expr.__init__(self, value.terms, value.const)
-        self.text, self.prec, self.top = text, prec, top
+        self.text, self.prec, self.top, self.computed = text, prec, top, computed
 
 
 def is_traced(value: object) -> bool:
@@ -113,12 +115,18 @@ def render_dim(value: Dim) -> str:
     return str(value).replace(" * ", "·").replace("-", "−")
 
 
-def _prec_of_plain(value: Dim) -> int:
+def _form(value: Dim) -> Tuple[int, Optional[str]]:
+    """(binding strength, outermost operator) of a plain dim as :func:`render_dim` prints it."""
     if isinstance(value, int):
-        return UNARY if value < 0 else ATOM
-    if value.is_single_symbol():
-        return ATOM
-    return SUM if value.const or len(value.terms) > 1 else PRODUCT
+        return (UNARY, "neg") if value < 0 else (ATOM, None)
+    if value.const or len(value.terms) > 1:
+        return SUM, "+"
+    (monomial, k), = value.terms
+    if k < 0:
+        return UNARY, "neg"
+    if k != 1 or len(monomial) > 1:
+        return PRODUCT, "·"
+    return (ATOM, None) if isinstance(monomial[0], str) else (PRODUCT, "//")
 
 
 def leaf(value: Any) -> Any:
@@ -127,9 +135,9 @@ def leaf(value: Any) -> Any:
     if isinstance(value, Traced) or isinstance(value, bool):
         return value
     if isinstance(value, int):
-        return TracedInt(value, render_dim(value), _prec_of_plain(value))
+        return TracedInt(value, render_dim(value), *_form(value))
     if isinstance(value, Expr):
-        return TracedExpr(value, render_dim(value), _prec_of_plain(value))
+        return TracedExpr(value, render_dim(value), *_form(value))
     if isinstance(value, tuple):
         return tuple(leaf(v) for v in value)
     if isinstance(value, list):
@@ -147,24 +155,24 @@ def const(value: int, like: Any) -> Any:
 
 def formula(value: Any) -> Optional[str]:
     """The formula of a computed traced value; ``None`` for literals and untraced values."""
-    if isinstance(value, Traced) and value.top is not None:
+    if isinstance(value, Traced) and value.computed:
         return value.text
     return None
 
 
 # -- building ---------------------------------------------------------------------------------
-def _wrap(value: Dim, text: str, prec: int, top: str) -> Any:
+def _wrap(value: Dim, text: str, prec: int, top: str, computed: bool) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, Expr)):
         return value
     if isinstance(value, int):
-        return TracedInt(value, text, prec, top)
-    return TracedExpr(value, text, prec, top)
+        return TracedInt(value, text, prec, top, computed)
+    return TracedExpr(value, text, prec, top, computed)
 
 
 def _text(value: Any) -> Tuple[str, int, Optional[str]]:
     if isinstance(value, Traced):
         return value.text, value.prec, value.top
-    return render_dim(value), _prec_of_plain(value), None
+    return (render_dim(value), *_form(value))
 
 
 def _operand(value: Any, prec: int, strict: bool, op: Optional[str] = None) -> str:
@@ -185,7 +193,7 @@ def _apply(op: str, left: Any, right: Any) -> Any:
     value = fn(plain(left), plain(right))
     sep = op if op == "·" else f" {op} "
     text = _operand(left, prec, False, op) + sep + _operand(right, prec, True, op)
-    return _wrap(value, text, prec, op)
+    return _wrap(value, text, prec, op, True)
 
 
 TracedValue = Union[TracedInt, TracedExpr]
