@@ -153,8 +153,7 @@ def main(argv: Optional[Sequence[str]] = None, *, plugins: Sequence[object] = ()
         return 130
     except Exception as err:  # e.g. a plugin's layer specs failing to load: never a traceback
         return _error(f"internal error: {type(err).__name__}: {err}")
-    color = args.format == "text" and not args.no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
-    color = color and not args.output
+    color = args.format == "text" and not (args.no_color or args.output) and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     context = RenderContext(rules=rules, color=color, summary=args.summary, why=args.why, version=__version__)
     try:
         text = formats[args.format](report, context)
