@@ -40,7 +40,7 @@ def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
     p.add_argument("--fail-on", choices=SEVERITIES, help="lowest severity that makes the exit status 1 (default: error)")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when diagnostics are reported")
     p.add_argument("--summary", action="store_true", help="print a per-model layer table (text format)")
-    p.add_argument("--why", action="store_true", help="show each layer's output sizes and parameter counts as formulas with the numbers filled in (text, json, html)")
+    p.add_argument("--why", action="store_true", help="show every output size and parameter count as its formula, numbers filled in")
     p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
     p.add_argument("--statistics", action="store_true", help="print the number of diagnostics per code (text format)")
     p.add_argument("--config", metavar="FILE", help="configuration file (default: the nearest pyproject.toml with [tool.convlint])")

@@ -10,7 +10,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-import pytest
 
 from convlint.cli import main
 from convlint.output.mermaid import escape

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import jsonschema
-import pytest
 
 from convlint.cli import main
 from convlint.dims import free_symbols, is_known, subs
