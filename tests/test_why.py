@@ -75,7 +75,7 @@ def _check_layer(shaped: Any, r: Any, counts: Dict[str, int]) -> None:
         names = axis_names(len(shape), channels_first)
         explained = {a for s in steps for a in s.what.split(", ")}
         for axis, (a, b) in enumerate(zip(ins[0], shape)):
-            if axis and names[axis] != "C" and a != b and b is not None:
+            if axis and names[axis] != "C" and a != b and b is not None and b not in ins[0][1:]:  # not moved (transpose)
                 assert names[axis] in explained, f"{where}: axis {names[axis]} changes {a} -> {b} with no formula"
 
 
