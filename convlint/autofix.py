@@ -61,8 +61,11 @@ def _choose(diagnostics: Iterable[Diagnostic], unsafe: bool) -> Tuple[List[Diagn
         if not applicable(d, unsafe):
             continue
         assert d.fix is not None
+        if all(e in edits for e in d.fix.edits):  # the same repair, proposed by two rules
+            chosen.append(d)
+            continue
         ranges = [((e.cell or 0, e.line, e.column), (e.cell or 0, e.end_line, e.end_column)) for e in d.fix.edits]
-        if any(a < y and x < b or a == x for a, b in ranges for x, y in taken):
+        if any((a < y and x < b) or a == x for a, b in ranges for x, y in taken):
             continue
         chosen.append(d)
         edits.extend(d.fix.edits)

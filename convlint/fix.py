@@ -273,7 +273,8 @@ def _append_argument(site: CallSite, text: str) -> Edit:
     if multiline:
         start_line = index.range(last).start.line
         indent = re.match(r"[ \t]*", index.line_text(start_line)).group(0)  # type: ignore[union-attr]
-        return _insert(line, column, f"\n{indent}{text},")
+        # after the comment that may follow the comma, at the end of its line
+        return _insert(line, len(index.line_text(line)) + 1, f"\n{indent}{text},")
     return _insert(line, column, f" {text},")
 
 

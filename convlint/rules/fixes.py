@@ -64,7 +64,8 @@ def channel_fix(model: "ShapedModel", finding: "Finding") -> Optional[Fix]:
 
 def flatten_fix(model: "ShapedModel", result: "LayerResult") -> Optional[Fix]:
     """A ``Flatten`` before a fully connected layer that meets a feature map; in PyTorch its
-    ``in_features`` also becomes the flattened size (Keras infers it)."""
+    ``in_features`` also becomes the flattened size (Keras infers it), where it was written
+    for the map's last axis or its whole size (anything else is no one repair)."""
     shape = result.input_shapes[0] if result.input_shapes else None
     if shape is None or len(shape) <= 2:
         return None
@@ -73,10 +74,11 @@ def flatten_fix(model: "ShapedModel", result: "LayerResult") -> Optional[Fix]:
     if framework == "keras":
         return Fix.of("Insert Flatten() before it", node.span, node.type, InsertLayerBefore("Flatten", framework), safe=False)
     size = prod(shape[1:])
-    if not (is_known(size) and _int(size)):
-        return None
+    declared = (result.attrs or {}).get("in_features")
+    if not (is_known(size) and _int(size)) or declared not in (size, shape[-1]):
+        return None  # fits neither the map's last axis nor its whole size: no one repair
     changes: list = [InsertLayerBefore("Flatten", framework)]
-    if (result.attrs or {}).get("in_features") != size:
+    if declared != size:
         changes.append(SetArgument("in_features", size, argument_position(result, "in_features", framework)))
         message = f"Flatten its input and set in_features={size}"
     else:
