@@ -114,7 +114,13 @@ def _cache(args: argparse.Namespace, config: Config, pm: "pluggy.PluginManager")
 
 
 def main(argv: Optional[Sequence[str]] = None, *, plugins: Sequence[object] = ()) -> int:
-    """Run convlint; ``plugins`` are registered in addition to the installed ones (tests)."""
+    """Run convlint; ``plugins`` are registered in addition to the installed ones (tests).
+    ``convlint server`` starts the language server instead (see :mod:`convlint.lsp`)."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["server"]:
+        from .lsp import main as serve
+
+        return serve(args_list[1:])
     from .plugins import collect_formats, collect_rules, make_catalogue, make_plugin_manager
 
     try:

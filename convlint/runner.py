@@ -111,6 +111,8 @@ class Checker:
         editor may do it only when asked for code actions."""
         self.config = config
         self.fixes = fixes
+        self.parse: Optional[Any] = None
+        """The front end's parser (``None``: libcst's); an editor passes a caching one."""
         self.rules = [cls() for code, cls in sorted(rules.items()) if config.enabled(code)]
         self._precedence = {rule.code: rule.precedence for rule in self.rules}
         self._catalogue = catalogue
@@ -176,7 +178,7 @@ class Checker:
         deep = _too_deep(text)
         if deep is not None:
             return self._notes_only(path, "syntax-error", f"cannot parse this file: {deep.msg}", Span(deep.lineno or 1, deep.offset or 1))
-        options = FrontendOptions(input_shapes=self._input_shapes(path), catalogue=self.catalogue)
+        options = FrontendOptions(input_shapes=self._input_shapes(path), catalogue=self.catalogue, parse=self.parse)
         result = analyze_source(text, path, options)
         outcome = self.check_result(result)
         outcome.dependencies = [(dep, fingerprint(dep)) for dep in result.dependencies]
