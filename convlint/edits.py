@@ -84,6 +84,9 @@ class SetArgument(Change):
     name: str
     value: Any
     position: Optional[int] = None
+    formula: str = ""
+    """The value as the arithmetic that makes it (``16 * 5 * 5``): written instead of the
+    plain value where the author wrote a formula too."""
 
 
 @dataclass(frozen=True)

@@ -189,6 +189,27 @@ def _is_literal(node: cst.BaseExpression) -> bool:
     return False
 
 
+def _is_formula(text: str, value: Any) -> bool:
+    """``text`` is integer arithmetic (``16 * 5 * 5``) that equals ``value``."""
+    import ast
+
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        return False
+    ops = {ast.Mult: lambda a, b: a * b, ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b}
+
+    def value_of(node: ast.AST) -> Optional[int]:
+        if isinstance(node, ast.Constant) and type(node.value) is int:
+            return node.value
+        if isinstance(node, ast.BinOp) and type(node.op) in ops:
+            left, right = value_of(node.left), value_of(node.right)
+            return None if left is None or right is None else ops[type(node.op)](left, right)
+        return None
+
+    return value_of(tree.body) == value
+
+
 def _quote_of(call: cst.Call) -> str:
     for arg in call.args:
         if isinstance(arg.value, cst.SimpleString):
@@ -294,7 +315,10 @@ def _set_argument(site: CallSite, change: SetArgument) -> List[Edit]:
         if isinstance(arg.value, cst.SimpleString):
             quote = arg.value.value.lstrip("rRbBuUfF")[0]
         r = index.range(arg.value)
-        return [_edit(r.start, r.end, render(change.value, quote))]
+        text = render(change.value, quote)
+        if isinstance(arg.value, cst.BinaryOperation) and _is_formula(change.formula, change.value):
+            text = change.formula
+        return [_edit(r.start, r.end, text)]
     if _has_star(call, "**") or _has_star(call, "*"):
         raise NoFix("*args / **kwargs may already hold the argument")
     return [_append_argument(site, f"{change.name}={render(change.value, quote)}")]

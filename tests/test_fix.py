@@ -123,6 +123,13 @@ def test_set_argument_positional_and_appended_in_the_call_style():
     assert _edits("x = Conv2D(16, 3, )\n", SetArgument("padding", "same", 3)) == 'x = Conv2D(16, 3, padding="same", )\n'
 
 
+def test_set_argument_keeps_a_formula_where_the_author_wrote_one():
+    assert _edits("x = Linear(16 * 4 * 4, 10)\n", SetArgument("in_features", 400, 0, "16 * 5 * 5"), callee="Linear") == "x = Linear(16 * 5 * 5, 10)\n"
+    assert _edits("x = Linear(256, 10)\n", SetArgument("in_features", 400, 0, "16 * 5 * 5"), callee="Linear") == "x = Linear(400, 10)\n"
+    # a formula that does not make the value is not written
+    assert _edits("x = Linear(16 * 4 * 4, 10)\n", SetArgument("in_features", 400, 0, "16 * 4 * 5"), callee="Linear") == "x = Linear(400, 10)\n"
+
+
 def test_set_argument_refuses_what_it_cannot_see():
     with pytest.raises(NoFix):
         _edits("x = Conv2D(16, 3, padding=mode)\n", SetArgument("padding", "same", 3))
@@ -190,7 +197,7 @@ def test_json_and_sarif_carry_the_fix(tmp_path, monkeypatch, capsys):
     assert d["fix"] == {
         "message": "Set in_features=400",
         "applicability": "safe",
-        "edits": [{"line": 12, "column": 30, "end_line": 12, "end_column": 40, "content": "400"}],
+        "edits": [{"line": 12, "column": 30, "end_line": 12, "end_column": 40, "content": "16 * 5 * 5"}],
     }
     main(["torch_linear_in_features.py", "--format", "sarif", "--no-cache"])
     sarif = json.loads(capsys.readouterr().out)
@@ -202,7 +209,7 @@ def test_json_and_sarif_carry_the_fix(tmp_path, monkeypatch, capsys):
     (change,) = fix["artifactChanges"]
     assert change["artifactLocation"]["uri"] == "torch_linear_in_features.py"
     assert change["replacements"] == [
-        {"deletedRegion": {"startLine": 12, "startColumn": 30, "endLine": 12, "endColumn": 40}, "insertedContent": {"text": "400"}}
+        {"deletedRegion": {"startLine": 12, "startColumn": 30, "endLine": 12, "endColumn": 40}, "insertedContent": {"text": "16 * 5 * 5"}}
     ]
 
 
@@ -213,7 +220,7 @@ def test_diff_prints_the_patch_and_writes_nothing(tmp_path, monkeypatch, capsys)
     assert main([".", "--diff", "--no-cache"]) == 1
     out = capsys.readouterr()
     assert "-        self.fc1 = nn.Linear(16 * 4 * 4, 120)  # 4x4 after two pools?" in out.out
-    assert "+        self.fc1 = nn.Linear(400, 120)  # 4x4 after two pools?" in out.out
+    assert "+        self.fc1 = nn.Linear(16 * 5 * 5, 120)  # 4x4 after two pools?" in out.out
     assert "torch_padding_same" not in out.out  # unsafe: only with --unsafe-fixes
     assert "Would fix 1 diagnostic in 1 file." in out.err
     assert main([".", "--diff", "--unsafe-fixes", "--no-cache"]) == 1

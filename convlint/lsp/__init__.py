@@ -16,6 +16,13 @@ __all__ = ["main"]
 
 def main(argv: Sequence[str] = ()) -> int:
     """Run the server on stdio; exit 2 with a message when pygls is not installed."""
+    if any(a in ("-h", "--help") for a in argv):
+        print("usage: convlint server\n\nA language server (LSP over stdio) for editors: diagnostics, inlay hints with each "
+              "layer's output shape and parameters, hovers, quick fixes. See the README for editor setup.")
+        return 0
+    if argv:
+        print(f"convlint server: error: unexpected arguments: {' '.join(argv)}", file=sys.stderr)
+        return 2
     try:
         from .server import main as serve
     except ImportError as err:

@@ -59,7 +59,23 @@ def channel_fix(model: "ShapedModel", finding: "Finding") -> Optional[Fix]:
             return flatten_fix(model, result)
         return None  # flatten and resize, or resize for the last axis: not one repair
     position = argument_position(result, finding.attr, framework)
-    return Fix.of(f"Set {finding.attr}={finding.expected}", node.span, node.type, SetArgument(finding.attr, finding.expected, position))
+    change = SetArgument(finding.attr, finding.expected, position, _formula(model, result, shape, finding.expected))
+    return Fix.of(f"Set {finding.attr}={finding.expected}", node.span, node.type, change)
+
+
+def _formula(model: "ShapedModel", result: "LayerResult", shape: Any, value: int) -> str:
+    """How the producer of the input makes ``value`` (``16 * 5 * 5`` for a flatten), if it says."""
+    inputs = result.node.inputs
+    if not inputs:
+        return ""
+    try:
+        producer = model.result(inputs[0])
+    except KeyError:
+        return ""
+    for axis, note in producer.dim_notes.items():
+        if axis < len(shape) and shape[axis] == value:
+            return note
+    return ""
 
 
 def flatten_fix(model: "ShapedModel", result: "LayerResult") -> Optional[Fix]:

@@ -9,7 +9,7 @@ class LeNet(nn.Module):
         super().__init__()
         self.conv1 = nn.Conv2d(3, 6, kernel_size=5)
         self.conv2 = nn.Conv2d(6, 16, kernel_size=5)
-        self.fc1 = nn.Linear(400, 120)  # 4x4 after two pools?
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)  # 4x4 after two pools?
         self.fc2 = nn.Linear(in_features=120, out_features=84)
         self.fc3 = nn.Linear(84, num_classes)
 
