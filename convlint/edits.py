@@ -2,7 +2,7 @@
 
 A rule never sees source text (it reads a shaped graph), so it proposes a repair as
 *changes* to one layer call, addressed by the call's span: set an argument, rename or drop a
-keyword, put a layer before this one.  :mod:`convlint.fix` locates those in the parsed source
+keyword, rename the class called, put a layer before this one.  :mod:`convlint.fix` locates those in the parsed source
 (libcst), turns them into :class:`Edit` values touching only the changed tokens, and keeps a
 fix only if re-analysing the edited file shows the problem gone.  Renderers and the editor
 read the edits; ``--fix`` applies them.
@@ -30,6 +30,7 @@ __all__ = [
     "SetArgument",
     "RenameArgument",
     "RemoveArgument",
+    "RenameCallee",
     "InsertLayerBefore",
     "KEEP",
 ]
@@ -65,6 +66,10 @@ class Edit:
     end_column: int
     content: str
     cell: Optional[int] = None
+
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
+        # frozen + slots pickling was broken in some 3.10 releases; fixes cross process boundaries
+        return (Edit, (self.line, self.column, self.end_line, self.end_column, self.content, self.cell))
 
 
 # -- what rules propose ---------------------------------------------------------------------
@@ -104,6 +109,15 @@ class RemoveArgument(Change):
     """Drop keyword argument ``name`` (with its comma)."""
 
     name: str
+
+
+@dataclass(frozen=True)
+class RenameCallee(Change):
+    """Call class ``new`` instead (``layers.Convolution2D`` -> ``layers.Conv2D``).  Only where
+    the class is reached through a module (``layers.X``): a name imported on its own would need
+    its import changed too, so that is no fix."""
+
+    new: str
 
 
 @dataclass(frozen=True)

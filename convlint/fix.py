@@ -20,7 +20,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from .diagnostics import Diagnostic
-from .edits import Change, Edit, Fix, InsertLayerBefore, RemoveArgument, RenameArgument, SetArgument, _Keep
+from .edits import Change, Edit, Fix, InsertLayerBefore, RemoveArgument, RenameArgument, RenameCallee, SetArgument, _Keep
 
 __all__ = ["apply_edits", "resolve_fixes", "locate", "CallSite", "NoFix"]
 
@@ -480,6 +480,12 @@ def _change_edits(site: CallSite, change: Change) -> List[Edit]:
         return _remove_argument(site, change)
     if isinstance(change, InsertLayerBefore):
         return _insert_layer(site, change)
+    if isinstance(change, RenameCallee):
+        func = site.call.func
+        if not isinstance(func, cst.Attribute):
+            raise NoFix("the class is imported by name: its import would change too")
+        r = site.index.range(func.attr)
+        return [_edit(r.start, r.end, change.new)]
     raise NoFix(f"unknown change {change!r}")
 
 

@@ -19,7 +19,7 @@ from convlint import autofix
 from convlint.cli import main
 from convlint.config import Config
 from convlint.diagnostics import Diagnostic
-from convlint.edits import Edit, Fix, RemoveArgument, RenameArgument, SetArgument
+from convlint.edits import Edit, Fix, RemoveArgument, RenameArgument, RenameCallee, SetArgument
 from convlint.fix import NoFix, SourceIndex, apply_edits, edits_for, resolve_fixes
 from convlint.plugins import collect_rules, make_catalogue, make_plugin_manager
 from convlint.runner import Checker
@@ -155,6 +155,20 @@ def test_rename_and_remove_arguments_for_legacy_spellings():
     assert _edits("y = Conv2D(32, 3, dim_ordering='th',)\n", RemoveArgument("dim_ordering")) == "y = Conv2D(32, 3,)\n"
     with pytest.raises(NoFix):  # the new name is already given
         _edits("y = Conv2D(32, 3, padding='same', border_mode='same')\n", RenameArgument("border_mode", "padding"))
+    # Keras 1 ``Convolution2D(32, 3, 3, border_mode="same")`` -> ``Conv2D(32, (3, 3), padding="same")``
+    legacy = 'y = L.Convolution2D(32, nb_row=3, nb_col=3, border_mode="same")\n'
+    out = _edits(
+        legacy,
+        RenameCallee("Conv2D"),
+        RenameArgument("nb_row", "kernel_size", (3, 3)),
+        RemoveArgument("nb_col"),
+        RenameArgument("border_mode", "padding"),
+        callee="Convolution2D",
+        column=5,
+    )
+    assert out == 'y = L.Conv2D(32, kernel_size=(3, 3), padding="same")\n'
+    with pytest.raises(NoFix):
+        _edits("y = Convolution2D(32, 3, 3)\n", RenameCallee("Conv2D"), callee="Convolution2D")
 
 
 def test_apply_edits_rejects_overlaps():
