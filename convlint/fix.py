@@ -387,7 +387,6 @@ def _insert_layer(site: CallSite, change: InsertLayerBefore) -> List[Edit]:
     layer = _prefix(index, call, change.layer)
     parent = index.parent(call)
     grand = index.parent(parent) if parent is not None else None
-    start = index.range(call).start
     # an element of a Sequential: a new element before it
     container = None
     if isinstance(parent, cst.Arg) and parent.keyword is None and not parent.star and isinstance(grand, cst.Call):

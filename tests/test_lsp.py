@@ -14,7 +14,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable, List
+from typing import Callable, List
 
 import pytest
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Tuple
 
-from ..graph import Span
 from ..runner import FileOutcome
 from .analysis import Analysis, Layout, Part, Project, split_lines
 
