@@ -260,3 +260,32 @@ async def test_typing_a_fixture_keystroke_by_keystroke(client: LanguageClient, t
     found = await diagnostics_for(client, uri, lambda ds: any(d.code == "CL103" for d in ds))
     assert [d.code for d in found if d.severity == lsp.DiagnosticSeverity.Error] == ["CL103"]
     assert client.error is None
+
+
+@pytest.mark.parametrize("name, codes", [("torch/lenet_bad_fc.py", {"CL103"}), ("keras/functional_branches.py", set())])
+def test_every_prefix_is_answered_in_process(name: str, codes: set) -> None:
+    """The features themselves on half-typed code: 150 evenly spaced prefixes of a fixture, each
+    analysed and asked for diagnostics, hints, a hover and code actions (no server in between,
+    so an exception would surface here rather than as a JSON-RPC error)."""
+    from pygls.workspace.position_codec import PositionCodec
+
+    from convlint.lsp import features
+    from convlint.lsp.analysis import Project, analyse
+
+    source = (ROOT / "fixtures" / name).read_text()
+    project = Project()
+    codec = PositionCodec()
+    uri = "file:///prefix/" + name
+    step = max(1, len(source) // 150)
+    everything = lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=10**4, character=0))
+    for cut in list(range(0, len(source), step)) + [len(source)]:
+        a = analyse(project, "/prefix/" + name, [(uri, source[:cut])], False)
+        assert not [d for d in a.diagnostics if d.code == "CL999"], source[:cut]
+        features.diagnostics(a, codec)
+        features.inlay_hints(a, uri, everything, codec)
+        last = source[:cut].count("\n")
+        features.hover(a, uri, lsp.Position(line=max(last - 1, 0), character=10), codec)
+        features.code_actions(a, uri, lsp.Range(start=lsp.Position(line=max(last - 1, 0), character=0), end=lsp.Position(line=last, character=0)), codec)
+    # the whole file: its own findings, and a hint on every layer line
+    assert {d.code for d in a.diagnostics} == codes
+    assert len(features.inlay_hints(a, uri, everything, codec)) >= 5
