@@ -38,8 +38,9 @@ and ``ModelStatistics``, read in its source), for Keras and PyTorch alike:
 A total is *exact* only when every term is known and (for MACs and activations) the model is
 ``complete`` (every called layer's shape reached); otherwise it is the sum of the known terms,
 a lower bound (symbolic terms dropped, as they are never negative), which a budget may still
-act on when it is already over.  A peak over symbolic sizes cannot be ordered, so it is left
-unknown.
+act on when it is already over.  A symbolic peak is given where one step's live sum is at
+least every other's for every input size (their difference has no negative coefficient, each
+size and floor of sizes being at least 0 where the model is valid); else it is unknown.
 """
 
 from __future__ import annotations
@@ -196,24 +197,42 @@ def _peak(shaped: ShapedModel, layers: Dict[str, LayerCost], complete: bool) -> 
         if output in last:
             last[output] = len(order)
     exact = complete
-    live: Dict[str, int] = {}
-    best, best_live = -1, ()
+    live: Dict[str, Dim] = {}
+    best: Optional[Dim] = None
+    best_live: Tuple[str, ...] = ()
     for i, r in enumerate(order):
         size = layers[r.node.id].activation_bytes
         if size is None:
             exact = False
             size = 0
-        elif not is_known(size):
-            return Amount(None, False), ()  # symbolic sizes cannot be ordered
-        live[r.node.id] = size  # type: ignore[assignment]
-        now = sum(live.values())
-        if now > best:
-            best, best_live = now, tuple(sorted(live, key=lambda k: (-live[k], position[k])))
+        live[r.node.id] = size
+        now: Dim = sum(live.values())  # type: ignore[assignment]
+        if best is None or _at_least(now, best) and now != best:
+            best, best_live = now, tuple(sorted(live, key=lambda k: (-_order(live[k]), position[k])))
+        elif not _at_least(best, now):
+            return Amount(None, False), ()  # two symbolic sums no single one dominates
         for node_id in [k for k in live if last[k] <= i]:
             del live[node_id]
-    if best < 0:
+    if best is None:
         return Amount(0, exact), ()
+    if not exact and not is_known(best):
+        return Amount(None, False), ()  # a symbolic sum with unknown parts: no int lower bound
     return Amount(best, exact), best_live
+
+
+def _at_least(a: Dim, b: Dim) -> bool:
+    """``a >= b`` for every input size: their difference has no negative coefficient (every
+    atom, a size or a floor of sizes, is at least 0 where the model is valid)."""
+    d = a - b
+    if is_known(d):
+        return d >= 0  # type: ignore[operator]
+    return d.const >= 0 and all(k >= 0 for _, k in d.terms)  # type: ignore[union-attr]
+
+
+def _order(size: Dim) -> int:
+    """A sort key for the tensors at the peak: their int size, or (symbolic) their leading
+    coefficient, enough to list the large ones first."""
+    return size if is_known(size) else max(k for _, k in size.terms)  # type: ignore[union-attr, return-value]
 
 
 # -- who contributes most ------------------------------------------------------------------------

@@ -128,8 +128,25 @@ def test_symbolic_input_gives_symbolic_macs():
     assert shaped.cost.macs == Amount(1728 * h * w, True)
     assert number(shaped.cost.macs.value) == "1,728·H·W"
     assert shaped.cost.activation_bytes == Amount(64 * 4 * h * w, True)
-    assert shaped.cost.peak_activation_bytes == Amount(None, False)  # symbolic sizes cannot be ordered
+    assert shaped.cost.peak_activation_bytes == Amount((3 + 64) * 4 * h * w, True)  # the input and conv's output
     assert shaped.cost.param_bytes == Amount(1728 * 4, True)
+
+
+def test_a_symbolic_peak_only_where_one_step_provably_dominates():
+    """A step's sum is the peak only if its difference to every other has no negative
+    coefficient.  After a pooling, 256*H*W + 256*(H//2)*(W//2) (at the pooling) against
+    512*(H//2)*(W//2) (after the last convolution) has a negative coefficient, true as the
+    inequality is: the peak is left unknown rather than guessed."""
+    source = ("import torch.nn as nn\n\nnet = nn.Sequential(nn.Conv2d(3, 64, 3, padding=1), nn.MaxPool2d(2), "
+              "nn.Conv2d(64, 64, 3, padding=1))\n")
+    cost = CHECKER.check_result(analyze_source(source, "n.py", FrontendOptions())).models[0].cost
+    assert cost.peak_activation_bytes == Amount(None, False)
+    # the same without the pooling: every step is a multiple of H*W, and the largest is known
+    source = "import torch.nn as nn\n\nnet = nn.Sequential(nn.Conv2d(3, 64, 3, padding=1), nn.ReLU(), nn.Conv2d(64, 8, 1))\n"
+    cost = CHECKER.check_result(analyze_source(source, "n.py", FrontendOptions())).models[0].cost
+    h, w = sym("H"), sym("W")
+    assert cost.peak_activation_bytes == Amount((64 + 64) * 4 * h * w, True)
+    assert cost.peak_tensors == ("0", "1")
 
 
 def test_incomplete_model_gives_lower_bounds():

@@ -68,7 +68,7 @@ model = keras.Sequential([
 
         parts = {r.node.id: r.params for r in model.layers if r.first_use}
         total = model.total_params
-        if is_known(total):
+        if total is not None:  # exact: an int, or symbolic (which no budget acts on)
             return Amount(total, True), parts
         # the known part (symbolic and unknown counts are at least 0): a lower bound
         return Amount(sum(v for v in parts.values() if is_known(v)), False), parts  # type: ignore[misc]
