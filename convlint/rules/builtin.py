@@ -18,6 +18,7 @@ from .dense_on_feature_map import DenseOnFeatureMap
 from .dominant_layer import DominantLayer
 from .dropped_border import DroppedBorder
 from .groups import Groups
+from .implied_import import ImpliedImport
 from .input_fit import InputFit
 from .internal_error import InternalError
 from .invalid_argument import InvalidArgument
@@ -64,6 +65,7 @@ RULES: List[Type[Rule]] = [
     UnknownLayer,
     UnresolvedArgument,
     AssumedValue,
+    ImpliedImport,
     InternalError,
 ]
 
