@@ -99,7 +99,20 @@ def analyze_source(source: str, path: str, options: Optional[FrontendOptions] = 
         result.models.extend(models)
         result.notes.extend(notes)
     result.models.sort(key=lambda m: (m.span.line, m.span.column))
+    _read_budgets(source, result)
     return result
+
+
+def _read_budgets(source: str, result: FileResult) -> None:
+    """Each model's ``# convlint: max-...=`` comment; a malformed one is a note, not applied."""
+    if "convlint:" not in source:
+        return
+    from .pragmas import declared_budgets
+
+    lines = source.splitlines()
+    for model in result.models:
+        model.budgets, problems = declared_budgets(lines, model.span.line, model.name)
+        result.notes.extend(FileNote("unsupported", p, model.span, model.name) for p in problems)
 
 
 def _syntax_note(source: str, path: str, err: Any) -> FileNote:
