@@ -174,6 +174,7 @@ def test_html_report_is_one_self_contained_page(capsys, tmp_path):
     bad = next(s for s in sections if s["model"] == "features")
     assert bad["rows"][-1] == "error"
     assert any("nn.Conv2d(8, 8, 3),  # expect: non-positive-dim" in src for src in bad["sources"])
+    assert "<th>Parameters</th><th>MACs</th>" in text and 'class="bar" data-value="57344"' in text  # conv 0's MACs
     assert 'class="bar" data-value="584"' in text and "output: (2 + 2·0 − 3) // 1 + 1 = 0 ≤ 0" in html.unescape(text)
 
 

@@ -58,6 +58,9 @@ class FrontendOptions:
     built-in one."""
     read: Optional[List[str]] = None
     """Where the front ends list the project modules they read (``analyze_source`` sets it)."""
+    parse: Optional[Callable[[str], Any]] = None
+    """Parses the file (default ``libcst.parse_module``): an editor re-parsing one buffer on
+    every keystroke passes one that reuses the unchanged statements' trees."""
     implied: Dict[str, str] = field(default_factory=dict)
     """Framework names the file uses without importing them (``Conv2D`` ->
     ``keras.layers.Conv2D``), as :mod:`convlint.frontend.implied` decides; ``analyze_source``
@@ -73,7 +76,7 @@ def analyze_source(source: str, path: str, options: Optional[FrontendOptions] = 
     result = FileResult(path)
     options = dataclasses.replace(options or FrontendOptions(), read=result.dependencies)
     try:
-        module = cst.parse_module(source)
+        module = (options.parse or cst.parse_module)(source)
     except cst.ParserSyntaxError as err:
         result.notes.append(_syntax_note(source, path, err))
         return result
@@ -96,7 +99,20 @@ def analyze_source(source: str, path: str, options: Optional[FrontendOptions] = 
         result.models.extend(models)
         result.notes.extend(notes)
     result.models.sort(key=lambda m: (m.span.line, m.span.column))
+    _read_budgets(source, result)
     return result
+
+
+def _read_budgets(source: str, result: FileResult) -> None:
+    """Each model's ``# convlint: max-...=`` comment; a malformed one is a note, not applied."""
+    if "convlint:" not in source:
+        return
+    from .pragmas import declared_budgets
+
+    lines = source.splitlines()
+    for model in result.models:
+        model.budgets, problems = declared_budgets(lines, model.span.line, model.name)
+        result.notes.extend(FileNote("unsupported", p, model.span, model.name) for p in problems)
 
 
 def _syntax_note(source: str, path: str, err: Any) -> FileNote:

@@ -57,7 +57,10 @@ def _github(report: Report, context: RenderContext) -> str:
     return render(report, context)
 
 
-FORMATS: Dict[str, Renderer] = {"text": _text, "json": _json, "sarif": _sarif, "github": _github}
+def _markdown(report: Report, context: RenderContext) -> str:
+    from .markdown import render
+
+    return render(report, context)
 
 
 def _mermaid(report: Report, context: RenderContext) -> str:
@@ -72,5 +75,12 @@ def _html(report: Report, context: RenderContext) -> str:
     return render(report, context)
 
 
-FORMATS["mermaid"] = _mermaid
-FORMATS["html"] = _html
+FORMATS: Dict[str, Renderer] = {
+    "text": _text,
+    "json": _json,
+    "sarif": _sarif,
+    "github": _github,
+    "markdown": _markdown,
+    "mermaid": _mermaid,
+    "html": _html,
+}

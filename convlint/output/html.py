@@ -5,9 +5,9 @@ library embedded in the page, so nothing is fetched when it is viewed), the laye
 bar per layer for each cost column, the ``--why`` formulas when computed, and the diagnostics
 with their source lines.  Everything is escaped; the page runs no script but Mermaid's.
 
-A bar column is one entry of :data:`BARS`: a title and the ``LayerResult`` attribute it reads
-(an int per layer, or anything else for "not known"); a column whose values are all unknown
-is left out, so a cost field added to the engine needs one line here.
+A bar column is one entry of :data:`BARS`: a title and a function giving a layer's figure (an
+int, or anything else for "not known"); a column whose figures are all unknown is left out, so
+another per-layer figure needs one line here.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import html
 import linecache
 import os
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..diagnostics import Diagnostic, Report
 from ..dims import is_known
@@ -29,8 +29,18 @@ from .why import step_text
 
 __all__ = ["BARS", "render", "mermaid_script"]
 
-BARS: Sequence[Tuple[str, str]] = (("Parameters", "params"),)
-"""Bar columns of the layer table: (title, ``LayerResult`` attribute holding an int)."""
+def _params(shaped: Any, result: Any) -> Any:
+    return result.params if result.first_use else 0  # a shared layer's weights are counted once
+
+
+def _macs(shaped: Any, result: Any) -> Any:
+    cost = getattr(shaped, "cost", None)  # convlint.cost.ModelCost, attached by the runner
+    mine = cost.layers.get(result.node.id) if cost is not None else None
+    return mine.macs if mine is not None else None
+
+
+BARS: Sequence[Tuple[str, Callable[[Any, Any], Any]]] = (("Parameters", _params), ("MACs", _macs))
+"""Bar columns of the layer table: (title, the figure of a layer of a model)."""
 
 VENDOR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vendor", "mermaid.tiny.js")
 """Mermaid (``@mermaid-js/tiny`` 12.0.0 from npm, MIT; see ``vendor/README.md``)."""
@@ -135,16 +145,16 @@ def _notebook_cells(path: str) -> Tuple[str, ...]:
 
 
 # -- one model --------------------------------------------------------------------------------
-def _bar_values(results: List[Any], attr: str) -> Optional[List[Optional[int]]]:
+def _bar_values(shaped: Any, results: List[Any], figure: Callable[[Any, Any], Any]) -> Optional[List[Optional[int]]]:
     values = []
     for r in results:
-        v = getattr(r, attr, None) if r.first_use else None
+        v = figure(shaped, r)
         values.append(v if is_known(v) else None)
     return values if any(v is not None for v in values) else None
 
 
-def _bar(value: Optional[int], top: int, shared: bool) -> str:
-    if shared or value == 0:
+def _bar(value: Optional[int], top: int) -> str:
+    if value == 0:
         return '<td class="bar"></td>'
     if value is None:
         return '<td class="bar"><em>?</em></td>'
@@ -165,7 +175,7 @@ def _why_cell(result: Any) -> str:
 
 def _table(shaped: Any, marks: Dict[str, str], why: bool) -> str:
     results = [r for r in shaped.layers if r.listed]
-    bars = [(title, values) for title, attr in BARS for values in [_bar_values(results, attr)] if values is not None]
+    bars = [(title, values) for title, figure in BARS for values in [_bar_values(shaped, results, figure)] if values is not None]
     head = ["Layer", "Type", "Line", "Output shape", "Param #"] + [t for t, _ in bars] + (["Why"] if why else [])
     rows = []
     for i, r in enumerate(results):
@@ -182,7 +192,7 @@ def _table(shaped: Any, marks: Dict[str, str], why: bool) -> str:
         ]
         for _, values in bars:
             top = max(v for v in values if v is not None)
-            cells.append(_bar(values[i], top, not r.first_use))
+            cells.append(_bar(values[i], top))
         if why:
             cells.append(_why_cell(r))
         rows.append(f'<tr class="{cls}" data-node="{_e(node.id)}">' + "".join(cells) + "</tr>")

@@ -22,7 +22,10 @@ from .implied_import import ImpliedImport
 from .input_fit import InputFit
 from .internal_error import InternalError
 from .invalid_argument import InvalidArgument
+from .max_activation_bytes import MaxActivationBytes
 from .max_layer_params import MaxLayerParams
+from .max_macs import MaxMacs
+from .max_model_bytes import MaxModelBytes
 from .max_params import MaxParams
 from .merge_mismatch import MergeMismatch
 from .no_input_shape import NoInputShape
@@ -47,6 +50,9 @@ RULES: List[Type[Rule]] = [
     InputFit,
     MaxParams,
     MaxLayerParams,
+    MaxMacs,
+    MaxActivationBytes,
+    MaxModelBytes,
     DominantLayer,
     DenseOnFeatureMap,
     CropOnlyInTraining,
