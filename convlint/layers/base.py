@@ -29,6 +29,7 @@ __all__ = [
     "choice",
     "flag",
     "ensure_rank",
+    "ensure_torch_rank",
     "count_params",
     "data_format",
 ]
@@ -292,6 +293,33 @@ def ensure_rank(shape: Shape, rank: int, type_name: str, what: str = "") -> None
             expected=rank,
             received=len(shape),
         )
+
+
+def ensure_torch_rank(shape: Shape, low: int, high: Optional[int], type_name: str) -> bool:
+    """Raise ``rank-mismatch`` unless ``low <= rank <= high`` (``high=None``: no upper bound).
+
+    PyTorch layers decide from the rank alone whether a tensor has a batch axis: ``nn.Conv2d``
+    takes ``(N, C, H, W)`` or the unbatched ``(C, H, W)`` (``low=3, high=4``), ``nn.Linear``
+    any rank >= 1.  Returns whether the tensor is batched (its rank is ``high``, or above
+    ``low`` when there is no upper bound).
+    """
+    rank = len(shape)
+    if rank < low or (high is not None and rank > high):
+        if high is None:
+            expected = f"an input of at least {low} dimensions"
+        elif high == low:
+            expected = f"a {low}D input"
+        elif high == low + 1:
+            expected = f"a {low}D (unbatched) or {high}D (batched) input"
+        else:
+            expected = f"a {low}D to {high}D input"
+        raise LayerError(
+            "rank-mismatch",
+            f"{type_name} expects {expected}. Received: a {rank}D input of shape {fmt_shape(shape)}",
+            expected=low if rank < low else high,
+            received=rank,
+        )
+    return rank > low
 
 
 def count_params(weights: Sequence[Weight]) -> Tuple[Optional[Dim], Optional[Dim]]:

@@ -23,6 +23,7 @@ from .base import (
     choice,
     data_format,
     ensure_rank,
+    ensure_torch_rank,
     flag,
     int_tuple,
     non_negative,
@@ -355,8 +356,8 @@ class TorchConv(LayerSpec):
     def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
         shape = inputs[0]
         n, name = attrs["n"], attrs["type"]
-        ensure_rank(shape, n + 2, name, "batch, channels, spatial...")
-        spatial = tuple(shape[2:])
+        batched = ensure_torch_rank(shape, n + 1, n + 2, name)  # (N, C, *spatial) or unbatched (C, *spatial)
+        spatial = tuple(shape[-n:])
         k, s, d = attrs["kernel_size"], attrs["stride"], attrs["dilation"]
         if self.transpose:
             out = tuple(
@@ -369,10 +370,10 @@ class TorchConv(LayerSpec):
             totals = tuple(2 * p for p in attrs["padding"])
             _check_window(name, shape, spatial, k, d, totals)
             out = tuple(conv_output_size(x, kk, ss, dd, t) for x, kk, ss, dd, t in zip(spatial, k, s, d, totals))
-        return (shape[0], attrs["out_channels"], *out)
+        return (*shape[:1 if batched else 0], attrs["out_channels"], *out)
 
     def requires(self, attrs: Dict[str, Any], inputs: List[Shape]) -> List[Requirement]:
-        return [Requirement(1, attrs["in_channels"], "in_channels")]
+        return [Requirement(-(attrs["n"] + 1), attrs["in_channels"], "in_channels")]  # batched or not
 
     def weights(self, attrs: Dict[str, Any], inputs: List[Shape]) -> List[Weight]:
         g = attrs["groups"]
@@ -389,6 +390,8 @@ class TorchConv(LayerSpec):
         from . import _conv_numpy as K
 
         n = attrs["n"]
+        if xs[0].ndim == n + 1:  # unbatched (C, *spatial): PyTorch runs it as a batch of one
+            return self.forward(attrs, [xs[0][None]], weights)[0]
         s, d = tuple(attrs["stride"]), tuple(attrs["dilation"])
         w = weights["weight"]
         if self.transpose:
