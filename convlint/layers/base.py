@@ -16,6 +16,7 @@ from ..graph import Shape, Unknown, UnknownRest, fmt_shape
 
 __all__ = [
     "REQUIRED",
+    "KW_ONLY",
     "LayerError",
     "UnknownAttr",
     "Weight",
@@ -41,6 +42,10 @@ class _Required:
 
 
 REQUIRED: Any = _Required()
+
+KW_ONLY = "*"
+"""A signature entry ``(KW_ONLY, None)``: the arguments after it are keyword-only, as after a
+bare ``*`` in Python (``nn.BatchNorm2d(..., *, bias=True)``)."""
 
 
 class LayerError(Exception):
@@ -125,7 +130,9 @@ class LayerSpec:
     ``types`` maps ``(framework, class_name)`` it answers to; ``aliases`` maps alternative
     spellings (``MaxPool2D``) to the canonical class name (``MaxPooling2D``).
     ``signatures[(framework, class_name)]`` is the constructor signature, in positional order,
-    as ``(name, default)`` pairs (``REQUIRED`` for required arguments).
+    as ``(name, default)`` pairs (``REQUIRED`` for required arguments; entries after
+    ``(KW_ONLY, None)`` are keyword-only).  The defaults are the real class' own, which
+    ``tests/test_oracle_defaults.py`` checks against ``inspect.signature`` of each class.
     """
 
     types: Tuple[Tuple[str, str], ...] = ()
@@ -171,6 +178,9 @@ def bind(signature: Sequence[Tuple[str, Any]], args: Sequence[Any], kwargs: Mapp
             break
     kwargs = {k: v for k, v in kwargs.items() if k != "**"}
     names = [n for n, _ in signature]
+    if KW_ONLY in names:
+        signature = [(n, d) for n, d in signature if n != KW_ONLY]
+        names = names[: names.index(KW_ONLY)]
     if len(args) > len(names):
         raise LayerError(
             "invalid-argument",

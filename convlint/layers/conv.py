@@ -104,17 +104,18 @@ def _check_window(type_name: str, shape: Shape, axes: Tuple[ODim, ...], k: Tuple
 
 
 # -- Keras -------------------------------------------------------------------------------
-def _keras_conv_signature(kind: str) -> List[Tuple[str, Any]]:
+def _keras_conv_signature(kind: str, n: int) -> List[Tuple[str, Any]]:
     if kind == "conv":
         return [
             ("filters", REQUIRED), ("kernel_size", REQUIRED), ("strides", 1), ("padding", "valid"),
             ("data_format", None), ("dilation_rate", 1), ("groups", 1), ("activation", None), ("use_bias", True),
         ]
     if kind == "transpose":
+        # Keras' own order: Conv3DTranspose takes data_format before output_padding, 1D/2D after
+        middle = [("data_format", None), ("output_padding", None)] if n == 3 else [("output_padding", None), ("data_format", None)]
         return [
             ("filters", REQUIRED), ("kernel_size", REQUIRED), ("strides", 1), ("padding", "valid"),
-            ("output_padding", None), ("data_format", None), ("dilation_rate", 1), ("activation", None),
-            ("use_bias", True),
+            *middle, ("dilation_rate", 1), ("activation", None), ("use_bias", True),
         ]
     if kind == "separable":
         return [
@@ -136,7 +137,7 @@ class KerasConv(LayerSpec):
         self.rank_of = {name: n for n, name in names.items()}
         self.types = tuple(("keras", name) for name in names.values())
         self.aliases = {("keras", a): c for a, c in aliases.items()}
-        self.signatures = {("keras", name): _keras_conv_signature(kind) for name in names.values()}
+        self.signatures = {("keras", name): _keras_conv_signature(kind, n) for n, name in names.items()}
 
     def normalize(self, framework: str, type_name: str, params: Dict[str, Any], layout: str) -> Dict[str, Any]:
         n = self.rank_of[type_name]
