@@ -18,8 +18,8 @@ import pytest
 
 from convlint.dims import fmt
 from convlint.engine import analyze
-from convlint.graph import ModelGraph, Node, Span
 from convlint.layers import default_catalogue
+from layer_models import layer_model
 from tables import all_cases
 
 pytestmark = pytest.mark.oracle
@@ -57,17 +57,6 @@ def _sweeps() -> List[Any]:
     return out
 
 
-def exact_model(type_: str, args: Tuple[Any, ...], kwargs: Dict[str, Any], shapes: List[Tuple[int, ...]]) -> ModelGraph:
-    """``Input`` nodes of exactly ``shapes`` (as a factory call makes them) feeding one layer."""
-    model = ModelGraph("m", "torch", "exact.py", Span(1), layout="channels_first")
-    for i, shape in enumerate(shapes):
-        model.add(Node(f"in{i}", "Input", kwargs={"batch_shape": tuple(shape)}))
-        model.inputs.append(f"in{i}")
-    model.add(Node("layer", type_, tuple(args), dict(kwargs), inputs=list(model.inputs), span=Span(2)))
-    model.outputs = ["layer"]
-    return model
-
-
 def _real(row: Any, shapes: List[Tuple[int, ...]]) -> Any:
     """PyTorch's output shape, or the exception it raises."""
     import torch
@@ -87,7 +76,7 @@ def _real(row: Any, shapes: List[Tuple[int, ...]]) -> Any:
 def _check(row: Any, shapes: List[Tuple[int, ...]]) -> None:
     pytest.importorskip("torch")
     real = _real(row, shapes)
-    shaped = analyze(exact_model(row.type, row.args, row.kwargs, shapes))
+    shaped = analyze(layer_model("torch", row.type, row.args, row.kwargs, shapes, exact=True))
     errors = [(f.kind, f.message) for f in shaped.findings if f.kind in _ERRORS]
     others = [(f.kind, f.message) for f in shaped.findings if f.kind not in _ERRORS]
     assert not others, others
