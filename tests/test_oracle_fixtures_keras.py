@@ -49,7 +49,15 @@ def _shim_modules() -> Dict[str, types.ModuleType]:
 
 
 def _execute(path: Path, monkeypatch: pytest.MonkeyPatch) -> Dict[str, Any]:
-    for name, module in _shim_modules().items():
+    """Run a fixture in real Keras 3; one written in Keras 1 runs as the Keras 3 code convlint's
+    legacy table maps it to (``keras_legacy_shim``)."""
+    from convlint.frontend.keras.legacy import looks_keras1
+    from keras_legacy_shim import legacy_modules
+
+    shims = _shim_modules()
+    if looks_keras1(path.read_text()):
+        shims.update(legacy_modules(keras))
+    for name, module in shims.items():
         monkeypatch.setitem(sys.modules, name, module)
     ns: Dict[str, Any] = {"__name__": "convlint_fixture", "__file__": str(path)}
     exec(compile(path.read_text(), str(path), "exec"), ns)

@@ -21,6 +21,7 @@ from .groups import Groups
 from .input_fit import InputFit
 from .internal_error import InternalError
 from .invalid_argument import InvalidArgument
+from .legacy_spelling import LegacyKerasSpelling
 from .max_layer_params import MaxLayerParams
 from .max_params import MaxParams
 from .merge_mismatch import MergeMismatch
@@ -51,6 +52,7 @@ RULES: List[Type[Rule]] = [
     CropOnlyInTraining,
     UncalledLayer,
     DroppedBorder,
+    LegacyKerasSpelling,
     SyntaxError_,
     Unresolved,
     Unsupported,

@@ -72,6 +72,8 @@ def classify(qualified: str) -> Optional[Tuple[str, str]]:
         return ("layer", last)
     if in_layers and last in MERGE_FUNCTIONS:
         return ("merge", MERGE_FUNCTIONS[last])
+    if in_layers and last == "merge":  # Keras 1 ``merge(inputs, mode=...)``
+        return ("legacy-merge", last)
     return None
 
 

@@ -33,6 +33,7 @@ from ...shape_refs import dim_at, reads_tensor, tensor_refs
 from ..python.semantics import Semantics
 from ..python.syntax import walk
 from ..python.values import NOT_HANDLED, ClassVal, FreeParam, Instance, QualName, SuperVal
+from . import legacy
 from .lower import ancestors, lower_functional
 from .names import KERAS_ALIASES, KERAS_ROOTS, classify, classify_root, is_shape_function
 from .objects import FunctionalObj, LayerObj, Proto, SequentialObj, ShapeRef, TensorRef, snake_case
@@ -96,6 +97,9 @@ class KerasSemantics(Semantics):
         self.in_call = 0  # > 0 while a ``call`` builds a graph
         self._shapes: Dict[str, Any] = {}
         self._builds_cache: Dict[int, bool] = {}  # node id -> builds Keras (nodes live as long as the run)
+        self.keras1 = legacy.looks_keras1(source)  # decides ``Conv2D(32, 3, 3)`` (see ``legacy``)
+        self.data_format: Optional[str] = None  # set by ``keras.backend.set_image_data_format(...)``
+        self.data_format_keras1 = False  # ... or by Keras 1's ``set_image_dim_ordering``
 
     # -- what the interpreter asks ----------------------------------------------------------
     @property
@@ -256,7 +260,11 @@ class KerasSemantics(Semantics):
                 return self.op_on_tensors(name, args, kwargs, node)
             return FrameworkVal(f"{name}(...) is not a constant") if parts[0] in _FRAMEWORK_ROOTS else NOT_HANDLED
         if name.endswith(".backend.image_data_format"):
-            return "channels_last"  # Keras' default, the layout convlint reads Keras code in
+            return self.data_format or "channels_last"  # Keras' default, the layout convlint reads Keras code in
+        if name.endswith((".backend.set_image_data_format", ".backend.set_image_dim_ordering")) and args:
+            return self.set_data_format(last, args[0], node)
+        if name.endswith(".backend.image_dim_ordering"):
+            return "th" if self.data_format == "channels_first" else "tf"
         if is_shape_function(name) and args:
             return self.shape_of(args[0])
         if last == "is_keras_tensor" and args:
@@ -284,6 +292,13 @@ class KerasSemantics(Semantics):
             return self.make_sequential(args, kwargs, node)
         if what == "model":
             return self.make_functional(args, kwargs, node)
+        if what == "legacy-merge":  # Keras 1 ``merge([a, b], mode="sum")``
+            translation = legacy.translate_merge(args, kwargs)
+            if translation is None or not args:
+                return self.unfollowed(f"`{self.ip.code(node)}` (a Keras 1 merge mode convlint does not know)", node)
+            layer = self.make_layer(translation.type, translation.args, translation.kwargs, node)
+            layer.notes.append(("legacy", translation.message))
+            return self.apply_layer(layer, args[:1], {}, node)
         layer = self.make_layer(name, args[1:], kwargs, node)  # ``layers.add([a, b])``
         return self.apply_layer(layer, args[:1], kwargs, node)
 
@@ -334,7 +349,31 @@ class KerasSemantics(Semantics):
         canonical = self.catalogue.canonical("keras", name)
         return KERAS_ALIASES.get(canonical, canonical)
 
+    def set_data_format(self, function: str, value: Any, node: cst.Call) -> None:
+        """``keras.backend.set_image_data_format("channels_first")`` (Keras 1:
+        ``set_image_dim_ordering("th")``): the layers built after it take that format."""
+        mapped = legacy.DIM_ORDERING.get(value) if function == "set_image_dim_ordering" and isinstance(value, str) else value
+        if mapped not in ("channels_first", "channels_last"):
+            self.ip.note("unresolved", f"{function}({self.ip.code(node.args[0].value)}): unknown image data format", node)
+            return None
+        self.data_format = mapped
+        self.data_format_keras1 = function == "set_image_dim_ordering"
+        if self.data_format_keras1:
+            self.ip.note(
+                "legacy",
+                f"Keras 1 spelling: use data_format={mapped!r} on each 2D/3D layer (or keras.backend."
+                f"set_image_data_format({mapped!r}), which in Keras 3 applies to 1D layers too)",
+                node,
+                force=True,
+            )
+        return None
+
     def make_layer(self, class_name: str, args: Sequence[Any], kwargs: Dict[str, Any], node: cst.Call) -> LayerObj:
+        translation = None
+        if not any(isinstance(a, UnknownRest) for a in args):
+            translation = legacy.translate(class_name, args, kwargs, self.keras1)
+        if translation is not None:  # a Keras 1/2 spelling: analysed with the values it meant
+            class_name, args, kwargs = translation.type, translation.args, translation.kwargs
         type_name = self.canonical(class_name)
         sizes = type_name in _SIZE_FIRST
         args = list(args)
@@ -364,6 +403,13 @@ class KerasSemantics(Semantics):
                 layer.notes.append(("unresolved", f"{type_name}: {bad.reason}", bad.reason))
         layer.args = tuple(_plain(a) for a in args)
         layer.kwargs = {k: _plain(v) for k, v in kwargs.items()}
+        if translation is not None:
+            layer.notes.append(("legacy", translation.message))
+        implied = legacy.implied_data_format(type_name, self.data_format, self.data_format_keras1)
+        if implied is not None and "data_format" not in layer.kwargs:
+            names = self.parameter_names(type_name)
+            if "data_format" in names and names.index("data_format") >= len(layer.args):
+                layer.kwargs["data_format"] = implied
         if rest is not None:
             # Unexpanded *args/**kwargs: every argument not written out is unknown, so the
             # engine reports "cannot resolve" instead of a missing argument that is not missing.
@@ -449,6 +495,8 @@ class KerasSemantics(Semantics):
             self.ip.note("unsupported", "a Keras Model without inputs/outputs (subclassing style) is not analysed", node)
             return Unknown("a Model without inputs/outputs")
         model = FunctionalObj(span, _tensors(inputs), _tensors(outputs))
+        if not args and ("input" in kwargs or "output" in kwargs):
+            model.notes.append(("legacy", "Keras 1 spelling (input, output -> inputs, outputs): use Model(inputs=..., outputs=...)", span))
         name = kwargs.get("name")
         model.name_kwarg = name if isinstance(name, str) else None
         for label, value in (("inputs", inputs), ("outputs", outputs)):
