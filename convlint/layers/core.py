@@ -430,8 +430,31 @@ class TorchParameter(LayerSpec):
         return weights["weight"]
 
 
+# -- Lambda -----------------------------------------------------------------------------------
+class KerasLambda(LayerSpec):
+    """``keras.layers.Lambda(function)``: the front end runs ``function`` on the layer's input
+    (it is Python code, read like the rest of the file) and feeds this node what it returns, so
+    the node itself passes its input on.  ``function`` arrives as its source text, or as an
+    :class:`Unknown` when the front end could not follow it (the output is then unknown)."""
+
+    types = (("keras", "Lambda"),)
+    signatures = {("keras", "Lambda"): [("function", REQUIRED), ("output_shape", None), ("mask", None), ("arguments", None)]}
+
+    def normalize(self, framework: str, type_name: str, params: Dict[str, Any], layout: str) -> Dict[str, Any]:
+        if isinstance(params["function"], Unknown):
+            raise UnknownAttr("function", params["function"].reason)
+        return {"type": type_name}
+
+    def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
+        return inputs[0]
+
+    def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
+        return xs[0]
+
+
 SPECS: List[LayerSpec] = [
     InputSpec(),
+    KerasLambda(),
     TorchParameter(),
     KerasDense(),
     TorchLinear(),

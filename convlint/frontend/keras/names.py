@@ -78,8 +78,11 @@ def classify(qualified: str) -> Optional[Tuple[str, str]]:
 
 
 def is_shape_function(qualified: str) -> bool:
-    """``keras.ops.shape``, ``keras.backend.int_shape`` (and their tf.keras spellings)."""
+    """``keras.ops.shape``, ``keras.backend.shape`` / ``int_shape`` (and their tf.keras
+    spellings), ``tf.shape``: a tensor's shape, whose items are its axes' sizes."""
+    if qualified == "tensorflow.shape":
+        return True
     head, _, last = qualified.rpartition(".")
     return classify_root(qualified) and (
-        (last == "shape" and head.endswith(".ops")) or (last == "int_shape" and head.endswith(".backend"))
+        (last == "shape" and head.endswith((".ops", ".backend"))) or (last == "int_shape" and head.endswith(".backend"))
     )
