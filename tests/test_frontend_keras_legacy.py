@@ -61,7 +61,9 @@ def test_the_table_maps_old_calls_to_keras3(call: Tuple[str, Tuple, Dict], keras
 @pytest.mark.parametrize(
     "call",
     [("Conv2D", (32, (3, 3)), {"padding": "same"}), ("Dense", (10,), {"input_dim": 4}), ("Convolution2D", (8, (3, 3)), {}),
-     ("MaxPooling2D", (), {}), ("AveragePooling2D", (2,), {}), ("LeakyReLU", (), {"negative_slope": 0.1})],
+     ("MaxPooling2D", (), {}), ("AveragePooling2D", (2,), {}), ("LeakyReLU", (), {"negative_slope": 0.1}),
+     # Keras 3's own arguments that share a Keras 1 name
+     ("RandomFlip", (), {"mode": "horizontal"}), ("Embedding", (1000,), {"output_dim": 64}), ("Lambda", (abs,), {"output_shape": (3,)})],
 )
 def test_keras3_calls_are_left_alone(call: Tuple[str, Tuple, Dict]) -> None:
     assert translate(*call) is None

@@ -40,7 +40,6 @@ KERAS3_CLASS: Mapping[str, str] = {
 """Old class names Keras 3 no longer has (``Convolution2D`` and friends it still has)."""
 
 KEYWORDS: Mapping[str, str] = {
-    "output_dim": "units",
     "nb_filter": "filters",
     "filter_length": "kernel_size",
     "border_mode": "padding",
@@ -58,9 +57,10 @@ KEYWORDS: Mapping[str, str] = {
     "beta_init": "beta_initializer",
     "gamma_init": "gamma_initializer",
 }
-"""Keras 1 keyword -> Keras 3 keyword, for every layer that has the Keras 3 one."""
+"""Keras 1 keyword -> Keras 3 keyword, for every layer (no Keras 3 layer takes these names)."""
 
 CLASS_KEYWORDS: Mapping[str, Mapping[str, str]] = {
+    "Dense": {"output_dim": "units"},  # (Embedding's output_dim is its own, in Keras 3 too)
     "Dropout": {"p": "rate"},
     "SpatialDropout1D": {"p": "rate"},
     "SpatialDropout2D": {"p": "rate"},
@@ -84,12 +84,14 @@ KERAS2_DEFAULTS: Mapping[str, Tuple[str, Any]] = {
 }
 """Defaults Keras 2 had and Keras 3 dropped (``AveragePooling2D()`` raises in Keras 3)."""
 
-DROPPED: Mapping[str, str] = {
-    "weights": "set initial weights with layer.set_weights() after building",
-    "mode": "Keras 3 has one BatchNormalization mode",
-    "output_shape": "Keras 3 infers the output shape",
+_K1_WEIGHTED = ("Dense", "Conv1D", "Conv2D", "Conv3D", "SeparableConv2D", "Conv2DTranspose", "BatchNormalization", "PReLU")
+DROPPED: Mapping[str, Tuple[Tuple[str, ...], str]] = {
+    "weights": (_K1_WEIGHTED, "set initial weights with layer.set_weights() after building"),
+    "mode": (("BatchNormalization",), "Keras 3 has one BatchNormalization mode"),
+    "output_shape": (("Conv2DTranspose", "Conv3DTranspose"), "Keras 3 infers the output shape"),
 }
-"""Keras 1 arguments Keras 3 rejects and that do not change the shape."""
+"""Keras 1 arguments Keras 3 rejects in these classes (by their Keras 3 name), none of which
+changes the shape (``RandomFlip(mode=...)`` and ``Lambda(output_shape=...)`` are Keras 3's own)."""
 
 DIM_ORDERING: Mapping[str, Optional[str]] = {"th": "channels_first", "tf": "channels_last", "default": None}
 
@@ -146,7 +148,7 @@ MERGE_MODES: Mapping[str, str] = {
 """Keras 1 ``merge(inputs, mode=...)`` -> the Keras 3 merge layer."""
 
 _KERAS1_TEXT = re.compile(
-    r"\b(?:border_mode|subsample|subsample_length|nb_filter|nb_row|nb_col|filter_length|dim_ordering|output_dim|"
+    r"\b(?:border_mode|subsample|subsample_length|nb_filter|nb_row|nb_col|filter_length|dim_ordering|"
     r"W_regularizer|b_regularizer|atrous_rate|pool_length)\s*=|\bmerge\(|\bset_image_dim_ordering\("
 )
 
@@ -210,7 +212,8 @@ def _keras1_order(name: str, args: Sequence[Any], kwargs: Mapping[str, Any], ker
     if old is None or not args:
         return None
     axes = KERNEL_AXES.get(old, ())
-    k1_keywords = any(k in KEYWORDS or k in DROPPED for k in kwargs)
+    keras3 = _keras3_type(name)
+    k1_keywords = any(k in KEYWORDS or k in CLASS_KEYWORDS.get(keras3, {}) or _dropped(k, keras3) for k in kwargs)
     if not axes:
         return old if len(args) > AGREE.get(old, 0) and (k1_keywords or name in KERAS3_CLASS) else None
     kernel_ints = len(args) > len(axes) and all(_is_int(a) for a in args[1:1 + len(axes)])
@@ -262,16 +265,24 @@ def _replace(kwargs: Dict[str, Any], olds: Sequence[str], new: str, value: Any) 
     return out
 
 
+def _keras3_type(name: str) -> str:
+    return KERAS3_CLASS.get(name, KERAS3_NAME.get(name, name))
+
+
+def _dropped(key: str, name: str) -> bool:
+    return key in DROPPED and _keras3_type(name) in DROPPED[key][0]
+
+
 def _rename(out: Translation) -> None:
-    table = {**KEYWORDS, **CLASS_KEYWORDS.get(out.type, {})}
+    table = {**KEYWORDS, **CLASS_KEYWORDS.get(_keras3_type(out.type), {})}
     renamed: List[str] = []
     for key in list(out.kwargs):
-        if key in DROPPED and key != "output_shape" or (key == "output_shape" and out.type == "Conv2DTranspose"):
+        if _dropped(key, out.type):
             value = out.kwargs.pop(key)
-            if value is not None and not (key == "mode" and value == 0):
-                out.change("Keras 1", f"{key} dropped: {DROPPED[key]}")
-            elif key == "mode":
+            if key == "mode" and value == 0:
                 out.change("Keras 1", "mode=0 dropped")
+            elif value is not None:
+                out.change("Keras 1", f"{key} dropped: {DROPPED[key][1]}")
             continue
         if key in table and table[key] not in out.kwargs:
             value = out.kwargs[key]
