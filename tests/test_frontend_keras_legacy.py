@@ -35,6 +35,7 @@ PM = make_plugin_manager()
         (("Convolution3D", (4, 2, 3, 3), {}), ("Conv3D", [], {"filters": 4, "kernel_size": (2, 3, 3)})),
         (("Convolution1D", (64, 3, "uniform"), {"border_mode": "same"}), ("Conv1D", [], {"filters": 64, "kernel_size": 3, "kernel_initializer": "uniform", "padding": "same"})),
         (("Convolution1D", (), {"nb_filter": 8, "filter_length": 5, "subsample_length": 2}), ("Conv1D", [], {"filters": 8, "kernel_size": 5, "strides": 2})),
+        (("Convolution1D", (64, 3), {"input_dim": 50, "input_length": 100}), ("Conv1D", [64, 3], {"input_shape": (100, 50)})),
         (("AtrousConvolution2D", (16, 3, 3), {"atrous_rate": (2, 2)}), ("Conv2D", [], {"filters": 16, "kernel_size": (3, 3), "dilation_rate": (2, 2)})),
         (("Deconvolution2D", (3, 4, 4, (None, 3, 16, 16)), {"subsample": (2, 2)}), ("Conv2DTranspose", [], {"filters": 3, "kernel_size": (4, 4), "strides": (2, 2)})),
         (("Deconvolution2D", (3, 4), {"strides": 2}), ("Conv2DTranspose", [3, 4], {"strides": 2})),  # Keras 2's alias
@@ -63,7 +64,8 @@ def test_the_table_maps_old_calls_to_keras3(call: Tuple[str, Tuple, Dict], keras
     [("Conv2D", (32, (3, 3)), {"padding": "same"}), ("Dense", (10,), {"input_dim": 4}), ("Convolution2D", (8, (3, 3)), {}),
      ("MaxPooling2D", (), {}), ("AveragePooling2D", (2,), {}), ("LeakyReLU", (), {"negative_slope": 0.1}),
      # Keras 3's own arguments that share a Keras 1 name
-     ("RandomFlip", (), {"mode": "horizontal"}), ("Embedding", (1000,), {"output_dim": 64}), ("Lambda", (abs,), {"output_shape": (3,)})],
+     ("RandomFlip", (), {"mode": "horizontal"}), ("Embedding", (1000,), {"output_dim": 64}), ("Lambda", (abs,), {"output_shape": (3,)}),
+     ("Embedding", (20000, 128), {"input_length": 100})],
 )
 def test_keras3_calls_are_left_alone(call: Tuple[str, Tuple, Dict]) -> None:
     assert translate(*call) is None

@@ -113,6 +113,34 @@ def test_lambda_layers() -> None:
     assert rows(models["plain"]) == [("Lambda", (None, 10)), ("Dense", (None, 3))]
 
 
+def test_a_keras2_lambda_on_a_list_of_tensors() -> None:
+    """Keras 2's VAE: ``Lambda(sampling)([z_mean, z_log_var])`` with backend functions."""
+    models, notes = run(
+        """
+        import tensorflow as tf
+        from keras.layers import Lambda, Input, Dense
+        from keras.models import Model
+        from keras import backend as K
+
+        def sampling(args):
+            z_mean, z_log_var = args
+            batch = K.shape(z_mean)[0]
+            dim = K.int_shape(z_mean)[1]
+            epsilon = K.random_normal(shape=(batch, dim))
+            return z_mean + K.exp(0.5 * z_log_var) * epsilon
+
+        inputs = Input(shape=(784,))
+        z_mean = Dense(2)(inputs)
+        z_log_var = Dense(2)(inputs)
+        z = Lambda(sampling, output_shape=(2,), name="z")([z_mean, z_log_var])
+        lrn = Lambda(tf.nn.local_response_normalization)(z)
+        encoder = Model(inputs, lrn)
+        """
+    )
+    assert notes == []
+    assert rows(models["encoder"])[-3:] == [("+", (None, 2)), ("Lambda", (None, 2)), ("Lambda", (None, 2))]
+
+
 @pytest.mark.parametrize(
     "function, reason",
     [

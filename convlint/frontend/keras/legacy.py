@@ -305,7 +305,7 @@ def _values(out: Translation) -> None:
     for key in ("kernel_initializer", "beta_initializer", "gamma_initializer", "alpha_initializer"):
         if out.kwargs.get(key) in ("zero", "one"):
             out.kwargs[key] += "s"
-    if "input_length" in out.kwargs:  # Keras 1 Conv1D(input_dim=..., input_length=...)
+    if "input_length" in out.kwargs and _keras3_type(out.type) == "Conv1D":  # Keras 1 Conv1D(input_dim=, input_length=)
         out.kwargs["input_shape"] = (out.kwargs.pop("input_length"), out.kwargs.pop("input_dim", None))
         out.change("Keras 1", "input_length, input_dim -> input_shape")
 

@@ -63,7 +63,13 @@ _BINOP_MERGES = {"+": "Add", "-": "Subtract", "*": "Multiply"}
 _SHAPE_KEEPING = {"Activation", "Add", "Subtract", "Multiply", "Maximum", "Minimum", "Average"}
 # Array factories whose shape an example call reveals.
 _FACTORIES = {"zeros", "ones", "empty", "full", "normal", "uniform", "standard_normal", "truncated_normal", "random",
-              "rand", "randn"}
+              "rand", "randn", "random_normal", "random_uniform"}
+# Framework functions passed to a Lambda as they are (``Lambda(tf.nn.local_response_normalization)``)
+# that keep their input's shape.
+_SHAPE_KEEPING_FUNCTIONS = _ACTIVATIONS | {
+    "local_response_normalization", "lrn", "l2_normalize", "per_image_standardization", "exp", "log", "sqrt", "abs",
+    "square", "negative", "sign", "stop_gradient", "identity", "relu", "softmax",
+}
 _ARRAY_ROOTS = ("numpy", "keras", "tensorflow", "tf_keras", "jax", "torch")
 _FRAMEWORK_ROOTS = KERAS_ROOTS + ("torch", "numpy", "jax")
 _LAYER_METHODS = frozenset((
@@ -491,8 +497,11 @@ class KerasSemantics(Semantics):
         )
         text = self.ip.code(at)
         kept: Any = None
-        if not isinstance(fn, (FuncVal, BoundMethod, Partial)) and type(fn).__name__ != "LambdaVal":
-            described: Any = Unknown(f"the function {text} cannot be followed")
+        framework = isinstance(fn, QualName) and fn.name.split(".")[0] in KERAS_ROOTS
+        if framework and fn.name.rsplit(".", 1)[-1] in _SHAPE_KEEPING_FUNCTIONS:
+            described: Any = text  # ``Lambda(tf.nn.local_response_normalization)``: keeps the shape
+        elif not isinstance(fn, (FuncVal, BoundMethod, Partial)) and type(fn).__name__ != "LambdaVal":
+            described = Unknown(f"the function {text} cannot be followed")
         else:
             probe = self.register(Proto(LayerObj("Input", (), {"shape": None}, self.ip.span(node)), []))
             quiet, self.ip.quiet = self.ip.quiet, True
@@ -627,17 +636,19 @@ class KerasSemantics(Semantics):
 
     def apply_layer(self, layer: LayerObj, args: Sequence[Any], kwargs: Dict[str, Any], node: cst.Call) -> TensorRef:
         value = args[0] if args else kwargs.get("inputs")
-        if layer.function is not None and isinstance(value, TensorRef) and value.known:
+        tensors = value if isinstance(value, (list, tuple)) else [value]
+        if layer.function is not None and tensors and all(isinstance(t, TensorRef) and t.known for t in tensors):
             # a Lambda whose function changes the shape: run it on this input, feed the layer its result
             fn, text = layer.function
             arguments = layer.kwargs.get("arguments")
             result = self.ip.call(fn, [value], dict(arguments) if isinstance(arguments, dict) else {}, node)
-            if isinstance(result, TensorRef) and result.known:
-                if layer.args:
-                    layer.args = (text, *layer.args[1:])
-                else:
-                    layer.kwargs["function"] = text
-                value = result
+            followed = isinstance(result, TensorRef) and result.known
+            described = text if followed else Unknown(f"{text} is not followed on this input")
+            if layer.args:
+                layer.args = (described, *layer.args[1:])
+            else:
+                layer.kwargs["function"] = described
+            value = result if followed else value
         keys, problem = self.tensor_inputs(value, layer.type)
         if problem and not any(problem == n[1] for n in layer.notes):
             layer.notes.append(("unresolved", problem))
