@@ -59,6 +59,7 @@ def legacy_modules(keras: Any) -> Dict[str, types.ModuleType]:
     backend = types.ModuleType("keras.backend")
     backend.set_image_dim_ordering = set_image_dim_ordering  # type: ignore[attr-defined]
     backend.image_dim_ordering = lambda: "th" if state["format"] == "channels_first" else "tf"  # type: ignore[attr-defined]
+
     class Root(types.ModuleType):
         def __getattr__(self, name: str) -> Any:  # Keras' own ``import keras`` at run time
             return getattr(keras, name)
