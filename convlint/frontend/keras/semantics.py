@@ -30,6 +30,7 @@ import libcst as cst
 from ...dims import Expr, subs, sym
 from ...graph import Span, Unknown, UnknownRest
 from ...shape_refs import dim_at, reads_tensor, tensor_refs
+from ..python.arrays import DataArray
 from ..python.semantics import Semantics
 from ..python.syntax import walk
 from ..python.values import NOT_HANDLED, BoundMethod, ClassVal, FreeParam, FuncVal, Instance, Partial, QualName, SuperVal
@@ -80,14 +81,17 @@ _LAYER_METHODS = frozenset((
 """Methods a Keras base class gives every subclass (``self.build``, ``model.summary()``)."""
 
 
-@dataclass(frozen=True)
-class ArrayVal(Unknown):
-    """An array built by ``np.zeros(shape)`` and the like: unknown as a value (it is data), but
-    its shape can give a model its input shape when passed to it."""
+ArrayVal = DataArray
+"""An array built by ``np.zeros(shape)`` and the like: unknown as a value (it is data), but
+its shape can give a model its input shape when passed to it."""
 
-    shape: Any = None
+
+@dataclass(frozen=True)
+class NoiseArray(DataArray):
+    """An array made in the shape of a tensor (``tf.random.normal(shape=(batch, dim))`` with
+    ``batch, dim = tf.shape(z)[0], tf.shape(z)[1]``): ``like`` is that tensor's key."""
+
     like: Optional[str] = None
-    """The key of the tensor whose every axis gives this array's shape, in order, if so."""
 
 
 @dataclass(frozen=True)
@@ -159,7 +163,8 @@ class KerasSemantics(Semantics):
     def on_setattr(self, obj: Any, name: str, value: Any) -> bool:
         if isinstance(obj, Instance) and _is_keras(obj):
             if isinstance(value, (SequentialObj, FunctionalObj)):
-                value.used_as_layer = True
+                # held, not yet used: only applying it in ``call`` makes it part of the class's
+                # model (a GAN or VAE wrapper that only overrides ``train_step`` must not hide it)
                 value.var_name = value.var_name or name
             if isinstance(value, Instance) and value.ext.get("functional") is not None:
                 value.ext["functional"].var_name = name
@@ -366,7 +371,7 @@ class KerasSemantics(Semantics):
         (batch, dim))`` with ``batch, dim = tf.shape(z)[0], tf.shape(z)[1]``), combined with a
         tensor: it takes the place of that tensor, whose shape it has, so the engine checks the
         broadcast as the framework does (the VAE's ``z_mean + tf.exp(...) * epsilon``)."""
-        if isinstance(value, ArrayVal) and value.like is not None and any(isinstance(p, TensorRef) for p in partners):
+        if isinstance(value, NoiseArray) and value.like is not None and any(isinstance(p, TensorRef) for p in partners):
             return TensorRef(value.like)
         return value
 
@@ -401,7 +406,8 @@ class KerasSemantics(Semantics):
         like = _shaped_like(shape)
         if not (isinstance(shape, tuple) and shape and all(isinstance(d, int) and not isinstance(d, bool) for d in shape)):
             shape = None
-        return ArrayVal(f"{self.ip.code(node)} is an array, not a constant", shape, like)
+        what = f"{self.ip.code(node)} is an array, not a constant"
+        return NoiseArray(what, shape, like) if like is not None else ArrayVal(what, shape)
 
     # -- layers and models ------------------------------------------------------------------
     def canonical(self, name: str) -> str:
