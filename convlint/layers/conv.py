@@ -24,6 +24,7 @@ from .base import (
     choice,
     data_format,
     ensure_rank,
+    ensure_torch_rank,
     flag,
     int_tuple,
     non_negative,
@@ -119,17 +120,18 @@ def _check_window(
 
 
 # -- Keras -------------------------------------------------------------------------------
-def _keras_conv_signature(kind: str) -> List[Tuple[str, Any]]:
+def _keras_conv_signature(kind: str, n: int) -> List[Tuple[str, Any]]:
     if kind == "conv":
         return [
             ("filters", REQUIRED), ("kernel_size", REQUIRED), ("strides", 1), ("padding", "valid"),
             ("data_format", None), ("dilation_rate", 1), ("groups", 1), ("activation", None), ("use_bias", True),
         ]
     if kind == "transpose":
+        # Keras' own order: Conv3DTranspose takes data_format before output_padding, 1D/2D after
+        middle = [("data_format", None), ("output_padding", None)] if n == 3 else [("output_padding", None), ("data_format", None)]
         return [
             ("filters", REQUIRED), ("kernel_size", REQUIRED), ("strides", 1), ("padding", "valid"),
-            ("output_padding", None), ("data_format", None), ("dilation_rate", 1), ("activation", None),
-            ("use_bias", True),
+            *middle, ("dilation_rate", 1), ("activation", None), ("use_bias", True),
         ]
     if kind == "separable":
         return [
@@ -151,7 +153,7 @@ class KerasConv(LayerSpec):
         self.rank_of = {name: n for n, name in names.items()}
         self.types = tuple(("keras", name) for name in names.values())
         self.aliases = {("keras", a): c for a, c in aliases.items()}
-        self.signatures = {("keras", name): _keras_conv_signature(kind) for name in names.values()}
+        self.signatures = {("keras", name): _keras_conv_signature(kind, n) for n, name in names.items()}
 
     def normalize(self, framework: str, type_name: str, params: Dict[str, Any], layout: str) -> Dict[str, Any]:
         n = self.rank_of[type_name]
@@ -371,8 +373,8 @@ class TorchConv(LayerSpec):
     def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
         shape = inputs[0]
         n, name = attrs["n"], attrs["type"]
-        ensure_rank(shape, n + 2, name, "batch, channels, spatial...")
-        spatial = tuple(shape[2:])
+        batched = ensure_torch_rank(shape, n + 1, n + 2, name)  # (N, C, *spatial) or unbatched (C, *spatial)
+        spatial = tuple(shape[-n:])
         k, s, d = attrs["kernel_size"], attrs["stride"], attrs["dilation"]
         if self.transpose:
             out = tuple(
@@ -385,10 +387,10 @@ class TorchConv(LayerSpec):
             totals = tuple(2 * p for p in attrs["padding"])
             _check_window(name, shape, spatial, k, s, d, totals)
             out = tuple(conv_output_size(x, kk, ss, dd, t) for x, kk, ss, dd, t in zip(spatial, k, s, d, totals))
-        return (shape[0], attrs["out_channels"], *out)
+        return (*shape[:1 if batched else 0], attrs["out_channels"], *out)
 
     def requires(self, attrs: Dict[str, Any], inputs: List[Shape]) -> List[Requirement]:
-        return [Requirement(1, attrs["in_channels"], "in_channels")]
+        return [Requirement(-(attrs["n"] + 1), attrs["in_channels"], "in_channels")]  # batched or not
 
     def weights(self, attrs: Dict[str, Any], inputs: List[Shape]) -> List[Weight]:
         g = attrs["groups"]
@@ -405,6 +407,8 @@ class TorchConv(LayerSpec):
         from . import _conv_numpy as K
 
         n = attrs["n"]
+        if xs[0].ndim == n + 1:  # unbatched (C, *spatial): PyTorch runs it as a batch of one
+            return self.forward(attrs, [xs[0][None]], weights)[0]
         s, d = tuple(attrs["stride"]), tuple(attrs["dilation"])
         w = weights["weight"]
         if self.transpose:

@@ -22,6 +22,7 @@ from .base import (
     choice,
     data_format,
     ensure_rank,
+    ensure_torch_rank,
     flag,
     int_tuple,
     non_negative,
@@ -100,18 +101,6 @@ def _keras_join(batch: ODim, spatial: Sequence[ODim], channels: ODim, fmt: str) 
     if fmt == "channels_first":
         return (batch, channels, *spatial)
     return (batch, *spatial, channels)
-
-
-def _torch_rank(shape: Shape, n: int, type_name: str) -> None:
-    """torch pooling takes ``(N, C, *spatial)`` or the unbatched ``(C, *spatial)``."""
-    if len(shape) not in (n + 1, n + 2):
-        raise LayerError(
-            "rank-mismatch",
-            f"{type_name} expects a {n + 2}D (batch, channels, spatial...) or {n + 1}D unbatched input. "
-            f"Received: a {len(shape)}D input of shape {fmt_shape(shape)}",
-            expected=n + 2,
-            received=len(shape),
-        )
 
 
 # -- NumPy ------------------------------------------------------------------------------
@@ -434,7 +423,7 @@ class TorchPool(LayerSpec):
     def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
         shape = inputs[0]
         name, n = attrs["type"], attrs["n"]
-        _torch_rank(shape, n, name)
+        ensure_torch_rank(shape, n + 1, n + 2, name)  # (N, C, *spatial) or unbatched (C, *spatial)
         spatial = tuple(shape[-n:])
         k, s, p, d = attrs["kernel_size"], attrs["stride"], attrs["padding"], attrs["dilation"]
         out = tuple(
@@ -497,10 +486,18 @@ class TorchAdaptivePool(LayerSpec):
     def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
         shape = inputs[0]
         n = attrs["n"]
-        _torch_rank(shape, n, attrs["type"])
+        ensure_torch_rank(shape, n + 1, self._max_rank(attrs), attrs["type"])
         spatial = tuple(shape[-n:])
         out = tuple(x if o is None else o for x, o in zip(spatial, attrs["output_size"]))
         return tuple(shape[:-n]) + out
+
+    def _max_rank(self, attrs: Dict[str, Any]) -> Optional[int]:
+        """PyTorch averages to a 1x1 (1x1x1) output with a mean over the last axes, which takes
+        any number of leading axes; every other adaptive pool takes (N, C, *spatial) or (C, *spatial)."""
+        n, out = attrs["n"], attrs["output_size"]
+        if self.kind == "avg" and n > 1 and all(is_known(o) and o == 1 for o in out):
+            return None
+        return n + 2
 
     def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
         x = xs[0]
