@@ -45,7 +45,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import realworld_corpus as rc
 
@@ -114,10 +114,13 @@ def known(shape: Optional[Sequence[Any]]) -> bool:
     return shape is not None and all(isinstance(d, int) for d in shape[1:])
 
 
-def match_models(real: List[Dict[str, Any]], reported: List[Dict[str, Any]]) -> List[Tuple[Dict[str, Any], Optional[Dict[str, Any]]]]:
+Pair = Tuple[Dict[str, Any], Optional[Dict[str, Any]]]
+
+
+def match_models(real: List[Dict[str, Any]], reported: List[Dict[str, Any]]) -> List[Pair]:
     """Pair each real model with at most one report model: by name first, then by line."""
     free = list(reported)
-    pairs: List[Tuple[Dict[str, Any], Optional[Dict[str, Any]]]] = []
+    pairs: List[Pair] = []
     for m in real:
         names = {m["name"], *m.get("names", [])}
         hit = next((r for r in free if r["name"] in names), None)
@@ -138,16 +141,28 @@ def layer_agreement(real: Dict[str, Any], rep: Dict[str, Any]) -> int:
     return sum((want & got).values())
 
 
-def measure_file(f: rc.CorpusFile, ff: Optional[Dict[str, Any]], models: List[Dict[str, Any]],
-                 diags: List[Dict[str, Any]], crashed: bool) -> Dict[str, Any]:
+def observe(models: List[Dict[str, Any]], diags: List[Dict[str, Any]], crashed: bool) -> Dict[str, Any]:
+    """What convlint said about one file, as numbers and names only (saved with the metrics, so a
+    baseline can be measured again against facts refreshed later)."""
+    return {
+        "crash": bool(crashed or any(d["code"] == "CL999" for d in diags)),
+        "models": [{"name": m["name"], "line": m["line"], "total_params": m.get("total_params"),
+                    "layers": [[la["type"], la.get("output_shape")] for la in m["layers"]]} for m in models],
+        "errors": sorted({(d["code"], d["line"]) for d in diags if d["code"].startswith("CL1") and d["severity"] == "error"}),
+    }
+
+
+def measure_file(ff: Optional[Dict[str, Any]], seen: Dict[str, Any]) -> Dict[str, Any]:
     """Every count of one file, and the failures behind them (for --failures)."""
     c: Counter = Counter(files=1)
     fails: List[Dict[str, Any]] = []
-    c["crash"] = int(crashed or any(d["code"] == "CL999" for d in diags))
+    models = [{"name": m["name"], "line": m["line"], "total_params": m["total_params"],
+               "layers": [{"type": t, "output_shape": shape} for t, shape in m["layers"]]} for m in seen["models"]]
+    c["crash"] = int(seen["crash"])
     c["layers_reported"] = sum(1 for m in models for la in m["layers"] if la["type"] not in INPUT_TYPES)
     c["layers_known"] = sum(1 for m in models for la in m["layers"]
                             if la["type"] not in INPUT_TYPES and known(la.get("output_shape")))
-    errors = [d for d in diags if d["code"].startswith("CL1") and d["severity"] == "error"]
+    errors = [{"code": code, "line": line} for code, line in seen["errors"]]
     if ff is None or ff.get("failed"):
         return {"counts": dict(c), "failures": fails, "facts": False}
     real = ff.get("models", [])
@@ -192,13 +207,29 @@ def measure_file(f: rc.CorpusFile, ff: Optional[Dict[str, Any]], models: List[Di
     if not expected:
         c["false_alarms"] = len(errors)
         for d in errors:
-            fails.append({"family": "false alarm", "line": d["line"], "what": f"{d['code']} {d['message'][:200]}"})
+            fails.append({"family": "false alarm", "line": d["line"], "what": d["code"]})
     return {"counts": dict(c), "failures": fails, "facts": True}
 
 
-# -- the run ----------------------------------------------------------------------------------
-def measure(pins: Sequence[rc.RepoPin], facts: Dict[str, Any], tree: Path, repeat: int, jobs: int) -> Dict[str, Any]:
+def score(observations: Dict[str, Any], files: Sequence[rc.CorpusFile], facts: Dict[str, Any]) -> Dict[str, Any]:
+    """Counts per file and in total (all, keras, torch) of convlint's observations against the facts."""
     results: Dict[str, Any] = {}
+    totals: Dict[str, Counter] = {"all": Counter(), "keras": Counter(), "torch": Counter()}
+    for f in files:
+        if f.key not in observations:
+            continue
+        r = results[f.key] = dict(measure_file(file_facts(f, facts), observations[f.key]), framework=f.framework)
+        for label in ("all", f.framework):
+            totals[label].update(r["counts"])
+            totals[label]["files_with_facts"] += int(r["facts"])
+    return {"files": results, "totals": {k: dict(v) for k, v in totals.items()}}
+
+
+# -- the run ----------------------------------------------------------------------------------
+def observe_all(pins: Sequence[rc.RepoPin], tree: Path, repeat: int, jobs: int,
+                messages: Dict[str, List[str]]) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+    """Run convlint once per repository snapshot; its observations per file, and the run's record."""
+    observations: Dict[str, Any] = {}
     walls: List[float] = []
     crashes: List[str] = []
 
@@ -212,21 +243,14 @@ def measure(pins: Sequence[rc.RepoPin], facts: Dict[str, Any], tree: Path, repea
         for f in pin.files:
             models = [m for m in run.report.get("models", []) if m["path"] == f.path]
             diags = [d for d in run.report.get("diagnostics", []) if d["path"] == f.path]
-            results[f.key] = dict(measure_file(f, file_facts(f, facts), models, diags, crashed),
-                                  framework=f.framework, kind=f.kind)
+            observations[f.key] = observe(models, diags, crashed)
+            messages[f.key] = [f"{d['line']}: {d['code']} {d['message']}" for d in diags
+                               if d["code"].startswith("CL1") and d["severity"] == "error"]
 
     with ThreadPoolExecutor(max(1, jobs)) as pool:
         list(pool.map(one, pins))
-    totals: Dict[str, Counter] = {"all": Counter(), "keras": Counter(), "torch": Counter()}
-    for r in results.values():
-        totals["all"].update(r["counts"])
-        totals[r["framework"]].update(r["counts"])
-        totals["all"]["files_with_facts"] += int(r["facts"])
-        totals[r["framework"]]["files_with_facts"] += int(r["facts"])
-    return {"version": METRICS_VERSION, "files": dict(sorted(results.items())),
-            "totals": {k: dict(v) for k, v in totals.items()},
-            "run": {"processes": len(pins), "repeat": repeat, "wall_sum_median_s": round(sum(walls), 2),
-                    "crashes": crashes}}
+    run_info = {"processes": len(pins), "repeat": repeat, "wall_sum_median_s": round(sum(walls), 2), "crashes": crashes}
+    return dict(sorted(observations.items())), run_info
 
 
 # -- output -----------------------------------------------------------------------------------
@@ -272,25 +296,30 @@ def print_table(metrics: Dict[str, Any]) -> None:
             print("  " + line)
 
 
-def print_failures(metrics: Dict[str, Any]) -> None:
+def print_failures(metrics: Dict[str, Any], messages: Dict[str, List[str]]) -> None:
     fam: Dict[str, List[str]] = {}
     for key, r in metrics["files"].items():
         for x in r["failures"]:
-            fam.setdefault(x["family"], []).append(f"{key}:{x['line']}: {x['what']}")
+            what = x["what"]
+            if x["family"] == "false alarm":
+                what = next((m for m in messages.get(key, []) if m.startswith(f"{x['line']}: ")), what)
+            fam.setdefault(x["family"], []).append(f"{key}:{x['line']}: {what}")
     for family, items in sorted(fam.items(), key=lambda kv: -len(kv[1])):
         print(f"\n{family} ({len(items)}):")
         for item in items:
             print("  " + item)
 
 
-def compare(new: Dict[str, Any], old: Dict[str, Any]) -> None:
-    print(f"\ncompared with {old.get('label') or 'the baseline'}:")
+def compare(new: Dict[str, Any], old: Dict[str, Any], files: Sequence[rc.CorpusFile], facts: Dict[str, Any]) -> None:
+    """Both runs scored against today's facts (the saved observations are re-scored)."""
+    old_scored = score(old["observations"], files, facts)
+    print(f"\ncompared with {old.get('label') or 'the baseline'} ({old.get('convlint', '?')}), both against today's facts:")
     for label in ("all", "keras", "torch"):
-        a, b = old["totals"].get(label, {}), new["totals"].get(label, {})
+        a, b = old_scored["totals"].get(label, {}), new["totals"].get(label, {})
         deltas = [f"{k} {a.get(k, 0)}->{b.get(k, 0)}" for k in COUNTS if a.get(k, 0) != b.get(k, 0)]
         print(f"  {label}: " + (", ".join(deltas) if deltas else "no change"))
-    for key in sorted(set(new["files"]) | set(old["files"])):
-        a = old["files"].get(key, {}).get("counts", {})
+    for key in sorted(set(new["files"]) | set(old_scored["files"])):
+        a = old_scored["files"].get(key, {}).get("counts", {})
         b = new["files"].get(key, {}).get("counts", {})
         deltas = [f"{k} {a.get(k, 0)}->{b.get(k, 0)}" for k in COUNTS[1:] if a.get(k, 0) != b.get(k, 0)]
         if deltas:
@@ -327,25 +356,29 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         root = args.mirror_root or rc.mirror_root(args.manifest)
         rc.lay_out(pins, tree, root)
         start = time.perf_counter()
-        metrics = measure(pins, facts, tree, args.repeat, args.jobs)
-        metrics["run"]["wall_s"] = round(time.perf_counter() - start, 2)
-    metrics["label"] = args.label
+        messages: Dict[str, List[str]] = {}
+        observations, run_info = observe_all(pins, tree, args.repeat, args.jobs, messages)
+        run_info["wall_s"] = round(time.perf_counter() - start, 2)
+    files = list(rc.all_files(pins))
+    metrics = dict(score(observations, files, facts), version=METRICS_VERSION, run=run_info, label=args.label)
     where = subprocess.run([sys.executable, "-c", "import convlint, os; print(os.path.dirname(convlint.__file__))"],
-                           capture_output=True, text=True).stdout.strip()
+                           capture_output=True, text=True, cwd=tempfile.gettempdir()).stdout.strip()
     metrics["convlint"] = where
     print_table(metrics)
-    r = metrics["run"]
-    print(f"\nconvlint: {where}; {r['processes']} processes (one per repository snapshot), {r['wall_s']} s wall"
-          f" ({r['wall_sum_median_s']} s summed over processes, median of {r['repeat']})")
-    for c in r["crashes"]:
+    print(f"\nconvlint: {where}; {run_info['processes']} processes (one per repository snapshot), {run_info['wall_s']} s wall"
+          f" ({run_info['wall_sum_median_s']} s summed over processes, median of {run_info['repeat']})")
+    for c in run_info["crashes"]:
         print("CRASH " + c)
     if args.failures:
-        print_failures(metrics)
+        print_failures(metrics, messages)
     if args.json_out:
-        args.json_out.write_text(json.dumps(metrics, indent=1) + "\n")
+        saved = {k: v for k, v in metrics.items() if k != "files"}
+        saved["files"] = {k: {"counts": v["counts"], "facts": v["facts"]} for k, v in metrics["files"].items()}
+        saved["observations"] = observations
+        args.json_out.write_text(json.dumps(saved, indent=1) + "\n")
         print(f"metrics -> {args.json_out}")
     if args.compare:
-        compare(metrics, json.loads(args.compare.read_text()))
+        compare(metrics, json.loads(args.compare.read_text()), files, facts)
     return 0
 
 

@@ -74,6 +74,17 @@ def model_name(m: Dict[str, Any], framework: str) -> str:
     return m.get("class") if framework == "torch" else (m.get("model_name") or m["class"])
 
 
+def present(m: Dict[str, Any]) -> bool:
+    """The models a reader of the file sees: those its top level holds under a name (``model =
+    ...``, ``encoder``/``decoder`` beside the ``vae`` that wraps them, a manifest build), and those
+    a top-level statement builds and no other model contains (``Net()(torch.randn(...))``).  Not:
+    models that other models build inside themselves (a ``keras.Sequential`` in a custom layer), or
+    that a helper builds and drops.  PyTorch models without parameters (a loss) are not models."""
+    if m.get("params") == 0:
+        return False
+    return bool(m.get("bound")) or (bool(m.get("top_level")) and not m.get("nested"))
+
+
 def derive(f: rc.CorpusFile, raw: Dict[str, Any]) -> Dict[str, Any]:
     """The file's facts from the probe's output (every fact labelled with its source)."""
     if "failed" in raw:
@@ -81,6 +92,8 @@ def derive(f: rc.CorpusFile, raw: Dict[str, Any]) -> Dict[str, Any]:
     models = []
     errors = []
     for m in raw["models"]:
+        if not present(m):
+            continue
         lines = sorted(set(m["lines"]) | ({m["class_line"]} if m.get("class_line") else set()))
         entry = {"name": model_name(m, f.framework), "names": m.get("names", []), "class": m["class"],
                  "lines": lines, "class_line": m.get("class_line"), "params": m.get("params"),
@@ -116,10 +129,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--only", nargs="*", help="files whose key contains one of these substrings")
     p.add_argument("--jobs", type=int, default=2, help="framework servers at once (each niced): 1 or 2")
+    p.add_argument("--framework", choices=rc.FRAMEWORKS, help="only this framework's files")
     p.add_argument("--print", action="store_true", help="print each file's facts")
     args = p.parse_args(argv)
     pins = rc.load()
-    files = [f for f in rc.all_files(pins) if not args.only or any(s in f.key for s in args.only)]
+    files = [f for f in rc.all_files(pins) if (not args.only or any(s in f.key for s in args.only))
+             and (args.framework is None or f.framework == args.framework)]
     facts: Dict[str, Any] = json.loads(rc.FACTS.read_text()) if rc.FACTS.exists() else {}
     facts.setdefault("files", {})
     with tempfile.TemporaryDirectory(prefix="convlint-realworld-facts-") as tmp:

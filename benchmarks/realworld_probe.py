@@ -2,10 +2,13 @@
 
 The child process of ``realworld_facts.py``: never imported by convlint or its tests.  It runs a
 file of the real-world corpus as a user would, with three differences that keep it safe and
-short: the network is off (``socket.connect`` raises), datasets are small zero-filled stand-ins
-of the real sizes (``keras.datasets.mnist.load_data``, ``torchvision.datasets.CIFAR10``), and
-training is cut to one epoch (Keras ``fit``) or skipped (top-level loops that call
-``backward``/``step``/``fit``).  The file's ``if __name__ == "__main__":`` block does not run.
+short: the network is off (``socket.connect`` raises), datasets are zero-filled stand-ins of
+the real shapes (``keras.datasets.mnist.load_data``, ``torchvision.datasets.CIFAR10``), plotting
+libraries do nothing, and training is cut short: Keras ``fit``/``evaluate``/``predict`` see the
+first 64 samples for one epoch, a top-level ``for`` loop that trains runs one iteration of each
+of its loops (a ``while`` loop that trains is skipped).  Keras 1 spellings are mapped to Keras 3
+(``Convolution2D(32, 3, 3, border_mode=...)``, ``merge``, ``Model(input=, output=)``), and each
+mapping used is recorded.  The file's ``if __name__ == "__main__":`` block does not run.
 
 Top-level statements run one at a time, so a statement that fails (a missing data file, an API
 that Keras 3 removed) is recorded and the rest of the file still runs; a shape error the
@@ -34,14 +37,17 @@ import socket
 import sys
 import traceback
 import types
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 
-TRAINING_CALLS = re.compile(r"\.(backward|step|fit|fit_generator|train_on_batch|train)\s*\(")
-DATA_SIZES = {  # (train images, test images) shapes of the stand-in arrays; labels are ints
-    "mnist": ((28, 28), 10), "fashion_mnist": ((28, 28), 10), "cifar10": ((32, 32, 3), 10),
-    "cifar100": ((32, 32, 3), 100),
+TRAINING_CALLS = re.compile(r"\.(backward|step|fit|fit_generator|train_on_batch|train)\s*\(")  # a loop of these runs once
+DATA_SIZES = {  # image shape, classes, train and test sizes of the real datasets (the stand-ins have them)
+    "mnist": ((28, 28), 10, 60000, 10000), "fashion_mnist": ((28, 28), 10, 60000, 10000),
+    "cifar10": ((32, 32, 3), 10, 50000, 10000), "cifar100": ((32, 32, 3), 100, 50000, 10000),
 }
 N_STANDIN = 32
+FIT_SAMPLES = 64
+VIEW_ONLY = ("matplotlib", "matplotlib.pyplot", "matplotlib.cm", "matplotlib.image", "seaborn", "IPython",
+             "IPython.display", "ipywidgets", "imageio", "pylab", "visdom", "tensorboardX", "wandb", "cv2")
 INTERNAL_BUILDERS = (os.path.join("keras", "src", "models", "sequential.py"),)
 TRAINING_LINE = re.compile(r"\.(fit|fit_generator|evaluate|evaluate_generator|predict|predict_generator|train_on_batch"
                            r"|test_on_batch|predict_on_batch|backward|step)\s*\(")
@@ -126,6 +132,9 @@ LEGACY_USED: List[str] = []
 def _legacy_kwargs(cls_name: str, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Tuple[Tuple[Any, ...], Dict[str, Any]]:
     """Keras 1 spellings of a layer call, in Keras 3 names (for the facts of Keras 1 programs)."""
     kw = dict(kwargs)
+    if "batch_input_shape" in kw and "input_shape" not in kw:
+        LEGACY_USED.append(f"{cls_name}(batch_input_shape=)")
+        kw["input_shape"] = tuple(kw.pop("batch_input_shape"))[1:]
     for old, new in LEGACY_KWARGS.items():
         if old not in kw or (old == "p" and cls_name != "Dropout") or (old == "mode" and cls_name != "BatchNormalization"):
             continue
@@ -135,11 +144,6 @@ def _legacy_kwargs(cls_name: str, args: Tuple[Any, ...], kwargs: Dict[str, Any])
             value = {"th": "channels_first", "tf": "channels_last"}.get(value)
         if new is not None and value is not None:
             kw[new] = value
-    if cls_name.startswith(("Conv2D", "Conv2DTranspose", "Conv3D")) and len(args) >= 3 and "kernel_size" not in kw \
-            and all(isinstance(a, int) for a in args[1:3]):
-        n = 3 if cls_name.startswith("Conv3D") else 2
-        LEGACY_USED.append(f"{cls_name}(nb_filter, nb_row, nb_col)")
-        args = (args[0], tuple(args[1:1 + n])) + tuple(args[1 + n:])
     return args, kw
 
 
@@ -167,10 +171,46 @@ def keras_legacy_shims() -> None:
                  "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Flatten", "LocallyConnected2D", "ConvLSTM2D"):
         if hasattr(layers, name):
             wrap(getattr(layers, name))
-    aliases = {"Convolution1D": "Conv1D", "Convolution2D": "Conv2D", "Convolution3D": "Conv3D",
-               "Deconvolution2D": "Conv2DTranspose", "AtrousConvolution2D": "Conv2D"}
-    for old, new in aliases.items():
-        setattr(layers, old, getattr(layers, new))
+
+    def keras1_conv(cls: Any, rank: int) -> Any:
+        """Keras 1's ``Convolution2D(nb_filter, nb_row, nb_col, ...)``: the sizes after the filters are
+        the kernel (in Keras 2 and 3, ``Conv2D(32, 3, 3)`` means strides 3: only the old name maps)."""
+        def make(*a: Any, **k: Any) -> Any:
+            if rank > 1 and len(a) >= 1 + rank and all(isinstance(x, int) for x in a[1:1 + rank]):
+                LEGACY_USED.append(f"{cls.__name__}(nb_filter, nb_row, nb_col)")
+                a = (a[0], tuple(a[1:1 + rank])) + tuple(a[1 + rank:])
+            return cls(*a, **k)
+        return make
+
+    for old, new, rank in (("Convolution1D", "Conv1D", 1), ("Convolution2D", "Conv2D", 2),
+                           ("Convolution3D", "Conv3D", 3), ("AtrousConvolution2D", "Conv2D", 2)):
+        setattr(layers, old, keras1_conv(getattr(layers, new), rank))
+
+    def deconvolution2d(nb_filter: int, nb_row: int, nb_col: int, output_shape: Any = None, **k: Any) -> Any:
+        LEGACY_USED.append("Deconvolution2D(nb_filter, nb_row, nb_col, output_shape)")
+        return layers.Conv2DTranspose(nb_filter, (nb_row, nb_col), **k)
+
+    layers.Deconvolution2D = deconvolution2d
+    from keras.src.applications import imagenet_utils as app_utils
+
+    def _obtain_input_shape(input_shape: Any, default_size: int, min_size: int, data_format: str,
+                            include_top: bool = True, require_flatten: Optional[bool] = None, weights: Any = None) -> Any:
+        flat = include_top if require_flatten is None else require_flatten
+        return app_utils.obtain_input_shape(input_shape, default_size, min_size, data_format, flat, weights=weights)
+
+    keras.applications.imagenet_utils._obtain_input_shape = _obtain_input_shape  # type: ignore[attr-defined]
+    keras.layers.get_source_inputs = keras.utils.get_source_inputs  # type: ignore[attr-defined]
+    keras.models.InputSpec = keras.layers.InputSpec  # type: ignore[attr-defined]
+    utils = {"layer_utils": {"convert_all_kernels_in_model": lambda *_a, **_k: None,
+                             "get_source_inputs": keras.utils.get_source_inputs},
+             "data_utils": {"get_file": keras.utils.get_file},
+             "generic_utils": {"Progbar": keras.utils.Progbar},
+             "conv_utils": {}}
+    for mod_name, names in utils.items():
+        mod = types.ModuleType(f"keras.utils.{mod_name}")
+        mod.__dict__.update(names)
+        sys.modules[f"keras.utils.{mod_name}"] = mod
+        setattr(keras.utils, mod_name, mod)
 
     def merge(inputs: Any, mode: str = "sum", concat_axis: int = -1, dot_axes: Any = -1, name: Any = None, **_k: Any) -> Any:
         LEGACY_USED.append(f"merge(mode={mode!r})")
@@ -202,44 +242,120 @@ def keras_legacy_shims() -> None:
     np_utils.to_categorical = keras.utils.to_categorical  # type: ignore[attr-defined]
     sys.modules["keras.utils.np_utils"] = np_utils
     keras.utils.np_utils = np_utils  # type: ignore[attr-defined]
-    keras.backend.image_dim_ordering = lambda: "tf"  # type: ignore[attr-defined]  # Keras 1's default
-    keras.backend.set_image_dim_ordering = lambda _v: None  # type: ignore[attr-defined]
+    keras.backend.int_shape = lambda x: tuple(x.shape)  # type: ignore[attr-defined]  # Keras 2's backend
+    keras.losses.mse = keras.losses.mean_squared_error  # type: ignore[attr-defined]
+    keras.utils.plot_model = lambda *_a, **_k: None  # type: ignore[attr-defined]  # a picture (needs pydot)
+    keras.backend.image_dim_ordering = (  # type: ignore[attr-defined]  # Keras 1: "tf" (the default) or "th"
+        lambda: "th" if keras.config.image_data_format() == "channels_first" else "tf")
+    keras.backend.set_image_dim_ordering = (  # type: ignore[attr-defined]
+        lambda v: keras.config.set_image_data_format("channels_first" if v == "th" else "channels_last"))
 
 
 def stand_in_keras_datasets() -> None:
     import numpy as np
     import keras
 
-    for name, (shape, classes) in DATA_SIZES.items():
+    for name, (shape, classes, n_train, n_test) in DATA_SIZES.items():
         mod = getattr(keras.datasets, name, None)
         if mod is None:
             continue
 
-        def load_data(*_a: Any, _shape: Tuple[int, ...] = shape, _classes: int = classes, **_k: Any) -> Any:
-            x = np.zeros((N_STANDIN,) + _shape, dtype="uint8")
-            y = (np.arange(N_STANDIN) % _classes).astype("uint8")
-            if len(_shape) == 3:  # cifar labels are (N, 1)
-                y = y.reshape(-1, 1)
-            return (x, y), (x[: N_STANDIN // 2].copy(), y[: N_STANDIN // 2].copy())
+        def load_data(*_a: Any, _shape: Tuple[int, ...] = shape, _classes: int = classes, _n: Tuple[int, int] = (n_train, n_test),
+                      **_k: Any) -> Any:
+            out = []
+            for n in _n:  # np.zeros: pages nobody touches cost nothing
+                y = (np.arange(n) % _classes).astype("uint8")
+                out.append((np.zeros((n,) + _shape, dtype="uint8"), y.reshape(-1, 1) if len(_shape) == 3 else y))
+            return tuple(out)
 
         mod.load_data = load_data
 
 
 def short_training() -> None:
-    """Keras ``fit`` runs one epoch (the first batches are where shape errors raise)."""
+    """Keras ``fit`` runs one epoch on the first samples, ``evaluate``/``predict`` on the first samples
+    (the first batches are where shape errors raise)."""
     import keras
 
     orig_fit = keras.Model.fit
+
+    def head(v: Any) -> Any:
+        if hasattr(v, "shape") and hasattr(v, "__getitem__") and len(getattr(v, "shape", ())) and v.shape[0] > FIT_SAMPLES:
+            return v[:FIT_SAMPLES]
+        if isinstance(v, (list, tuple)) and v and all(hasattr(x, "shape") for x in v):
+            return type(v)(head(x) for x in v)
+        return v
 
     def fit(self: Any, *a: Any, **k: Any) -> Any:
         k.pop("nb_epoch", None)
         k["epochs"] = 1
         k["verbose"] = 0
-        if len(a) > 3:
-            a = a[:3]
+        a = tuple(head(x) for x in a[:3])
+        for key in ("x", "y"):
+            if key in k:
+                k[key] = head(k[key])
+        if isinstance(k.get("validation_data"), tuple):
+            k["validation_data"] = tuple(head(x) for x in k["validation_data"])
         return orig_fit(self, *a, **k)
 
     keras.Model.fit = fit  # type: ignore[assignment]
+    for name in ("evaluate", "predict"):
+        orig = getattr(keras.Model, name)
+
+        def on_head(self: Any, *a: Any, _orig: Any = orig, **k: Any) -> Any:
+            k["verbose"] = 0
+            for key in ("x", "y"):
+                if key in k:
+                    k[key] = head(k[key])
+            return _orig(self, *(head(x) for x in a[:2]), **k)
+
+        setattr(keras.Model, name, on_head)
+
+
+def view_only_shims() -> None:
+    """Plotting and display libraries do nothing here (they change no model); ``tqdm`` is its iterable."""
+    from unittest import mock
+
+    for name in VIEW_ONLY:
+        if name not in sys.modules:
+            sys.modules[name] = mock.MagicMock(name=name)
+    import importlib.machinery
+
+    if importlib.util.find_spec("tqdm") is None:
+        tqdm = types.ModuleType("tqdm")
+        tqdm.__spec__ = importlib.machinery.ModuleSpec("tqdm", None)
+        tqdm.tqdm = lambda it=None, *_a, **_k: it if it is not None else mock.MagicMock()  # type: ignore[attr-defined]
+        tqdm.trange = lambda *a, **_k: range(*a)  # type: ignore[attr-defined]
+        sys.modules["tqdm"] = tqdm
+    if importlib.util.find_spec("six") is not None:
+        return
+    six = types.ModuleType("six")
+    six.__spec__ = importlib.machinery.ModuleSpec("six", None)
+    moves = types.ModuleType("six.moves")
+    moves.__spec__ = importlib.machinery.ModuleSpec("six.moves", None)
+    moves.range = range  # type: ignore[attr-defined]
+    moves.cPickle = __import__("pickle")  # type: ignore[attr-defined]
+    six.moves = moves  # type: ignore[attr-defined]
+    six.PY3 = True  # type: ignore[attr-defined]
+    six.iteritems = lambda d: iter(d.items())  # type: ignore[attr-defined]
+    sys.modules.setdefault("six", six)
+    sys.modules.setdefault("six.moves", moves)
+
+
+def no_cuda() -> None:
+    """``.cuda()`` is a no-op on this CPU-only machine, as ``.to("cpu")`` is."""
+    import torch
+
+    torch.Tensor.cuda = lambda self, *_a, **_k: self  # type: ignore[assignment]
+    torch.nn.Module.cuda = lambda self, *_a, **_k: self  # type: ignore[assignment]
+    orig = torch.utils.data.DataLoader.__init__
+
+    def loader_init(self: Any, *a: Any, **k: Any) -> None:
+        k["num_workers"] = 0  # no worker processes: a fork per file is enough
+        k.pop("prefetch_factor", None)
+        k.pop("persistent_workers", None)
+        orig(self, *a, **k)
+
+    torch.utils.data.DataLoader.__init__ = loader_init  # type: ignore[assignment]
 
 
 def torchvision_shim() -> None:
@@ -292,18 +408,25 @@ def frames_in(tb_or_stack: Sequence[traceback.FrameSummary], path: str) -> List[
     return [f.lineno for f in tb_or_stack if os.path.realpath(f.filename) == path and f.lineno]
 
 
-def where_raised(exc: BaseException, path: str) -> Tuple[Optional[int], List[str]]:
-    """The innermost line of the file in the traceback, and the framework functions below it."""
+FRAMEWORK_DIRS = (f"{os.sep}keras{os.sep}", f"{os.sep}torch{os.sep}", f"{os.sep}torchvision{os.sep}")
+
+
+def where_raised(exc: BaseException, path: str) -> Tuple[Optional[int], List[str], bool]:
+    """The innermost line of the file in the traceback, the functions below it, and whether one of
+    them is the framework's (else the error is the file's own code or NumPy's)."""
     tb = traceback.extract_tb(exc.__traceback__)
     line = None
     below: List[str] = []
+    framework = False
     for f in tb:
         if os.path.realpath(f.filename) == path:
             line = f.lineno
             below = []
+            framework = False
         else:
             below.append(f"{os.path.basename(f.filename)}:{f.name}")
-    return line, below[-6:]
+            framework = framework or any(d in f.filename for d in FRAMEWORK_DIRS)
+    return line, below[-6:], framework
 
 
 def classify(exc: BaseException, below: Sequence[str]) -> str:
@@ -316,6 +439,8 @@ def classify(exc: BaseException, below: Sequence[str]) -> str:
         return "api"
     if isinstance(exc, (OSError, ConnectionError)) and not isinstance(exc, ValueError):
         return "data"
+    if "dataloader" in trail or "DataLoader worker" in msg or "transforms" in trail:
+        return "data"  # the input pipeline (transforms of the stand-in images), not the model
     if "trainer.py" in trail or "fit" in trail.split(":")[-1:] or "data_adapter" in trail or "loss" in trail:
         return "fit"
     if isinstance(exc, AttributeError) or ("unexpected keyword" in msg) or "not recognized" in msg \
@@ -328,8 +453,10 @@ def classify(exc: BaseException, below: Sequence[str]) -> str:
 
 
 def error_record(exc: BaseException, path: str, stmt_line: int, phase: str) -> Dict[str, Any]:
-    line, below = where_raised(exc, path)
+    line, below, in_framework = where_raised(exc, path)
     kind = classify(exc, below)
+    if kind == "shape" and not in_framework:
+        kind = "data"  # NumPy or the file's own code on its data (x_train.reshape(60000, 784)), not a layer
     if kind in ("shape", "other") and line and TRAINING_LINE.search(source_line(path, line)):
         kind = "fit"  # raised by training on the file's data (labels, batch shapes), not by building
     if isinstance(exc, SystemExit):
@@ -351,11 +478,56 @@ def is_main_guard(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.If) and "__name__" in ast.unparse(stmt.test) and "__main__" in ast.unparse(stmt.test)
 
 
+def written(stmt: ast.stmt, namespace: Dict[str, Any]) -> Set[str]:
+    """Names a statement binds or may change: its targets, and the objects whose methods it calls
+    (``model.add(...)``), modules excepted."""
+    out: Set[str] = set()
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            out.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            out.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+            if not isinstance(namespace.get(node.func.value.id), types.ModuleType):
+                out.add(node.func.value.id)
+    return out
+
+
+def read(stmt: ast.stmt) -> Set[str]:
+    return {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+class OneIteration(ast.NodeTransformer):
+    """``for x in it:`` -> ``for x in itertools.islice(it, 1):``: a training loop runs one step, so
+    the file's own first batch reaches the model (and its shape error raises where it would)."""
+
+    def visit_For(self, node: ast.For) -> ast.For:
+        self.generic_visit(node)
+        islice = ast.Attribute(ast.Call(ast.Name("__import__", ast.Load()), [ast.Constant("itertools")], []),
+                               "islice", ast.Load())
+        node.iter = ast.copy_location(ast.Call(islice, [node.iter, ast.Constant(1)], []), node.iter)
+        return node
+
+
+def _relocated(stmt: ast.stmt) -> ast.stmt:
+    """The statement with its loops cut to one iteration, keeping the file's line numbers."""
+    import copy
+
+    new = OneIteration().visit(copy.deepcopy(stmt))
+    return ast.fix_missing_locations(new)
+
+
 def run_file(path: str, spec: Dict[str, Any], namespace: Dict[str, Any], events: List[Dict[str, Any]]) -> None:
+    """Run the top-level statements one by one.  A failed statement leaves the names it would have
+    written *stale*; a later error in a statement that reads a stale name is a consequence of the
+    first failure, not an error of the program (kind ``cascade``)."""
     source = open(path, encoding="utf-8", errors="replace").read()
     tree = ast.parse(source, path)
     stop = spec.get("stop_line")
     skip = set(spec.get("skip_lines", []))
+    stale: Set[str] = set()
     for stmt in tree.body:
         if is_main_guard(stmt) and not spec.get("run_main"):
             continue
@@ -363,16 +535,29 @@ def run_file(path: str, spec: Dict[str, Any], namespace: Dict[str, Any], events:
             break
         if stmt.lineno in skip:
             events.append({"skipped": stmt.lineno, "why": "manifest"})
+            stale |= written(stmt, namespace)
             continue
         text = ast.get_source_segment(source, stmt) or ""
-        if isinstance(stmt, (ast.For, ast.While, ast.With)) and TRAINING_CALLS.search(text) and not spec.get("run_loops"):
-            events.append({"skipped": stmt.lineno, "why": "training loop"})
-            continue
-        code = compile(ast.Module(body=[stmt], type_ignores=[]), path, "exec")
+        run = stmt
+        if TRAINING_CALLS.search(text) and any(isinstance(n, (ast.For, ast.While)) for n in ast.walk(stmt)):
+            if any(isinstance(n, ast.While) for n in ast.walk(stmt)) and not spec.get("run_loops"):
+                events.append({"skipped": stmt.lineno, "why": "training loop (while)"})
+                continue
+            run = _relocated(stmt)
+            events.append({"one_iteration": stmt.lineno})
+        code = compile(ast.Module(body=[run], type_ignores=[]), path, "exec")
+        reads_stale = bool(read(stmt) & stale)
         try:
             exec(code, namespace)
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - every failure is a fact to record
-            events.append({"error": error_record(exc, path, stmt.lineno, "run")})
+            err = error_record(exc, path, stmt.lineno, "run")
+            if reads_stale:
+                err["kind"] = "cascade"
+            events.append({"error": err})
+            stale |= written(stmt, namespace)
+        else:
+            if reads_stale:
+                stale |= written(stmt, namespace)
 
 
 # -- models -----------------------------------------------------------------------------------
@@ -383,6 +568,7 @@ class Recorder:
         self.path = path
         self.items: List[Tuple[Any, List[int]]] = []
         self.calls: Dict[int, List[Tuple[int, ...]]] = {}
+        self.top_level: Dict[int, bool] = {}
 
     def record(self, obj: Any) -> None:
         stack = traceback.extract_stack()[:-2]
@@ -391,6 +577,8 @@ class Recorder:
         lines = frames_in(stack, self.path)
         if lines and all(o is not obj for o, _ in self.items):
             self.items.append((obj, lines))
+            inner = [f for f in stack if os.path.realpath(f.filename) == self.path][-1]
+            self.top_level[id(obj)] = inner.name == "<module>"
 
 
 def hook_keras(rec: Recorder) -> None:
@@ -428,6 +616,11 @@ def names_bound(namespace: Dict[str, Any], obj: Any) -> List[str]:
     return sorted(k for k, v in namespace.items() if v is obj and not k.startswith("__"))
 
 
+def is_bound(namespace: Dict[str, Any], obj: Any) -> bool:
+    """Does the file's top level (or a manifest build) hold it under a name?"""
+    return any(v is obj for v in namespace.values())
+
+
 def class_line(cls: type, path: str) -> Optional[int]:
     import inspect
 
@@ -444,6 +637,12 @@ def keras_models(rec: Recorder, namespace: Dict[str, Any], spec: Dict[str, Any])
 
     objs = [o for o, _ in rec.items]
     internal = {id(getattr(o, "_functional", None)) for o in objs}
+    nested = set()
+    for o in objs:
+        try:
+            nested.update(id(m) for m in o._flatten_layers(include_self=False, recursive=True))
+        except Exception:  # noqa: BLE001
+            pass
     out = []
     for obj, lines in rec.items:
         if id(obj) in internal:
@@ -451,7 +650,8 @@ def keras_models(rec: Recorder, namespace: Dict[str, Any], spec: Dict[str, Any])
         cls = type(obj)
         entry: Dict[str, Any] = {"class": cls.__name__, "names": names_bound(namespace, obj),
                                  "model_name": getattr(obj, "name", None), "lines": sorted(set(lines)),
-                                 "class_line": class_line(cls, rec.path)}
+                                 "class_line": class_line(cls, rec.path), "bound": is_bound(namespace, obj),
+                                 "nested": id(obj) in nested, "top_level": rec.top_level.get(id(obj), False)}
         inputs = spec.get("inputs", {})
         want = next((inputs[n] for n in [cls.__name__] + entry["names"] if n in inputs), None)
         if not obj.built and want is not None:
@@ -504,7 +704,7 @@ def torch_models(rec: Recorder, namespace: Dict[str, Any], spec: Dict[str, Any])
     out = []
     inputs = spec.get("inputs", {})
     for obj, lines in rec.items:
-        if id(obj) in children or not isinstance(obj, torch.nn.Module):
+        if not isinstance(obj, torch.nn.Module) or (id(obj) in children and not is_bound(namespace, obj)):
             continue
         params = sum(p.numel() for p in obj.parameters())
         if params == 0:
@@ -512,7 +712,9 @@ def torch_models(rec: Recorder, namespace: Dict[str, Any], spec: Dict[str, Any])
         cls = type(obj)
         entry: Dict[str, Any] = {"class": cls.__name__, "names": names_bound(namespace, obj),
                                  "lines": sorted(set(lines)), "class_line": class_line(cls, rec.path),
-                                 "params": int(params), "training": bool(obj.training)}
+                                 "params": int(params), "training": bool(obj.training),
+                                 "bound": is_bound(namespace, obj), "nested": id(obj) in children,
+                                 "top_level": rec.top_level.get(id(obj), False)}
         want = next((inputs[n] for n in [cls.__name__] + entry["names"] if n in inputs), None)
         if want is None and id(obj) in rec.calls:
             want = list(rec.calls[id(obj)][0])
@@ -617,12 +819,14 @@ def run_spec(spec: Dict[str, Any], result: Any) -> int:
     sys.stdout = io.StringIO()  # the file's prints are not the report
     events: List[Dict[str, Any]] = []
     rec = Recorder(path)
+    view_only_shims()
     if framework == "keras":
         keras_shims()
         short_training()
         hook_keras(rec)
     else:
         torchvision_shim()
+        no_cuda()
         hook_torch(rec)
     package = spec.get("package")
     if spec.get("tree_root"):

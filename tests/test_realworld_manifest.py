@@ -121,7 +121,6 @@ def test_matching_and_counting() -> None:
     """The benchmark's own rules on a hand-made report: name first, then line; a wrong total is
     counted as wrong, an error at the raising line as caught there, an error elsewhere as a false
     alarm only where the framework raises none."""
-    f = rc.CorpusFile("a/b", "0" * 40, "x.py", "torch", "snippet")
     ff = {"models": [{"name": "Net", "class": "Net", "lines": [3], "params": 100, "source": "framework",
                       "layers": [{"type": "Conv2d", "shape": [8, 30, 30]}, {"type": "Linear", "shape": [10]}]},
                      {"name": "other", "class": "Sequential", "lines": [20], "params": 5, "source": "framework"}],
@@ -129,11 +128,11 @@ def test_matching_and_counting() -> None:
     models = [{"name": "Whatever", "line": 3, "total_params": 90, "layers": [
         {"type": "Conv2d", "output_shape": [None, 8, 30, 30]}, {"type": "Linear", "output_shape": [None, 11]}]}]
     diags = [{"code": "CL103", "severity": "error", "line": 9, "message": "m"}]
-    c = realworld.measure_file(f, ff, models, diags, crashed=False)["counts"]
+    seen = json.loads(json.dumps(realworld.observe(models, diags, crashed=False)))  # as saved in a baseline
+    c = realworld.measure_file(ff, seen)["counts"]
     assert (c["models_present"], c["models_found"]) == (2, 1)
     assert (c["layers_real"], c["layers_agree"], c["layers_known"]) == (2, 1, 2)
     assert (c.get("totals_agree", 0), c["totals_wrong"]) == (0, 1)
     assert (c["errors_expected"], c["errors_at_line"], c.get("false_alarms", 0)) == (1, 1, 0)
-    ff_ok = dict(ff, errors=[])
-    c = realworld.measure_file(f, ff_ok, models, diags, crashed=False)["counts"]
+    c = realworld.measure_file(dict(ff, errors=[]), seen)["counts"]
     assert c["false_alarms"] == 1
