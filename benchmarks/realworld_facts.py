@@ -77,11 +77,14 @@ def model_name(m: Dict[str, Any], framework: str) -> str:
 def present(m: Dict[str, Any]) -> bool:
     """The models a reader of the file sees: those its top level holds under a name (``model =
     ...``, ``encoder``/``decoder`` beside the ``vae`` that wraps them, a manifest build), and those
-    a top-level statement builds and no other model contains (``Net()(torch.randn(...))``).  Not:
+    a top-level statement or a manifest build (``test()``) builds and no other model contains
+    (``Net()(torch.randn(...))``).  Not:
     models that other models build inside themselves (a ``keras.Sequential`` in a custom layer), or
     that a helper builds and drops.  PyTorch models without parameters (a loss) are not models."""
     if m.get("params") == 0:
         return False
+    if m.get("from_build") and not m.get("nested"):
+        return True
     return bool(m.get("bound")) or (bool(m.get("top_level")) and not m.get("nested"))
 
 

@@ -48,6 +48,7 @@ N_STANDIN = 32
 FIT_SAMPLES = 64
 VIEW_ONLY = ("matplotlib", "matplotlib.pyplot", "matplotlib.cm", "matplotlib.image", "seaborn", "IPython",
              "IPython.display", "ipywidgets", "imageio", "pylab", "visdom", "tensorboardX", "wandb", "cv2")
+TOP_LEVEL_FRAMES = ("<module>", "<listcomp>", "<dictcomp>", "<setcomp>", "<genexpr>")  # [Net(bn) for bn in ...]
 INTERNAL_BUILDERS = (os.path.join("keras", "src", "models", "sequential.py"),)
 TRAINING_LINE = re.compile(r"\.(fit|fit_generator|evaluate|evaluate_generator|predict|predict_generator|train_on_batch"
                            r"|test_on_batch|predict_on_batch|backward|step)\s*\(")
@@ -528,9 +529,13 @@ def run_file(path: str, spec: Dict[str, Any], namespace: Dict[str, Any], events:
     stop = spec.get("stop_line")
     skip = set(spec.get("skip_lines", []))
     stale: Set[str] = set()
-    for stmt in tree.body:
-        if is_main_guard(stmt) and not spec.get("run_main"):
-            continue
+    body: List[ast.stmt] = []
+    for stmt in tree.body:  # the example block runs only when the manifest says it is an example
+        if is_main_guard(stmt):
+            body.extend(stmt.body if spec.get("run_main") else [])
+        else:
+            body.append(stmt)
+    for stmt in body:
         if stop is not None and stmt.lineno >= stop:
             break
         if stmt.lineno in skip:
@@ -569,6 +574,8 @@ class Recorder:
         self.items: List[Tuple[Any, List[int]]] = []
         self.calls: Dict[int, List[Tuple[int, ...]]] = {}
         self.top_level: Dict[int, bool] = {}
+        self.in_build = False
+        self.from_build: Set[int] = set()
 
     def record(self, obj: Any) -> None:
         stack = traceback.extract_stack()[:-2]
@@ -577,8 +584,12 @@ class Recorder:
         lines = frames_in(stack, self.path)
         if lines and all(o is not obj for o, _ in self.items):
             self.items.append((obj, lines))
-            inner = [f for f in stack if os.path.realpath(f.filename) == self.path][-1]
-            self.top_level[id(obj)] = inner.name == "<module>"
+            own = [f.name for f in stack if os.path.realpath(f.filename) == self.path]
+            while own and own[-1] == "__init__":  # the model's own constructor (and its bases')
+                own.pop()
+            self.top_level[id(obj)] = bool(own) and all(name in TOP_LEVEL_FRAMES for name in own)
+            if self.in_build:
+                self.from_build.add(id(obj))
 
 
 def hook_keras(rec: Recorder) -> None:
@@ -651,7 +662,8 @@ def keras_models(rec: Recorder, namespace: Dict[str, Any], spec: Dict[str, Any])
         entry: Dict[str, Any] = {"class": cls.__name__, "names": names_bound(namespace, obj),
                                  "model_name": getattr(obj, "name", None), "lines": sorted(set(lines)),
                                  "class_line": class_line(cls, rec.path), "bound": is_bound(namespace, obj),
-                                 "nested": id(obj) in nested, "top_level": rec.top_level.get(id(obj), False)}
+                                 "nested": id(obj) in nested, "top_level": rec.top_level.get(id(obj), False),
+                                 "from_build": id(obj) in rec.from_build}
         inputs = spec.get("inputs", {})
         want = next((inputs[n] for n in [cls.__name__] + entry["names"] if n in inputs), None)
         if not obj.built and want is not None:
@@ -714,7 +726,7 @@ def torch_models(rec: Recorder, namespace: Dict[str, Any], spec: Dict[str, Any])
                                  "lines": sorted(set(lines)), "class_line": class_line(cls, rec.path),
                                  "params": int(params), "training": bool(obj.training),
                                  "bound": is_bound(namespace, obj), "nested": id(obj) in children,
-                                 "top_level": rec.top_level.get(id(obj), False)}
+                                 "top_level": rec.top_level.get(id(obj), False), "from_build": id(obj) in rec.from_build}
         want = next((inputs[n] for n in [cls.__name__] + entry["names"] if n in inputs), None)
         if want is None and id(obj) in rec.calls:
             want = list(rec.calls[id(obj)][0])
@@ -840,11 +852,18 @@ def run_spec(spec: Dict[str, Any], result: Any) -> int:
     for stmt in spec.get("prelude", []):
         exec(stmt, namespace)  # noqa: S102 - a notebook's import cell the snippet relies on
     run_file(path, spec, namespace, events)
+    rec.in_build = True  # what a manifest build makes is the file's model by definition
     for build in spec.get("builds", []):
+        before = set(rec.from_build)
         try:
-            namespace[f"__build_{len(events)}"] = eval(build, namespace)  # noqa: S307 - a manifest call on the file's names
+            built = eval(build, namespace)  # noqa: S307 - a manifest call on the file's names
         except Exception as exc:  # noqa: BLE001
             events.append({"error": error_record(exc, path, 0, f"build {build}")})
+            continue
+        namespace[f"__build_{len(events)}_{len(rec.from_build)}"] = built
+        if any(o is built for o, _ in rec.items):  # a builder: its result is the model, not its helpers' models
+            rec.from_build = before | {id(built)}
+    rec.in_build = False
     sys.modules[name] = module  # after the run (a package __init__ may import the file itself): inspect reads it
     if framework == "torch" and spec.get("auto", True):
         auto_build_torch(path, namespace, rec, events)
