@@ -78,6 +78,8 @@ class LayerResult:
     trainable_params: Optional[Dim] = 0
     first_use: bool = True
     dim_notes: Dict[int, str] = field(default_factory=dict)
+    why: Any = None
+    """The formulas behind its sizes and counts (a :class:`~convlint.why.Why`), with ``--why``."""
 
     @property
     def listed(self) -> bool:
@@ -112,6 +114,9 @@ class ShapedModel:
     layers: List[LayerResult]
     findings: List[Finding]
     constraints: List[Constraint] = field(default_factory=list)
+    cost: Any = None
+    """What running it costs (a :class:`convlint.cost.ModelCost`), attached by the runner after
+    the engine, since it depends on the configured dtype; ``None`` until then."""
 
     def result(self, node_id: str) -> LayerResult:
         for r in self.layers:

@@ -104,10 +104,17 @@ def _too_deep(text: str) -> Optional[SyntaxError]:
 class Checker:
     """Checks one file at a time with a fixed configuration, rule set and catalogue."""
 
-    def __init__(self, config: Config, rules: Dict[str, Type[Any]], catalogue: Any) -> None:
+    def __init__(self, config: Config, rules: Dict[str, Type[Any]], catalogue: Any, fixes: bool = True, why: bool = False) -> None:
         """``catalogue`` is a :class:`~convlint.layers.Catalogue`, or a function making one
-        (called on first use, so a run served from the cache never builds it)."""
+        (called on first use, so a run served from the cache never builds it).  ``fixes``:
+        resolve and check the fixes rules propose (each costs a re-analysis of the file); an
+        editor may do it only when asked for code actions.  ``why`` attaches the formulas
+        behind every size and count (``--why``)."""
         self.config = config
+        self.fixes = fixes
+        self.why = why
+        self.parse: Optional[Any] = None
+        """The front end's parser (``None``: libcst's); an editor passes a caching one."""
         self.rules = [cls() for code, cls in sorted(rules.items()) if config.enabled(code)]
         self._precedence = {rule.code: rule.precedence for rule in self.rules}
         self._catalogue = catalogue
@@ -146,8 +153,6 @@ class Checker:
         return FileOutcome(path, diagnostics=self._file_diagnostics(result))
 
     def _check(self, path: str, data: bytes) -> FileOutcome:
-        from .frontend import FrontendOptions, analyze_source
-
         try:
             text = _decode(data)
         except (UnicodeDecodeError, LookupError, SyntaxError) as err:
@@ -161,17 +166,38 @@ class Checker:
             except ValueError as err:
                 return self.unreadable(path, err)
             text = notebook.source
+        outcome = self.check_text(path, text)
+        if self.fixes and any(d.fix is not None for d in outcome.diagnostics):
+            outcome.diagnostics = self.resolve_fixes(path, text, outcome.diagnostics)
+        if notebook is not None:
+            _relocate(outcome, notebook)
+        return outcome
+
+    def check_text(self, path: str, text: str) -> FileOutcome:
+        """Python source (a notebook's joined cells) -> outcome, fixes still as proposed."""
+        from .frontend import FrontendOptions, analyze_source
+
         deep = _too_deep(text)
         if deep is not None:
             return self._notes_only(path, "syntax-error", f"cannot parse this file: {deep.msg}", Span(deep.lineno or 1, deep.offset or 1))
-        options = FrontendOptions(input_shapes=self._input_shapes(path), catalogue=self.catalogue)
+        options = FrontendOptions(input_shapes=self._input_shapes(path), catalogue=self.catalogue, parse=self.parse)
         result = analyze_source(text, path, options)
         outcome = self.check_result(result)
         outcome.dependencies = [(dep, fingerprint(dep)) for dep in result.dependencies]
         outcome.diagnostics = apply_noqa(outcome.diagnostics, text)
-        if notebook is not None:
-            _relocate(outcome, notebook)
         return outcome
+
+    def resolve_fixes(self, path: str, text: str, diagnostics: List[Diagnostic]) -> List[Diagnostic]:
+        """The proposed fixes made into edits and kept where the edited file checks better
+        (see :mod:`convlint.fix`)."""
+        from .fix import resolve_fixes
+
+        catalogue = self.catalogue
+
+        def same(written: str, callee: str) -> bool:
+            return written == callee or any(catalogue.canonical(fw, written) == callee for fw in ("keras", "torch"))
+
+        return resolve_fixes(text, diagnostics, lambda fixed: self.check_text(path, fixed).diagnostics, same)
 
     def check_result(self, result: Any) -> FileOutcome:
         """Engine and rules over a front end's :class:`~convlint.frontend.FileResult`."""
@@ -181,14 +207,32 @@ class Checker:
         outcome.diagnostics.extend(self._file_diagnostics(result))
         for model in result.models:
             shaped = analyze(model, self.catalogue)
+            if self.why:
+                from .why import explain_model
+
+                explain_model(shaped)
             if any(f.kind == "internal" for f in shaped.findings):
                 outcome.internal_error = True
+            outcome.diagnostics.extend(self._attach_cost(shaped, result.path))
             outcome.models.append(shaped)
             for rule in self.rules:
                 outcome.diagnostics.extend(self._run(rule, "check", shaped, result.path, model.span, model.name))
         outcome.diagnostics = drop_subsumed(outcome.diagnostics, self._precedence)
         outcome.internal_error = outcome.internal_error or any(d.code == INTERNAL for d in outcome.diagnostics)
         return outcome
+
+    def _attach_cost(self, shaped: Any, path: str) -> List[Diagnostic]:
+        """Cost after the engine, before the rules (budget rules read it)."""
+        from .cost import model_cost
+
+        try:
+            shaped.cost = model_cost(shaped, self.config.dtype, self.config.dtype_bytes)
+        except Exception as err:  # a bug in the cost arithmetic: say so, keep the shapes
+            from .rules.internal_error import InternalError
+
+            m = shaped.model
+            return [InternalError.at(path, m.span, f"cannot compute the cost of model '{m.name}': {type(err).__name__}: {err}", m.name)]
+        return []
 
     def _file_diagnostics(self, result: Any) -> List[Diagnostic]:
         out: List[Diagnostic] = []
@@ -256,7 +300,14 @@ def _relocate(outcome: FileOutcome, nb: Any) -> None:
 
     def diagnostic(d: Diagnostic) -> Diagnostic:
         cell, s = span(Span(d.line, d.column, d.end_line, d.end_column))
-        return dataclasses.replace(d, cell=cell, line=s.line, end_line=s.end_line)
+        fix = d.fix
+        if fix is not None and fix.edits:
+            edits = []
+            for e in fix.edits:
+                at, es = span(Span(e.line, e.column, e.end_line, e.end_column))
+                edits.append(dataclasses.replace(e, line=es.line, end_line=es.end_line, cell=at))
+            fix = fix.with_edits(tuple(edits))
+        return dataclasses.replace(d, cell=cell, line=s.line, end_line=s.end_line, fix=fix)
 
     outcome.diagnostics = [diagnostic(d) for d in outcome.diagnostics]
     for shaped in outcome.models:
