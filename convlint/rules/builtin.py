@@ -28,6 +28,7 @@ from .no_input_shape import NoInputShape
 from .non_positive_dim import NonPositiveDim
 from .rank_mismatch import RankMismatch
 from .reshape_size import ReshapeSize
+from .resource_limit import ResourceLimit
 from .uncalled_layer import UncalledLayer
 from .syntax_error import SyntaxError_
 from .unknown_layer import UnknownLayer
@@ -58,6 +59,7 @@ RULES: List[Type[Rule]] = [
     UnknownLayer,
     UnresolvedArgument,
     AssumedValue,
+    ResourceLimit,
     InternalError,
 ]
 
