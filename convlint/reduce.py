@@ -137,6 +137,7 @@ def _relevant(text: str, chunks: List[Chunk]) -> Set[int]:
     users: Optional[Dict[str, List[int]]] = None  # name -> top-level statements using it
     keep = set(seeds)
     forward = [i for i in seeds if kinds[i] in ("def", "statement")]  # chunks whose names pull their users
+    forwarded = set(forward)
     backward = list(keep)
     while backward or forward:
         while backward:
@@ -146,6 +147,7 @@ def _relevant(text: str, chunks: List[Chunk]) -> Set[int]:
                         keep.add(j)
                         backward.append(j)
                         if kinds[j] == "def":
+                            forwarded.add(j)
                             forward.append(j)
         if forward:
             if users is None:
@@ -157,10 +159,12 @@ def _relevant(text: str, chunks: List[Chunk]) -> Set[int]:
             i = forward.pop()
             for name in defined[i] if kinds[i] == "def" else bound[i]:
                 for j in users.get(name, ()):
+                    if j not in forwarded:  # a user of a model's name: so are the users of its names
+                        forwarded.add(j)
+                        forward.append(j)
                     if j not in keep:
                         keep.add(j)
                         backward.append(j)
-                        forward.append(j)
     return keep
 
 

@@ -164,7 +164,7 @@ class Checker:
             return self.limited(path, f"this file is {len(text) / 1e6:.1f} MB and convlint cannot split it at its "
                                       "top-level statements (an unterminated string or bracket?) nor parse it whole; "
                                       "nothing in it was checked")
-        unread = None if reduced is None or reduced.unread_from is None else "statements after the reading budget were not read"
+        unread = None if reduced is None or reduced.unread_from is None else "it depends on statements past convlint's reading budget"
         options = FrontendOptions(input_shapes=self._input_shapes(path), catalogue=self.catalogue, unread=unread)
         result = analyze_source(text if reduced is None else reduced.text, path, options)
         outcome = self.check_result(result)
