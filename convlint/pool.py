@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Callable, List, Optional, Sequence
 
-__all__ = ["Died", "Failed", "isolated_map", "memory_allowance", "MAX_ALLOWANCE"]
+__all__ = ["Died", "Failed", "TimedOut", "isolated_map", "memory_allowance", "MAX_ALLOWANCE"]
 
 MAX_ALLOWANCE = 4 * 2**30
 """The most address space a worker may add to what it starts with (4 GiB)."""
@@ -53,6 +53,13 @@ class Died:
         """Most likely memory: SIGKILL (the kernel's OOM killer) or SIGABRT (an allocation
         over the cap aborts native code)."""
         return self.signal_name in ("SIGKILL", "SIGABRT")
+
+
+@dataclass(frozen=True)
+class TimedOut:
+    """The item took longer than the time it was given; its worker was stopped."""
+
+    seconds: float
 
 
 @dataclass(frozen=True)
@@ -105,11 +112,14 @@ def isolated_map(
     initializer: Optional[Callable[..., None]] = None,
     initargs: Sequence[Any] = (),
     allowance: Optional[int] = None,
+    timeout: Optional[float] = None,
 ) -> List[Any]:
     """``[func(item) for item in items]``, each in one of ``jobs`` worker processes; an item
-    whose worker died gives :class:`Died`, one whose result did not come back :class:`Failed`.
-    Workers are forked where the platform allows (they share what the parent has loaded)."""
+    whose worker died gives :class:`Died`, one that raised or whose result did not come back
+    :class:`Failed`, one that ran past ``timeout`` seconds :class:`TimedOut`.  Workers are
+    forked where the platform allows (they share what the parent has loaded)."""
     import multiprocessing
+    from concurrent.futures import TimeoutError
 
     from pebble import ProcessExpired, ProcessPool
 
@@ -117,10 +127,12 @@ def isolated_map(
     allowance = memory_allowance(jobs) if allowance is None else allowance
     out: List[Any] = []
     with ProcessPool(max_workers=jobs, initializer=_start, initargs=(allowance, initializer, tuple(initargs)), context=context) as pool:
-        futures = [pool.schedule(func, (item,)) for item in items]
+        futures = [pool.schedule(func, (item,), timeout=timeout) for item in items]
         for future in futures:
             try:
                 out.append(future.result())
+            except TimeoutError:
+                out.append(TimedOut(timeout or 0.0))
             except ProcessExpired as err:
                 out.append(Died(err.exitcode))
             except Exception as err:  # the worker raised while sending its result back

@@ -24,6 +24,7 @@ larger than :data:`MAX_WHOLE`: then it is not checked, and a note says why.
 from __future__ import annotations
 
 import bisect
+import keyword
 import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
@@ -131,7 +132,7 @@ def _relevant(text: str, chunks: List[Chunk]) -> Set[int]:
     def used(i: int) -> Set[str]:
         if i not in uses:
             chunk = chunks[i]
-            uses[i] = set(_NAME.findall(text, chunk.start, chunk.end)) if kinds[i] != "too big" else set()
+            uses[i] = _names(text, chunk.start, chunk.end) if kinds[i] != "too big" else set()
         return uses[i]
 
     users: Optional[Dict[str, List[int]]] = None  # name -> top-level statements using it
@@ -139,9 +140,12 @@ def _relevant(text: str, chunks: List[Chunk]) -> Set[int]:
     forward = [i for i in seeds if kinds[i] in ("def", "statement")]  # chunks whose names pull their users
     forwarded = set(forward)
     backward = list(keep)
+    pulled: Set[str] = set()  # names whose binders are kept: each name is looked up once
+    pushed: Set[str] = set()  # names whose users are kept
     while backward or forward:
         while backward:
-            for name in used(backward.pop()):
+            for name in used(backward.pop()) - pulled:
+                pulled.add(name)
                 for j in binds.get(name, ()):
                     if j not in keep:
                         keep.add(j)
@@ -157,7 +161,8 @@ def _relevant(text: str, chunks: List[Chunk]) -> Set[int]:
                         for name in used(j):
                             users.setdefault(name, []).append(j)
             i = forward.pop()
-            for name in defined[i] if kinds[i] == "def" else bound[i]:
+            for name in set(defined[i] if kinds[i] == "def" else bound[i]) - pushed:
+                pushed.add(name)
                 for j in users.get(name, ()):
                     if j not in forwarded:  # a user of a model's name: so are the users of its names
                         forwarded.add(j)
@@ -166,6 +171,14 @@ def _relevant(text: str, chunks: List[Chunk]) -> Set[int]:
                         keep.add(j)
                         backward.append(j)
     return keep
+
+
+_NOT_NAMES = frozenset(keyword.kwlist) | {"_", "self", "cls"}
+"""Words that bind or name nothing a model could need (``for``, ``in``: every loop has them)."""
+
+
+def _names(text: str, start: int, end: int) -> Set[str]:
+    return set(_NAME.findall(text, start, end)) - _NOT_NAMES
 
 
 def _names_bound(text: str, chunk: Chunk) -> Set[str]:
@@ -181,9 +194,7 @@ def _names_bound(text: str, chunk: Chunk) -> Set[str]:
                 matches = pattern.finditer(body)
             for match in matches:
                 out.update(_NAME.findall(match.group(1)))
-    out.discard("as")
-    out.discard("import")
-    return out
+    return out - _NOT_NAMES
 
 
 def _assemble(text: str, chunks: List[Chunk], keep: Set[int]) -> Reduced:
