@@ -15,7 +15,7 @@ the workers it waited for (``os.wait4``).  Cases:
 * ``budget``: the same after 2,500 loops of 30 turns (85 kB, parsed whole): the step budget
   runs out.  Expected: the model found, the step-budget note at the line where it stopped.
 * ``deep``: 20 good files beside ``x = ----...1`` (10,000), ``a+a+...`` (10,000 terms) and
-  ``not`` x 45,000.  Expected: 20 models, three CL901.  (Before: exit 139, no output.)
+  ``not`` x 20,000.  Expected: 20 models, three CL901.  (Before: exit 139, no output.)
 * ``conditional``: ``1 if a else`` x 20,000.  Expected: a CL901.  (Before: 24 GB, killed.)
 * ``jobs200`` / ``jobs2``: 200 small model files with ``-j 200`` and ``-j 2``.
   (Before: 34 s against 0.95 s.)
@@ -94,7 +94,7 @@ def make_deep(d: Path) -> List[str]:
         (d / f"good{i}.py").write_text(LENET)
     (d / "minus.py").write_text(LINEAR + "x = " + "-" * 10_000 + "1\n")
     (d / "sum.py").write_text(LINEAR + "x = " + "+".join(["a"] * 10_000) + "\n")
-    (d / "nots.py").write_text(LINEAR + "x = " + "not " * 45_000 + "a\n")
+    (d / "nots.py").write_text(LINEAR + "x = " + "not " * 20_000 + "a\n")
     return ["."]
 
 

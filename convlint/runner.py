@@ -32,9 +32,9 @@ from .pool import Died
 __all__ = ["Checker", "FileOutcome", "drop_subsumed", "effective_jobs", "run", "ISOLATE_BYTES", "PARALLEL_MIN_BYTES"]
 
 INTERNAL = "CL999"
-ISOLATE_BYTES = 200_000
-"""A file this big (as big as :data:`~convlint.reduce.READ_CHARS`) is checked in a worker
-process, with its memory cap, even when alone."""
+ISOLATE_BYTES = 100_000
+"""A file this big (as big as :data:`~convlint.reduce.READ_CHARS`, past which files are
+reduced) is checked in a worker process, with its memory cap, even when alone."""
 PARALLEL_MIN_BYTES = 40_000
 """Below this much kept source, one process is faster than forking workers.  Measured on 2
 cores (keras sources, medians of 5): 30 kB serial 23 ms / 2 workers 28 ms; 60 kB 53 / 44 ms;
@@ -49,6 +49,8 @@ class FileOutcome:
     models: List[Any] = field(default_factory=list)
     diagnostics: List[Diagnostic] = field(default_factory=list)
     internal_error: bool = False
+    transient: bool = False
+    """The outcome depends on this machine and moment (a worker out of memory): not cached."""
     dependencies: List[Tuple[str, str]] = field(default_factory=list)
     """(path, SHA-256) of every project module read for this file: a cached outcome is used
     only while they are unchanged (``from .blocks import conv_block``)."""
@@ -105,7 +107,7 @@ class Checker:
         try:
             return self._check(path, data)
         except MemoryError:
-            return self.limited(path, "ran out of memory while checking this file; nothing in it was checked")
+            return self.out_of_memory(path)
         except Exception as err:  # a convlint bug: report it and go on with the other files
             return self._internal(path, f"internal error while checking this file ({type(err).__name__}: {err}); please report it")
 
@@ -120,11 +122,18 @@ class Checker:
         """A CL908 outcome: the file is past one of convlint's limits."""
         return self._notes_only(path, "resource-limit", message, Span(line))
 
+    def out_of_memory(self, path: str) -> FileOutcome:
+        outcome = self.limited(path, "ran out of memory while checking this file; nothing in it was checked")
+        outcome.transient = True
+        return outcome
+
     def died(self, path: str, death: Died) -> FileOutcome:
         """The outcome of a file whose worker process died while checking it."""
         if death.memory:
-            return self.limited(path, f"the worker checking this file was {death.cause}, most likely for using "
-                                      "too much memory; nothing in it was checked")
+            outcome = self.limited(path, f"the worker checking this file was {death.cause}, most likely for using "
+                                         "too much memory; nothing in it was checked")
+            outcome.transient = True
+            return outcome
         outcome = self.limited(path, f"the worker checking this file was {death.cause} (a crash in convlint or "
                                      "its parser; please report it); nothing in it was checked")
         outcome.internal_error = True
@@ -322,7 +331,7 @@ def _isolated(checker: Checker, items: List[Tuple[str, bytes]], jobs: int) -> Li
         if isinstance(result, Died):
             out.append(checker.died(item[0], result))
         elif isinstance(result, Failed) and isinstance(result.error, MemoryError):
-            out.append(checker.limited(item[0], "ran out of memory while checking this file; nothing in it was checked"))
+            out.append(checker.out_of_memory(item[0]))
         elif isinstance(result, Failed):  # the result could not cross the process boundary: redo it here
             out.append(checker.check_bytes(*item))
         else:
@@ -387,7 +396,7 @@ def run(
     else:
         fresh = [checker.check_bytes(path, data) for path, data in items]
     for outcome in fresh:
-        if cache is not None and not outcome.internal_error:
+        if cache is not None and not outcome.internal_error and not outcome.transient:
             cache.put(keys[outcome.path], _portable(outcome))
     outcomes.extend(fresh)
     return build_report(len(files), outcomes)

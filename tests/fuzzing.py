@@ -92,4 +92,3 @@ def check(source: str, path: str = "fuzz.py") -> Dict[str, Any]:
 
 _CHECKER: Any = None
 _SCHEMA: Any = None
-

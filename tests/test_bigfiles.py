@@ -189,7 +189,8 @@ def test_a_big_file_is_reduced_and_its_error_reported_at_its_own_line():
 
 def test_past_the_reading_budget_models_are_reported_incomplete(monkeypatch):
     monkeypatch.setattr(reducing, "READ_CHARS", 2_000)
-    head = "import keras\nfrom keras import layers\n\nmodel = keras.Sequential([keras.Input((28, 28, 1))])\nmodel.add(layers.Flatten())\nmodel.add(layers.Conv2D(8, 3))\n"
+    head = ("import keras\nfrom keras import layers\n\nmodel = keras.Sequential([keras.Input((28, 28, 1))])\n"
+            "model.add(layers.Flatten())\nmodel.add(layers.Conv2D(8, 3))\n")
     source = head + "model.add(layers.Dense(16))\n" * 300
     outcome = checker().check_source("chain.py", source)
     found = {d.code: d for d in outcome.diagnostics}

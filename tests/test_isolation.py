@@ -36,7 +36,7 @@ def checker() -> Checker:
 CRASHERS = {
     "minus": "x = " + "-" * 10_000 + "1\n",
     "sum": "x = " + "+".join(["a"] * 10_000) + "\n",
-    "not": "x = " + "not " * 45_000 + "a\n",  # (the 50,000 make a file big enough to be reduced)
+    "not": "x = " + "not " * 20_000 + "a\n",  # (the 50,000 make a file big enough to be reduced)
     "conditional": "x = " + "1 if a else " * 20_000 + "1\n",  # libcst: 24 GB, killed
     "brackets": "x = " + "(" * 5_000 + ")" * 5_000 + "\n",
 }
@@ -126,6 +126,7 @@ def test_a_dead_worker_fails_its_own_file_and_the_others_are_checked():
     assert "killed by SIGKILL" in killed.diagnostics[0].message and "memory" in killed.diagnostics[0].message
     assert not killed.internal_error
     assert [d.code for d in hog.diagnostics] == ["CL908"] and "ran out of memory" in hog.diagnostics[0].message
+    assert hog.transient and killed.transient and not segv.transient  # memory depends on the machine: not cached
 
 
 def _allocate(size: int) -> int:
@@ -197,7 +198,8 @@ def test_keras_models_built_before_the_budget_ran_out_are_incomplete(monkeypatch
 
 
 def test_one_line_blocks_are_followed():
-    source = "import keras\nfrom keras import layers\n\nn = 0\nfor _ in range(3): n += 2\nmodel = keras.Sequential([keras.Input((8,)), layers.Dense(n)])\n"
+    source = ("import keras\nfrom keras import layers\n\nn = 0\nfor _ in range(3): n += 2\n"
+              "model = keras.Sequential([keras.Input((8,)), layers.Dense(n)])\n")
     outcome = checker().check_source("m.py", source)
     assert not outcome.diagnostics
     assert outcome.models[0].total_params == 8 * 6 + 6

@@ -70,7 +70,8 @@ def refusal(source: str) -> Optional[Refusal]:
     except (RecursionError, MemoryError) as err:
         line = _failing_statement(source)
         what = "the statement here nests" if line else "it nests"
-        return Refusal("syntax-error", f"cannot parse this file: {what} too deeply for Python's own parser ({type(err).__name__})", line or 1)
+        message = f"cannot parse this file: {what} too deeply for Python's own parser ({type(err).__name__})"
+        return Refusal("syntax-error", message, line or 1)
     except SyntaxError as err:
         if "too many nested" in str(err.msg):  # libcst crashes on these; Python's message says where
             return Refusal("syntax-error", f"cannot parse this file: {err.msg}", err.lineno or 1, max(err.offset or 1, 1))
