@@ -15,6 +15,14 @@ class ResourceLimit(NoteRule):
     ## Why is this bad?
     What was not read was not checked.  Such code is almost always generated; split it,
     or exclude the file.
+
+    ## Example
+    ```python
+    import keras
+
+    scale = ---...---1  # 1,001 minus signs: deeper than convlint's parser reads
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(4)])
+    ```
     """
 
     code = "CL908"
