@@ -82,7 +82,7 @@ class Reduced:
         return there + (line - here)
 
     def note(self, size: int) -> str:
-        """What was read, for the file's CL908 note."""
+        """What was read, for the file's CL909 note."""
         read = (f"this file is {size / 1e6:.1f} MB: convlint read only the {self.kept:,} of its {self.total:,} "
                 "top-level statements that can build or use a model")
         if self.unread_from is None:

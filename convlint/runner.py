@@ -4,7 +4,7 @@ Files are independent, so kept files are checked in worker processes when there 
 work to pay for starting them (``PARALLEL_MIN_BYTES``, measured), and always for a file over
 ``ISOLATE_BYTES``; the report is sorted by path and position, so the output never depends on
 scheduling.  A worker that dies (a parser crash, memory past the cap) fails only its own file,
-as a CL908 diagnostic naming the cause; the other files' results stand (:mod:`convlint.pool`).
+as a CL909 diagnostic naming the cause; the other files' results stand (:mod:`convlint.pool`).
 In-process checks (small runs, where starting workers would cost more than the work) are
 protected by the parse guard, which keeps what would crash away from the native parser.
 A big file is reduced to the statements that can matter before it is parsed
@@ -86,10 +86,15 @@ def _decode(data: bytes) -> str:
 class Checker:
     """Checks one file at a time with a fixed configuration, rule set and catalogue."""
 
-    def __init__(self, config: Config, rules: Dict[str, Type[Any]], catalogue: Any) -> None:
+    def __init__(self, config: Config, rules: Dict[str, Type[Any]], catalogue: Any, fixes: bool = True) -> None:
         """``catalogue`` is a :class:`~convlint.layers.Catalogue`, or a function making one
-        (called on first use, so a run served from the cache never builds it)."""
+        (called on first use, so a run served from the cache never builds it).  ``fixes``:
+        resolve and check the fixes rules propose (each costs a re-analysis of the file); an
+        editor may do it only when asked for code actions."""
         self.config = config
+        self.fixes = fixes
+        self.parse: Optional[Any] = None
+        """The front end's parser (``None``: libcst's); an editor passes a caching one."""
         self.rules = [cls() for code, cls in sorted(rules.items()) if config.enabled(code)]
         self._precedence = {rule.code: rule.precedence for rule in self.rules}
         self._catalogue = catalogue
@@ -102,7 +107,7 @@ class Checker:
 
     # -- one file ---------------------------------------------------------------------------
     def check_bytes(self, path: str, data: bytes) -> FileOutcome:
-        """Never raises: running out of memory is a CL908 diagnostic on the file, a crash a
+        """Never raises: running out of memory is a CL909 diagnostic on the file, a crash a
         CL999 one."""
         try:
             return self._check(path, data)
@@ -119,7 +124,7 @@ class Checker:
         return self._notes_only(path, "syntax-error", f"cannot read this file: {reason}")
 
     def limited(self, path: str, message: str, line: int = 1) -> FileOutcome:
-        """A CL908 outcome: the file is past one of convlint's limits."""
+        """A CL909 outcome: the file is past one of convlint's limits."""
         return self._notes_only(path, "resource-limit", message, Span(line))
 
     def out_of_memory(self, path: str) -> FileOutcome:
@@ -152,9 +157,6 @@ class Checker:
         return FileOutcome(path, diagnostics=self._file_diagnostics(result))
 
     def _check(self, path: str, data: bytes) -> FileOutcome:
-        from .frontend import FileNote, FileResult, FrontendOptions, analyze_source
-        from .reduce import reduce
-
         try:
             text = _decode(data)
         except (UnicodeDecodeError, LookupError, SyntaxError) as err:
@@ -168,24 +170,49 @@ class Checker:
             except ValueError as err:
                 return self.unreadable(path, err)
             text = notebook.source
+        outcome = self.check_text(path, text)
+        if self.fixes and any(d.fix is not None for d in outcome.diagnostics):
+            outcome.diagnostics = self.resolve_fixes(path, text, outcome.diagnostics)
+        if notebook is not None:
+            _relocate(outcome, notebook)
+        return outcome
+
+    def check_text(self, path: str, text: str) -> FileOutcome:
+        """Python source (a notebook's joined cells) -> outcome, fixes still as proposed.  A big
+        file is first reduced to the statements that can matter (:mod:`convlint.reduce`); it
+        gets no fixes (placing one needs the whole file parsed, what the reduction avoids)."""
+        from .frontend import FileNote, FileResult, FrontendOptions, analyze_source
+        from .reduce import reduce
+
         reduced = reduce(text)
         if reduced is not None and not reduced.total:
             return self.limited(path, f"this file is {len(text) / 1e6:.1f} MB and convlint cannot split it at its "
                                       "top-level statements (an unterminated string or bracket?) nor parse it whole; "
                                       "nothing in it was checked")
         unread = None if reduced is None or reduced.unread_from is None else "it depends on statements past convlint's reading budget"
-        options = FrontendOptions(input_shapes=self._input_shapes(path), catalogue=self.catalogue, unread=unread)
+        options = FrontendOptions(input_shapes=self._input_shapes(path), catalogue=self.catalogue, parse=self.parse, unread=unread)
         result = analyze_source(text if reduced is None else reduced.text, path, options)
         outcome = self.check_result(result)
         outcome.dependencies = [(dep, fingerprint(dep)) for dep in result.dependencies]
         if reduced is not None:
             _shift(outcome, reduced.original)
+            outcome.diagnostics = [dataclasses.replace(d, fix=None) if d.fix is not None else d for d in outcome.diagnostics]
             note = FileNote("resource-limit", reduced.note(len(text)), Span(reduced.unread_from or 1))
             outcome.diagnostics.extend(self._file_diagnostics(FileResult(path, notes=[note])))
         outcome.diagnostics = apply_noqa(outcome.diagnostics, text)
-        if notebook is not None:
-            _relocate(outcome, notebook)
         return outcome
+
+    def resolve_fixes(self, path: str, text: str, diagnostics: List[Diagnostic]) -> List[Diagnostic]:
+        """The proposed fixes made into edits and kept where the edited file checks better
+        (see :mod:`convlint.fix`)."""
+        from .fix import resolve_fixes
+
+        catalogue = self.catalogue
+
+        def same(written: str, callee: str) -> bool:
+            return written == callee or any(catalogue.canonical(fw, written) == callee for fw in ("keras", "torch"))
+
+        return resolve_fixes(text, diagnostics, lambda fixed: self.check_text(path, fixed).diagnostics, same)
 
     def check_result(self, result: Any) -> FileOutcome:
         """Engine and rules over a front end's :class:`~convlint.frontend.FileResult`."""
@@ -197,12 +224,26 @@ class Checker:
             shaped = analyze(model, self.catalogue)
             if any(f.kind == "internal" for f in shaped.findings):
                 outcome.internal_error = True
+            outcome.diagnostics.extend(self._attach_cost(shaped, result.path))
             outcome.models.append(shaped)
             for rule in self.rules:
                 outcome.diagnostics.extend(self._run(rule, "check", shaped, result.path, model.span, model.name))
         outcome.diagnostics = drop_subsumed(outcome.diagnostics, self._precedence)
         outcome.internal_error = outcome.internal_error or any(d.code == INTERNAL for d in outcome.diagnostics)
         return outcome
+
+    def _attach_cost(self, shaped: Any, path: str) -> List[Diagnostic]:
+        """Cost after the engine, before the rules (budget rules read it)."""
+        from .cost import model_cost
+
+        try:
+            shaped.cost = model_cost(shaped, self.config.dtype, self.config.dtype_bytes)
+        except Exception as err:  # a bug in the cost arithmetic: say so, keep the shapes
+            from .rules.internal_error import InternalError
+
+            m = shaped.model
+            return [InternalError.at(path, m.span, f"cannot compute the cost of model '{m.name}': {type(err).__name__}: {err}", m.name)]
+        return []
 
     def _file_diagnostics(self, result: Any) -> List[Diagnostic]:
         out: List[Diagnostic] = []
@@ -286,7 +327,14 @@ def _relocate(outcome: FileOutcome, nb: Any) -> None:
 
     def diagnostic(d: Diagnostic) -> Diagnostic:
         cell, s = span(Span(d.line, d.column, d.end_line, d.end_column))
-        return dataclasses.replace(d, cell=cell, line=s.line, end_line=s.end_line)
+        fix = d.fix
+        if fix is not None and fix.edits:
+            edits = []
+            for e in fix.edits:
+                at, es = span(Span(e.line, e.column, e.end_line, e.end_column))
+                edits.append(dataclasses.replace(e, line=es.line, end_line=es.end_line, cell=at))
+            fix = fix.with_edits(tuple(edits))
+        return dataclasses.replace(d, cell=cell, line=s.line, end_line=s.end_line, fix=fix)
 
     outcome.diagnostics = [diagnostic(d) for d in outcome.diagnostics]
     for shaped in outcome.models:

@@ -176,7 +176,7 @@ def test_a_big_file_is_reduced_and_its_error_reported_at_its_own_line():
     lines = source.splitlines()
     fc1 = next(i for i, line in enumerate(lines, 1) if "self.fc1" in line)
     found = sorted((d.line, d.code, d.message) for d in outcome.diagnostics)
-    assert [(line, code) for line, code, _ in found] == [(1, "CL908"), (fc1, "CL103")]
+    assert [(line, code) for line, code, _ in found] == [(1, "CL909"), (fc1, "CL103")]
     assert "read only the 5 of its" in found[0][2]
     (model,) = outcome.models
     (alone,) = checker().check_source("lenet.py", LENET).models
@@ -196,7 +196,7 @@ def test_past_the_reading_budget_models_are_reported_incomplete(monkeypatch):
     found = {d.code: d for d in outcome.diagnostics}
     assert found["CL102"].line == 6  # the error before the budget ran out is reported
     assert "reading budget" in found["CL902"].message  # the model says what it may lack
-    stop = found["CL908"]
+    stop = found["CL909"]
     assert "from line" in stop.message and source.splitlines()[stop.line - 1] == "model.add(layers.Dense(16))"
     assert len(outcome.models) == 1
 
@@ -205,7 +205,7 @@ def test_a_statement_bigger_than_the_budget_is_not_read_and_said(monkeypatch):
     monkeypatch.setattr(reducing, "READ_CHARS", 2_000)
     source = "import keras\nfrom keras import layers\n\nmodel = keras.Sequential([\n" + "    layers.Dense(16),\n" * 200 + "])\n"
     outcome = checker().check_source("seq.py", source)
-    assert [(d.code, d.line) for d in outcome.diagnostics] == [("CL908", 4)]
+    assert [(d.code, d.line) for d in outcome.diagnostics] == [("CL909", 4)]
     assert outcome.models == []
 
 
@@ -214,7 +214,7 @@ def test_a_big_file_that_cannot_be_split_is_said(monkeypatch):
     monkeypatch.setattr(reducing, "MAX_WHOLE", 1_000)
     source = "import torch.nn as nn\nx = nn.Linear(3, 3)\n" * 40 + "s = '''never closed\n"
     outcome = checker().check_source("odd.py", source)
-    assert [d.code for d in outcome.diagnostics] == ["CL908"] and "cannot split" in outcome.diagnostics[0].message
+    assert [d.code for d in outcome.diagnostics] == ["CL909"] and "cannot split" in outcome.diagnostics[0].message
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])

@@ -120,12 +120,12 @@ def test_a_dead_worker_fails_its_own_file_and_the_others_are_checked():
     for i in range(6):
         assert [d.code for d in outcomes[f"good{i}.py"].diagnostics] == ["CL103"]
     segv, exited, killed, hog = (outcomes[p] for p in ("segv.py", "exit.py", "kill.py", "hog.py"))
-    assert [d.code for d in segv.diagnostics] == ["CL908"] and "killed by SIGSEGV" in segv.diagnostics[0].message
+    assert [d.code for d in segv.diagnostics] == ["CL909"] and "killed by SIGSEGV" in segv.diagnostics[0].message
     assert segv.internal_error  # a crash is a bug to report: the run exits 2
     assert "exited with status 3" in exited.diagnostics[0].message and exited.internal_error
     assert "killed by SIGKILL" in killed.diagnostics[0].message and "memory" in killed.diagnostics[0].message
     assert not killed.internal_error
-    assert [d.code for d in hog.diagnostics] == ["CL908"] and "ran out of memory" in hog.diagnostics[0].message
+    assert [d.code for d in hog.diagnostics] == ["CL909"] and "ran out of memory" in hog.diagnostics[0].message
     assert hog.transient and killed.transient and not segv.transient  # memory depends on the machine: not cached
 
 

@@ -1,4 +1,4 @@
-"""CL908 resource-limit: a file, or part of one, past what convlint checks safely."""
+"""CL909 resource-limit: a file, or part of one, past what convlint checks safely."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class ResourceLimit(NoteRule):
     ```
     """
 
-    code = "CL908"
+    code = "CL909"
     name = "resource-limit"
     severity = "info"
     kind = "resource-limit"
