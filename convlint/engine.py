@@ -78,6 +78,8 @@ class LayerResult:
     trainable_params: Optional[Dim] = 0
     first_use: bool = True
     dim_notes: Dict[int, str] = field(default_factory=dict)
+    why: Any = None
+    """The formulas behind its sizes and counts (a :class:`~convlint.why.Why`), with ``--why``."""
 
     @property
     def listed(self) -> bool:

@@ -136,6 +136,8 @@ async def test_hover_explains_a_layer(client: LanguageClient, tmp_path: Path) ->
     assert "**Conv2d** `conv2` · model `LeNet`" in text
     assert "| (N, 6, 14, 14) | (N, 16, 10, 10) | 2,400 | 16 | 2,416 |" in text
     assert "`weight` (16, 6, 5, 5) = 2,400 + `bias` (16,) = 16 = 2,416" in text
+    # the --why formulas, as the catalogue computes them
+    assert "(14 + 2·0 − 5) // 1 + 1 = 10" in text and "16·6·5·5 = 2,400" in text
     nothing = await client.text_document_hover_async(lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(line=0, character=1)))
     assert nothing is None
 

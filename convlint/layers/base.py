@@ -48,7 +48,8 @@ class LayerError(Exception):
     ``kind`` is one of: ``invalid-argument``, ``rank-mismatch``, ``non-positive-dim``,
     ``channel-mismatch``, ``groups``, ``reshape-size``, ``merge-mismatch``.  ``expected`` is the
     value that would fit, when there is one (e.g. the right ``in_features``), and ``received``
-    what the layer got; ``attr`` names the argument at fault.
+    what the layer got; ``attr`` names the argument at fault.  ``size`` is the output size that
+    came out zero or less (a ``non-positive-dim``), so ``--why`` can show its formula.
     """
 
     def __init__(
@@ -59,6 +60,7 @@ class LayerError(Exception):
         expected: Any = None,
         received: Any = None,
         attr: Optional[str] = None,
+        size: Any = None,
     ) -> None:
         super().__init__(message)
         self.kind = kind
@@ -66,6 +68,7 @@ class LayerError(Exception):
         self.expected = expected
         self.received = received
         self.attr = attr
+        self.size = size
 
 
 class UnknownAttr(Exception):
