@@ -10,14 +10,15 @@ import argparse
 import os
 import sys
 from collections import Counter
-from typing import TYPE_CHECKING, Collection, Dict, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Collection, Dict, Optional, Sequence, Tuple
 
 from . import __version__
-from .config import Config, ConfigError, check_codes, check_config_codes, load_config, split_option_list
+from .config import DTYPES, Config, ConfigError, check_codes, check_config_codes, load_config, split_option_list
 from .diagnostics import SEVERITIES, Report, severity_rank
 
 if TYPE_CHECKING:  # pragma: no cover
     from .cache import Cache
+    from .output import Renderer
     from .plugins import PluginManager
 
 __all__ = ["main", "build_parser", "exit_status"]
@@ -38,7 +39,10 @@ def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
     p.add_argument("--ignore", action="append", metavar="CODES", help="codes or prefixes to disable (added to the config's ignore)")
     p.add_argument("--fail-on", choices=SEVERITIES, help="lowest severity that makes the exit status 1 (default: error)")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when diagnostics are reported")
-    p.add_argument("--summary", action="store_true", help="print a per-model layer table (text format)")
+    p.add_argument("--summary", action="store_true", help="print a per-model layer table with MACs and memory (text format)")
+    p.add_argument("--dtype", choices=list(DTYPES), help="element type memory figures assume (default: the config's, float32)")
+    p.add_argument("--why", action="store_true", help="show every output size and parameter count as its formula, numbers filled in")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
     p.add_argument("--statistics", action="store_true", help="print the number of diagnostics per code (text format)")
     p.add_argument("--config", metavar="FILE", help="configuration file (default: the nearest pyproject.toml with [tool.convlint])")
     p.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: all cores; 1 = serial)")
@@ -46,6 +50,9 @@ def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
     p.add_argument("--no-color", action="store_true", help="never colour the output")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the results cache")
     p.add_argument("--cache-dir", metavar="DIR", help="results cache directory (default: .convlint_cache beside the configuration)")
+    p.add_argument("--fix", action="store_true", help="apply the safe fixes, then report what remains")
+    p.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, also apply fixes that change what a model computes")
+    p.add_argument("--diff", action="store_true", help="print the fixes as a unified diff instead of writing them (exit 1 if there is one)")
     p.add_argument("--explain", metavar="CODE", help="print a rule's documentation and exit")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     return p
@@ -86,6 +93,8 @@ def _configure(args: argparse.Namespace, known: Collection[str]) -> Config:
         changes["ignore"] = config.ignore + codes(args.ignore, "--ignore")
     if args.fail_on:
         changes["fail_on"] = args.fail_on
+    if args.dtype:
+        changes["dtype"] = args.dtype
     return config.with_options(**changes) if changes else config
 
 
@@ -114,11 +123,18 @@ def _cache(args: argparse.Namespace, config: Config, pm: "PluginManager") -> "Ca
     plugins = [f"{name}={plugin!r}" for name, plugin in pm.list_name_plugin()]
     plugins += [f"{name}=={version}" for name, version in pm.distributions]
     directory = args.cache_dir or os.path.join(config.root, CACHE_DIR)
-    return Cache(directory, make_salt(__version__, config, plugins))
+    options = ["why"] if args.why else []  # outcomes with formulas are not those without
+    return Cache(directory, make_salt(__version__, config, plugins, options))
 
 
 def main(argv: Optional[Sequence[str]] = None, *, plugins: Sequence[object] = ()) -> int:
-    """Run convlint; ``plugins`` are registered in addition to the installed ones (tests)."""
+    """Run convlint; ``plugins`` are registered in addition to the installed ones (tests).
+    ``convlint server`` starts the language server instead (see :mod:`convlint.lsp`)."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["server"]:
+        from .lsp import main as serve
+
+        return serve(args_list[1:])
     from .plugins import collect_formats, collect_rules, make_catalogue, make_plugin_manager
 
     try:
@@ -145,11 +161,10 @@ def main(argv: Optional[Sequence[str]] = None, *, plugins: Sequence[object] = ()
     except ConfigError as err:
         return _error(str(err))
 
-    from .output import RenderContext
     from .runner import Checker, run
 
     try:
-        checker = Checker(config, rules, lambda: make_catalogue(pm))
+        checker = Checker(config, rules, lambda: make_catalogue(pm), why=args.why)
         cache = None if args.no_cache else _cache(args, config, pm)
         report = run(args.paths or ["."], config, checker, jobs=args.jobs, force_exclude=args.force_exclude, cache=cache)
     except FileNotFoundError as err:
@@ -158,15 +173,60 @@ def main(argv: Optional[Sequence[str]] = None, *, plugins: Sequence[object] = ()
         return 130
     except Exception as err:  # e.g. a plugin's layer specs failing to load: never a traceback
         return _error(f"internal error: {type(err).__name__}: {err}")
-    color = args.format == "text" and not args.no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
-    context = RenderContext(rules=rules, color=color, summary=args.summary, version=__version__)
+    if args.fix or args.diff:
+        try:
+            return _fix(args, config, checker, cache, report, formats, rules)
+        except Exception as err:  # never a traceback
+            return _error(f"internal error while fixing: {type(err).__name__}: {err}")
+    return _render(args, config, report, formats, rules)
+
+
+def _render(args: argparse.Namespace, config: Config, report: Report, formats: Dict[str, "Renderer"], rules: Dict[str, type], fixed: str = "") -> int:
+    from .output import RenderContext
+
+    color = args.format == "text" and not (args.no_color or args.output) and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    context = RenderContext(rules=rules, color=color, summary=args.summary, why=args.why, version=__version__)
     try:
         text = formats[args.format](report, context)
     except Exception as err:  # a broken (plugin) renderer
         return _error(f"the '{args.format}' format failed: {type(err).__name__}: {err}")
-    sys.stdout.write(text)
+    if fixed and args.format == "text":
+        text += fixed
     if args.statistics and args.format == "text":
-        sys.stdout.write(_statistics(report, rules))
+        text += _statistics(report, rules)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8") as f:
+                f.write(text)
+        except OSError as err:
+            return _error(f"cannot write {args.output}: {err.strerror or err}")
+    else:
+        sys.stdout.write(text)
     if report.internal_error:
         print("convlint: internal errors occurred (see CL999 above); please report them", file=sys.stderr)
     return exit_status(report, config.fail_on, args.exit_zero)
+
+
+def _fix(args: argparse.Namespace, config: Config, checker: Any, cache: Any, report: Report, formats: Dict[str, "Renderer"], rules: Dict[str, type]) -> int:
+    """``--diff``: the patch on stdout, exit 1 when there is one.  ``--fix``: write the fixes,
+    then analyse again and report what remains, with what was fixed."""
+    from . import autofix
+    from .runner import run
+
+    fixes = autofix.fix_report(report.diagnostics, checker, unsafe=args.unsafe_fixes)
+    changed = [f for f in fixes if f.changed]
+    if args.diff:
+        sys.stdout.write("".join(f.diff() for f in changed))
+        n = sum(len(f.applied) for f in changed)
+        print(f"Would fix {n} diagnostic{'' if n == 1 else 's'} in {len(changed)} file{'' if len(changed) == 1 else 's'}.", file=sys.stderr)
+        return 1 if changed else 0
+    autofix.write(changed)
+    if changed:
+        report = run(args.paths or ["."], config, checker, jobs=args.jobs, force_exclude=args.force_exclude, cache=cache)
+    counts = autofix.counts(changed)
+    total = sum(counts.values())
+    detail = ", ".join(f"{code} x{n}" for code, n in sorted(counts.items()))
+    line = f"Fixed {total} diagnostic{'' if total == 1 else 's'}" + (f" ({detail}) in {len(changed)} file{'' if len(changed) == 1 else 's'}" if total else "") + ".\n"
+    if args.format != "text":
+        sys.stderr.write(line)
+    return _render(args, config, report, formats, rules, fixed=line)

@@ -78,6 +78,8 @@ class LayerResult:
     trainable_params: Optional[Dim] = 0
     first_use: bool = True
     dim_notes: Dict[int, str] = field(default_factory=dict)
+    why: Any = None
+    """The formulas behind its sizes and counts (a :class:`~convlint.why.Why`), with ``--why``."""
 
     @property
     def listed(self) -> bool:
@@ -112,6 +114,9 @@ class ShapedModel:
     layers: List[LayerResult]
     findings: List[Finding]
     constraints: List[Constraint] = field(default_factory=list)
+    cost: Any = None
+    """What running it costs (a :class:`convlint.cost.ModelCost`), attached by the runner after
+    the engine, since it depends on the configured dtype; ``None`` until then."""
 
     def result(self, node_id: str) -> LayerResult:
         for r in self.layers:
@@ -378,6 +383,8 @@ def _check_requirements(
                 constraints.append(Constraint(node.id, req.attr, req.value, actual, node.span))
             continue
         actual = shape[req.axis]
+        if actual is None and shape and req.axis % len(shape) == 0:
+            raise _batch_as_feature(node, req, shape)
         if actual is None:
             continue
         if is_known(actual) and is_known(req.value):
@@ -393,6 +400,20 @@ def _check_requirements(
                 )
         elif actual != req.value:
             constraints.append(Constraint(node.id, req.attr, req.value, actual, node.span))
+
+
+def _batch_as_feature(node: Node, req: Requirement, shape: Shape) -> LayerError:
+    """A size a layer's argument fixes, read from axis 0 where the batch of any size is: PyTorch
+    takes a tensor of that rank as unbatched (``nn.Conv2d`` on ``(N, H, W)`` reads ``N`` as the
+    channels), so it fails unless the batch happens to equal the argument."""
+    return LayerError(
+        "rank-mismatch",
+        f"{node.display_type}({req.attr}={req.value}) reads {req.attr} from axis 0 of its {len(shape)}D input, "
+        f"which is the batch axis: PyTorch takes a tensor of this rank as unbatched, so this fails unless the "
+        f"batch size is {req.value}. Received: input shape {fmt_shape(shape)}",
+        expected=req.value,
+        attr=req.attr,
+    )
 
 
 def _check_output(node: Node, out: Shape, inputs: List[Shape]) -> None:

@@ -187,6 +187,9 @@ class ModelGraph:
     cell: Optional[int] = None
     dim_refs: Dict[str, DimRef] = field(default_factory=dict)
     """Size symbols in node arguments that stand for another node's output dim (see DimRef)."""
+    budgets: Dict[str, int] = field(default_factory=dict)
+    """The model's own budgets, from a ``# convlint: max-macs=300M`` comment above it (keys as in
+    ``[tool.convlint]``); they override the configuration's for this model."""
 
     def node(self, node_id: str) -> Node:
         for n in self.nodes:

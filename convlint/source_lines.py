@@ -16,15 +16,13 @@ from typing import List
 __all__ = ["split_lines"]
 
 _OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-_PYTHON_BREAK = re.compile(r"\r\n|\r|\n")
+_PYTHON_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
-def split_lines(text: str) -> List[str]:
-    """``text.splitlines()``, but breaking only where Python does (``\\n``, ``\\r\\n``, ``\\r``);
-    like ``splitlines()``, a final line break does not start another (empty) line."""
+def split_lines(text: str, keepends: bool = False) -> List[str]:
+    """``text.splitlines(keepends)``, but breaking only where Python does (``\\n``, ``\\r\\n``,
+    ``\\r``); like ``splitlines()``, a final line break does not start another (empty) line."""
     if _OTHER_BREAKS.search(text) is None:
-        return text.splitlines()  # the common case, at C speed
-    lines = _PYTHON_BREAK.split(text)
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines
+        return text.splitlines(keepends)  # the common case, at C speed
+    lines = _PYTHON_LINE.findall(text)
+    return lines if keepends else [line.rstrip("\r\n") for line in lines]

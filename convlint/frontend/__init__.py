@@ -1,8 +1,9 @@
 """Front ends: Python source -> ``ModelGraph``s, without importing or running it.
 
-The file is parsed once with libcst; each framework's extractor walks the same module.
-A syntax error, or a construct an extractor does not understand, becomes a :class:`FileNote`
-(shown as a CL9xx diagnostic), never an exception.
+The file is parsed once with libcst (after Python's own parser has checked that libcst's native
+parser can take it: ``python/guard.py``); each framework's extractor walks the same module.
+A syntax error, a source past the guard's limits, or a construct an extractor does not
+understand becomes a :class:`FileNote` (shown as a CL9xx diagnostic), never an exception.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..graph import ModelGraph, Span
+from ..source_lines import split_lines
 
 __all__ = ["FileNote", "FileResult", "FrontendOptions", "analyze_source"]
 
@@ -21,6 +23,7 @@ class FileNote:
 
     ``kind``: ``syntax-error`` (file did not parse), ``unresolved`` (a value could not be
     folded), ``unsupported`` (a construct the front end does not follow), ``no-input-shape``,
+    ``resource-limit`` (past a limit of convlint's: too deep, too big, out of memory),
     ``internal`` (a front-end bug, reported instead of raised).
     """
 
@@ -58,6 +61,12 @@ class FrontendOptions:
     built-in one."""
     read: Optional[List[str]] = None
     """Where the front ends list the project modules they read (``analyze_source`` sets it)."""
+    unread: Optional[str] = None
+    """Why the end of the source was not given (a big file past its reading budget): the models
+    built before it may lack what the rest would add."""
+    parse: Optional[Callable[[str], Any]] = None
+    """Parses the file (default ``libcst.parse_module``): an editor re-parsing one buffer on
+    every keystroke passes one that reuses the unchanged statements' trees."""
     implied: Dict[str, str] = field(default_factory=dict)
     """Framework names the file uses without importing them (``Conv2D`` ->
     ``keras.layers.Conv2D``), as :mod:`convlint.frontend.implied` decides; ``analyze_source``
@@ -66,14 +75,30 @@ class FrontendOptions:
 
 def analyze_source(source: str, path: str, options: Optional[FrontendOptions] = None) -> FileResult:
     """Every model in ``source``; never raises for bad input."""
-    import libcst as cst
-
     import dataclasses
+
+    from .python.guard import forget, refusal
 
     result = FileResult(path)
     options = dataclasses.replace(options or FrontendOptions(), read=result.dependencies)
+    refused = refusal(source)
+    if refused is not None:
+        forget()
+        result.notes.append(FileNote(refused.kind, refused.message, Span(refused.line, refused.column)))
+        return result
     try:
-        module = cst.parse_module(source)
+        return _analyze(source, path, options, result)
+    finally:
+        forget()
+
+
+def _analyze(source: str, path: str, options: FrontendOptions, result: FileResult) -> FileResult:
+    import dataclasses
+
+    import libcst as cst
+
+    try:
+        module = (options.parse or cst.parse_module)(source)
     except cst.ParserSyntaxError as err:
         result.notes.append(_syntax_note(source, path, err))
         return result
@@ -96,7 +121,20 @@ def analyze_source(source: str, path: str, options: Optional[FrontendOptions] = 
         result.models.extend(models)
         result.notes.extend(notes)
     result.models.sort(key=lambda m: (m.span.line, m.span.column))
+    _read_budgets(source, result)
     return result
+
+
+def _read_budgets(source: str, result: FileResult) -> None:
+    """Each model's ``# convlint: max-...=`` comment; a malformed one is a note, not applied."""
+    if "convlint:" not in source:
+        return
+    from .pragmas import declared_budgets
+
+    lines = split_lines(source)
+    for model in result.models:
+        model.budgets, problems = declared_budgets(lines, model.span.line, model.name)
+        result.notes.extend(FileNote("unsupported", p, model.span, model.name) for p in problems)
 
 
 def _syntax_note(source: str, path: str, err: Any) -> FileNote:

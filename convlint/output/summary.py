@@ -1,4 +1,5 @@
-"""``--summary``: a per-model layer table in the spirit of Keras' ``model.summary()``."""
+"""``--summary``: a per-model layer table in the spirit of Keras' ``model.summary()``, with
+what each layer costs (MACs for one sample, the bytes of its output) and the model's totals."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from typing import Any, List, Optional
 
 from ..dims import fmt, is_known
 from ..graph import fmt_shape
+from .units import amount, number
 
-HEADERS = ("Layer (type)", "Output Shape", "Weights", "Biases", "Param #")
+HEADERS = ("Layer (type)", "Output Shape", "Weights", "Biases", "Param #", "MACs", "Output bytes")
 
 
 def _count(value: Any) -> str:
@@ -20,9 +22,9 @@ def _layer_label(node: Any) -> str:
     return f"{node.name or node.id} ({node.display_type})"
 
 
-def model_table(shaped: Any) -> str:
-    """The table for one :class:`~convlint.engine.ShapedModel`."""
-    m = shaped.model
+def layer_rows(shaped: Any) -> List[tuple]:
+    """One row of cells per listed layer call, as :data:`HEADERS` names them."""
+    cost = getattr(shaped, "cost", None)
     rows: List[tuple] = []
     for r in shaped.layers:
         if not r.listed:
@@ -37,7 +39,30 @@ def model_table(shaped: Any) -> str:
             weights = biases = params = "?"
         else:
             weights, biases, params = _count(r.weight_count), _count(r.bias_count), _count(r.params)
-        rows.append((_layer_label(r.node), shape, weights, biases, params))
+        mine = cost.layers.get(r.node.id) if cost is not None else None
+        macs = number(mine.macs) if mine is not None else "?"
+        activations = number(mine.activation_bytes) if mine is not None else "?"
+        rows.append((_layer_label(r.node), shape, weights, biases, params, macs, activations))
+    return rows
+
+
+def cost_lines(shaped: Any) -> List[str]:
+    """The model's cost totals, one line each (empty when no cost was computed)."""
+    cost = getattr(shaped, "cost", None)
+    if cost is None:
+        return []
+    return [
+        f"MACs (one sample): {amount(cost.macs)}",
+        f"Activations: {amount(cost.activation_bytes, 'bytes')}; input {amount(cost.input_bytes, 'bytes')}",
+        f"Peak activations: {amount(cost.peak_activation_bytes, 'bytes')}",
+        f"Params size: {amount(cost.param_bytes, 'bytes')} ({cost.dtype})",
+    ]
+
+
+def model_table(shaped: Any) -> str:
+    """The table for one :class:`~convlint.engine.ShapedModel`."""
+    m = shaped.model
+    rows = layer_rows(shaped)
     widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(HEADERS)]
 
     def line(cells: tuple) -> str:
@@ -54,6 +79,7 @@ def model_table(shaped: Any) -> str:
     out.append(f" Total params: {_count(total)}")
     out.append(f" Trainable params: {_count(shaped.trainable_params)}")
     out.append(f" Non-trainable params: {_count(shaped.non_trainable_params)}")
+    out.extend(" " + text for text in cost_lines(shaped))
     if not shaped.complete:
         out.append(" (? = not reached: an earlier layer's shape is unknown or wrong)")
     return "\n".join(out)

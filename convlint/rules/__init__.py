@@ -33,6 +33,7 @@ import re
 from typing import TYPE_CHECKING, Any, ClassVar, Dict, Hashable, Iterator, Mapping, Optional, Sequence, Tuple
 
 from ..diagnostics import Diagnostic
+from ..edits import Fix
 from ..graph import Span
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -78,8 +79,10 @@ class Rule:
         model: Optional[str] = None,
         cell: Optional[int] = None,
         cause: Optional[Hashable] = None,
+        fix: Optional[Fix] = None,
     ) -> Diagnostic:
-        """A diagnostic of this rule at ``span`` (the runner adjusts severity and cell)."""
+        """A diagnostic of this rule at ``span`` (the runner adjusts severity and cell); ``fix``
+        is its repair, proposed as changes to a layer call (see :mod:`convlint.edits`)."""
         return Diagnostic(
             code=cls.code,
             severity=cls.severity,
@@ -92,6 +95,7 @@ class Rule:
             model=model,
             cell=cell,
             name=cls.name,
+            fix=fix,
             cause=cause,
         )
 

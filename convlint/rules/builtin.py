@@ -22,13 +22,18 @@ from .implied_import import ImpliedImport
 from .input_fit import InputFit
 from .internal_error import InternalError
 from .invalid_argument import InvalidArgument
+from .legacy_spelling import LegacyKerasSpelling
+from .max_activation_bytes import MaxActivationBytes
 from .max_layer_params import MaxLayerParams
+from .max_macs import MaxMacs
+from .max_model_bytes import MaxModelBytes
 from .max_params import MaxParams
 from .merge_mismatch import MergeMismatch
 from .no_input_shape import NoInputShape
 from .non_positive_dim import NonPositiveDim
 from .rank_mismatch import RankMismatch
 from .reshape_size import ReshapeSize
+from .resource_limit import ResourceLimit
 from .uncalled_layer import UncalledLayer
 from .syntax_error import SyntaxError_
 from .unknown_layer import UnknownLayer
@@ -47,11 +52,15 @@ RULES: List[Type[Rule]] = [
     InputFit,
     MaxParams,
     MaxLayerParams,
+    MaxMacs,
+    MaxActivationBytes,
+    MaxModelBytes,
     DominantLayer,
     DenseOnFeatureMap,
     CropOnlyInTraining,
     UncalledLayer,
     DroppedBorder,
+    LegacyKerasSpelling,
     SyntaxError_,
     Unresolved,
     Unsupported,
@@ -60,6 +69,7 @@ RULES: List[Type[Rule]] = [
     UnresolvedArgument,
     AssumedValue,
     ImpliedImport,
+    ResourceLimit,
     InternalError,
 ]
 

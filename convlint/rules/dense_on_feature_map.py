@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Iterator, Optional
 from ..diagnostics import Diagnostic
 from ..graph import fmt_shape
 from . import Rule
+from .fixes import flatten_fix
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..config import Config
@@ -55,7 +56,8 @@ class DenseOnFeatureMap(Rule):
     It is legal: the layer then acts on the last axis only (the channels in Keras, the width in
     PyTorch), at every spatial position, and the output keeps its spatial axes.  That is almost
     never what a classifier head means, and the error only shows up later as a wrong output
-    shape or a loss that does not match the labels.
+    shape or a loss that does not match the labels.  The (unsafe) fix inserts a flatten before
+    the layer (and, in PyTorch, sets ``in_features`` to the flattened size).
     """
 
     code = "CL301"
@@ -108,4 +110,5 @@ model = keras.Sequential([
                 f"it acts on the last axis only{result}; add {fix} before it",
                 m.name,
                 m.cell,
+                fix=flatten_fix(model, r),
             )

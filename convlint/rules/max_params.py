@@ -1,22 +1,23 @@
-"""CL201 max-params: a model with more parameters than the configured budget."""
+"""CL201 max-params: a model with more parameters than its budget."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Dict, Optional, Tuple
 
-from ..diagnostics import Diagnostic
-from ..dims import is_known
-from . import Rule
+from ..dims import Dim, is_known
+from .budget import BudgetRule
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..config import Config
+    from ..cost import Amount
     from ..engine import ShapedModel
 
 
-class MaxParams(Rule):
+class MaxParams(BudgetRule):
     """## What it does
-    Reports a model whose total parameter count exceeds ``max-params`` in ``[tool.convlint]``
-    (off unless set).
+    Reports a model whose total parameter count exceeds ``max-params`` in ``[tool.convlint]``,
+    or the model's own ``# convlint: max-params=2M`` comment right above its definition (off
+    unless set), naming the three layers that hold the most.
 
     ## Why is this bad?
     A parameter budget (for an edge device, a memory limit, a competition rule) is easy to
@@ -26,6 +27,8 @@ class MaxParams(Rule):
     code = "CL201"
     name = "max-params"
     severity = "error"
+    key = "max-params"
+    measure = "has {n} parameters"
     CONFIG = {"max-params": 1000}
     VALID = (
         """\
@@ -48,19 +51,24 @@ model = keras.Sequential([
     layers.Dense(100),
 ])
 """,
+        """\
+import keras
+from keras import layers
+
+# convlint: max-params=100
+model = keras.Sequential([
+    keras.Input(shape=(10,)),
+    layers.Dense(10),
+])
+""",
     )
 
-    def check(self, model: "ShapedModel", config: "Config") -> Iterator[Diagnostic]:
-        budget = config.max_params
+    def amount(self, model: "ShapedModel", config: "Config") -> Tuple["Amount", Dict[str, Optional[Dim]]]:
+        from ..cost import Amount
+
+        parts = {r.node.id: r.params for r in model.layers if r.first_use}
         total = model.total_params
-        if budget is None or not is_known(total) or total <= budget:
-            return
-        m = model.model
-        yield self.at(
-            m.path,
-            m.span,
-            f"model '{m.name}' has {total:,} parameters, over the budget of {budget:,} (max-params) "
-            f"by {total - budget:,}",
-            m.name,
-            m.cell,
-        )
+        if total is not None:  # exact: an int, or symbolic (which no budget acts on)
+            return Amount(total, True), parts
+        # the known part (symbolic and unknown counts are at least 0): a lower bound
+        return Amount(sum(v for v in parts.values() if is_known(v)), False), parts  # type: ignore[misc]
