@@ -33,6 +33,8 @@ class _Types:
     """The data types an outcome is made of (imported on first use, as unpickling did)."""
 
     def __init__(self) -> None:
+        from . import edits
+        from .cost import Amount, LayerCost, ModelCost
         from .diagnostics import Diagnostic
         from .dims import Expr, FloorDiv
         from .engine import Constraint, Finding, LayerResult, ShapedModel
@@ -41,14 +43,19 @@ class _Types:
         from .runner import FileOutcome
 
         classes = (Diagnostic, FloorDiv, Constraint, Finding, LayerResult, ShapedModel, Cause, DimRef, ModelGraph,
-                   Node, SizeOf, Span, Unknown, UnknownRest, Weight, FileOutcome)
+                   Node, SizeOf, Span, Unknown, UnknownRest, Weight, FileOutcome, Amount, LayerCost, ModelCost,
+                   edits.Edit, edits.Fix, edits.SetArgument, edits.RenameArgument, edits.RemoveArgument,
+                   edits.RenameCallee, edits.InsertLayerBefore)
         self.by_name: Dict[str, type] = {cls.__name__: cls for cls in classes}
+        assert len(self.by_name) == len(classes), "registered names must be unique"
         self.fields: Dict[type, Tuple[str, ...]] = {
             cls: tuple(f.name for f in dataclasses.fields(cls) if f.init) for cls in classes
         }
         self.expr = Expr
         self.unknown = Unknown
         self.file_outcome = FileOutcome
+        self.keep = edits.KEEP
+        """A rename's "keep the value" marker: a singleton, written as ``{"$": "keep"}``."""
 
 
 _TYPES: Optional[_Types] = None
@@ -81,6 +88,8 @@ class _Encoder:
             return {_TAG: "tuple", "v": [self.encode(v) for v in value]}
         if t is dict:
             return {_TAG: "dict", "v": [[self.encode(k), self.encode(v)] for k, v in value.items()]}
+        if value is self.types.keep:
+            return {_TAG: "keep"}
         ref = self.seen.get(id(value))
         if ref is not None:
             return {_TAG: "ref", _ID: ref}
@@ -134,6 +143,8 @@ class _Decoder:
                 return self.objects[data[_ID]]
             except (KeyError, TypeError):
                 raise ValueError("a reference to nothing") from None
+        if tag == "keep" and len(data) == 1:
+            return self.types.keep
         if tag == "float":
             text = data.get("v")
             if text not in ("inf", "-inf", "nan"):

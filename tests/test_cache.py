@@ -172,3 +172,15 @@ def test_report_of_cached_outcomes_equals_fresh(tmp_path):
     for name in ("text", "json", "sarif"):
         assert FORMATS[name](build_report(len(fresh), cached), context) == FORMATS[name](build_report(len(fresh), fresh), context)
     assert isinstance(build_report(0, []), Report)
+
+
+def test_fixes_and_costs_survive_the_round_trip():
+    """What ``--fix`` and the cost figures read comes back from the cache as it was made."""
+    from convlint.edits import KEEP, Edit, Fix, InsertLayerBefore, RenameArgument, SetArgument
+
+    fix = Fix("use 400", edits=(Edit(3, 5, 3, 8, "400"),), changes=(SetArgument("in_features", 400, 0, "16 * 5 * 5"),
+                                                                     RenameArgument("a", "b", KEEP), InsertLayerBefore("Flatten")))
+    back = decode(json.loads(json.dumps(encode(fix))))
+    assert back == fix and back.changes == fix.changes and back.changes[1].value is KEEP
+    costs = [m.cost for p in FIXTURES for m in CHECKER.check_bytes(str(p), p.read_bytes()).models if getattr(m, "cost", None)]
+    assert costs and all(decode(json.loads(json.dumps(encode(c)))) == c for c in costs)
