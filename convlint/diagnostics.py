@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass, field, fields
 from typing import Any, Hashable, List, Optional, Tuple
 
-__all__ = ["SEVERITIES", "Diagnostic", "Report", "severity_rank", "sort_key"]
+__all__ = ["SEVERITIES", "Related", "Diagnostic", "Report", "severity_rank", "sort_key"]
 
 SEVERITIES: Tuple[str, ...] = ("info", "warning", "error")
 """Severities from least to most severe; ``fail-on`` compares by this order."""
@@ -26,13 +26,30 @@ def severity_rank(severity: str) -> int:
 
 
 @dataclass(frozen=True, **_SLOTS)
+class Related:
+    """Another place that matters to the person fixing a diagnostic: where the layer whose
+    application fails is constructed (SARIF ``relatedLocations``).  ``cell`` as in
+    :class:`Diagnostic`."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    cell: Optional[int] = None
+
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
+        return (Related, tuple(getattr(self, f.name) for f in fields(self)))
+
+
+@dataclass(frozen=True, **_SLOTS)
 class Diagnostic:
     """One reported problem.  Positions are 1-based; ``cell`` is the notebook code cell (1-based)
     when the file is a notebook, and ``line`` is then the line within that cell.
 
     ``cause`` says what the problem is about when other diagnostics may be about the same thing
     (a :class:`~convlint.graph.Cause`); the runner keeps one message per cause.  It is internal:
-    not compared, not shown, not serialised."""
+    not compared, not shown, not serialised.  ``related``: other locations that matter (the
+    constructor of a layer whose application is reported)."""
 
     code: str
     severity: str
@@ -46,6 +63,7 @@ class Diagnostic:
     cell: Optional[int] = None
     name: str = ""
     cause: Optional[Hashable] = field(default=None, compare=False)
+    related: Tuple[Related, ...] = ()
 
     def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
         # Explicit, because frozen + slots pickling was broken in some 3.10 releases, and

@@ -256,7 +256,8 @@ def _relocate(outcome: FileOutcome, nb: Any) -> None:
 
     def diagnostic(d: Diagnostic) -> Diagnostic:
         cell, s = span(Span(d.line, d.column, d.end_line, d.end_column))
-        return dataclasses.replace(d, cell=cell, line=s.line, end_line=s.end_line)
+        related = tuple(dataclasses.replace(r, cell=c, line=rs.line) for r in d.related for c, rs in [span(Span(r.line, r.column))])
+        return dataclasses.replace(d, cell=cell, line=s.line, end_line=s.end_line, related=related)
 
     outcome.diagnostics = [diagnostic(d) for d in outcome.diagnostics]
     for shaped in outcome.models:

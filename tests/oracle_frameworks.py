@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -115,3 +115,12 @@ def keras_weights(layer: Any) -> Dict[str, np.ndarray]:
 def random_inputs(row: Any, seed: int = 0) -> List[np.ndarray]:
     rng = np.random.default_rng(seed)
     return [rng.standard_normal((BATCH,) + tuple(s[1:])).astype(np.float32) for s in row.in_shapes]
+
+
+def raising_line(error: BaseException, path: Any) -> Optional[int]:
+    """The line of ``path`` (a fixture run from its source) where ``error`` was raised: the
+    innermost frame of the traceback in that file, the line a user's traceback points at."""
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(path)]
+    return frames[-1].lineno if frames else None

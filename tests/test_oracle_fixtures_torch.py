@@ -5,7 +5,8 @@ do not run; the model convlint found is rebuilt from the namespace and run on th
 convlint inferred, with a global forward hook on every leaf module.  Each leaf's output shape
 (call by call) and parameter count, the total parameter count and the model output shape must
 equal the engine's.  A fixture line marked ``# expect: <kind>`` must make PyTorch raise and
-convlint report a finding of that kind on that line.
+convlint report a finding of that kind on that line; for a module built in one place and
+applied in another, PyTorch raises on the line of the application, where convlint reports it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from convlint.dims import is_known  # noqa: E402
 from convlint.engine import ShapedModel, analyze  # noqa: E402
 from convlint.frontend import FrontendOptions, analyze_source  # noqa: E402
 from convlint.graph import ModelGraph  # noqa: E402
+from oracle_frameworks import raising_line  # noqa: E402
 
 pytestmark = pytest.mark.oracle
 
@@ -152,6 +154,9 @@ def test_fixture_matches_pytorch(path: Path) -> None:
             found = {(f.span.line, f.kind) for f in errors}
             for line, kind in expectations.items():
                 assert (line, kind) in found, f"{graph.name}: expected {kind} on line {line}; got {sorted(found)}"
+            for f in errors:
+                if f.defined is not None:  # built on one line, applied on another: torch raises at the application
+                    assert raising_line(error, path) == f.span.line, f"{graph.name}: {f.message}"
         else:
             assert error is None, f"{graph.name}: PyTorch raised {error!r}"
             assert not errors, f"{graph.name}: false findings {[(f.kind, f.message) for f in errors]}"

@@ -1,16 +1,16 @@
-"""``--format json``: the version-1 report contract (``convlint/report.schema.json``; the field
-meanings are in the design notes' report format)."""
+"""``--format json``: the version-2 report contract (``convlint/report.schema.json``; the field
+meanings are in the README, "JSON report")."""
 
 from __future__ import annotations
 
 import json
 from typing import Any, Dict, List, Optional
 
-from ..diagnostics import Diagnostic, Report
+from ..diagnostics import Diagnostic, Related, Report
 from ..dims import fmt, is_known
 from . import RenderContext
 
-VERSION = 1
+VERSION = 2
 
 
 def _shape(shape: Any) -> Optional[List[Any]]:
@@ -54,7 +54,11 @@ def model_dict(shaped: Any) -> Dict[str, Any]:
         "total_params": _count(shaped.total_params),
         "trainable_params": _count(shaped.trainable_params),
         "non_trainable_params": _count(shaped.non_trainable_params),
+        "complete": shaped.complete,
     }
+    if not shaped.complete:  # the totals above are null: say how many were counted, and why
+        out["params_lower_bound"] = shaped.params_lower_bound
+        out["incomplete_reason"] = shaped.incomplete_reason
     if m.cell is not None:
         out["cell"] = m.cell
     return out
@@ -75,6 +79,14 @@ def diagnostic_dict(d: Diagnostic) -> Dict[str, Any]:
     }
     if d.cell is not None:
         out["cell"] = d.cell
+    out["related"] = [_related(r) for r in d.related]
+    return out
+
+
+def _related(r: Related) -> Dict[str, Any]:
+    out: Dict[str, Any] = {"path": r.path, "line": r.line, "column": r.column, "message": r.message}
+    if r.cell is not None:
+        out["cell"] = r.cell
     return out
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Optional
+from typing import Any, List
 
 from ..dims import fmt, is_known
 from ..graph import fmt_shape
@@ -29,6 +29,8 @@ def model_table(shaped: Any) -> str:
             continue
         if r.node.type == "Parameter":  # an nn.Parameter: counted, read by forward, never called
             shape = "nn.Parameter"
+        elif r.node.called is None:
+            shape = "not reached"
         else:
             shape = "not called" if not r.node.called else "?" if r.output_shape is None else fmt_shape(r.output_shape)
         if not r.first_use and r.params != 0:
@@ -50,10 +52,19 @@ def model_table(shaped: Any) -> str:
     out = [f'Model: "{m.name}" ({m.framework}, {where})', rule, line(HEADERS), rule]
     out.extend(line(row) for row in rows)
     out.append(rule)
-    total: Optional[Any] = shaped.total_params
-    out.append(f" Total params: {_count(total)}")
-    out.append(f" Trainable params: {_count(shaped.trainable_params)}")
-    out.append(f" Non-trainable params: {_count(shaped.non_trainable_params)}")
-    if not shaped.complete:
+    if shaped.complete:
+        out.append(f" Total params: {_count(shaped.total_params)}")
+        out.append(f" Trainable params: {_count(shaped.trainable_params)}")
+        out.append(f" Non-trainable params: {_count(shaped.non_trainable_params)}")
+    else:
+        out.append(f" Total params: {_at_least(shaped.params_lower_bound)} ({shaped.incomplete_reason})")
+        out.append(f" Trainable params: {_at_least(shaped.trainable_lower_bound)}")
+        out.append(f" Non-trainable params: {_at_least(shaped.non_trainable_lower_bound)}")
+    if not shaped.shapes_known:
         out.append(" (? = not reached: an earlier layer's shape is unknown or wrong)")
     return "\n".join(out)
+
+
+def _at_least(count: int) -> str:
+    """A lower bound, never shown as an exact number: ``≥ 6,624,904``."""
+    return f"≥ {count:,}"

@@ -21,10 +21,21 @@ def location(d: Diagnostic) -> str:
     return f"{d.path}:{cell}{d.line}:{d.column}"
 
 
+def defined_at(d: Diagnostic) -> str:
+    """`` (defined at line 7)``: where the layer of a diagnostic reported at its application
+    is constructed (another cell, another file: said so); empty without related locations."""
+    parts = []
+    for r in d.related:
+        cell = f"cell {r.cell}, " if r.cell is not None and r.cell != d.cell else ""
+        path = f"{r.path}:" if r.path != d.path else ""
+        parts.append(f"{path}{cell}line {r.line}")
+    return f" (defined at {', '.join(parts)})" if parts else ""
+
+
 def render_line(d: Diagnostic, color: bool = False) -> str:
     where = _paint(location(d), "1", color)
     code = _paint(d.code, "1;" + _COLORS.get(d.severity, "0"), color)
-    return f"{where}: {code} {d.message}"
+    return f"{where}: {code} {d.message}{defined_at(d)}"
 
 
 def _plural(n: int, word: str) -> str:

@@ -32,13 +32,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, ClassVar, Dict, Hashable, Iterator, Mapping, Optional, Sequence, Tuple
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Related
 from ..graph import Span
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..config import Config
     from ..engine import ShapedModel
     from ..frontend import FileNote, FileResult
+    from ..graph import ModelGraph, Node
 
 __all__ = ["Rule", "FindingRule", "NoteRule", "CODE_RE", "NAME_RE", "validate_rules"]
 
@@ -78,6 +79,7 @@ class Rule:
         model: Optional[str] = None,
         cell: Optional[int] = None,
         cause: Optional[Hashable] = None,
+        related: Sequence[Related] = (),
     ) -> Diagnostic:
         """A diagnostic of this rule at ``span`` (the runner adjusts severity and cell)."""
         return Diagnostic(
@@ -93,7 +95,22 @@ class Rule:
             cell=cell,
             name=cls.name,
             cause=cause,
+            related=tuple(related),
         )
+
+    @classmethod
+    def at_application(
+        cls, model: "ModelGraph", node: "Node", message: str, span: Optional[Span] = None, cause: Optional[Hashable] = None
+    ) -> Diagnostic:
+        """A diagnostic about how ``node`` is applied: at ``span`` (default: where it is
+        applied, :attr:`~convlint.graph.Node.site`), with its constructor as a related location
+        when that is another line."""
+        span = span or node.site
+        related = ()
+        if span.line != node.span.line:
+            label = f"{node.display_type} '{node.name or node.id}'"
+            related = (Related(model.path, node.span.line, node.span.column, f"{label} is defined here"),)
+        return cls.at(model.path, span, message, model.name, model.cell, cause, related)
 
     @classmethod
     def summary(cls) -> str:
@@ -141,8 +158,12 @@ class FindingRule(Rule):
 
     def check(self, model: "ShapedModel", config: "Config") -> Iterator[Diagnostic]:
         for finding in model.findings:
-            if finding.kind == self.kind:
-                m = model.model
+            if finding.kind != self.kind:
+                continue
+            m = model.model
+            if finding.defined is not None:
+                yield self.at_application(m, model.result(finding.node_id).node, finding.message, finding.span, finding.cause)
+            else:
                 yield self.at(m.path, finding.span, finding.message, m.name, m.cell, finding.cause)
 
 

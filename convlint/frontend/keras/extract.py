@@ -27,7 +27,7 @@ from ..python.interp import Interpreter, OutOfSteps, steps_note
 from ..python.modules import ModuleInfo, Resolver, package_of
 from ..python.syntax import walk
 from ..python.values import ClassVal, FuncVal, Instance
-from .lower import ancestors, lower_functional, lower_sequential, model_label
+from .lower import ancestors, lower_functional, lower_sequential, model_label, stop_of
 from .names import KERAS_ROOTS
 from .objects import FunctionalObj, LayerObj, Proto, SequentialObj, TensorRef
 from .semantics import KerasSemantics, _tensors, assign_paths
@@ -72,6 +72,8 @@ def extract(
         if graph is not None:
             models.append(graph)
         model_notes.extend(more)
+    for graph in models:
+        graph.stop = stop_of(graph, sem.cuts)
     notes.extend(FileNote(k, m, span, model, cause) for k, m, span, model, cause in ip.notes)
     notes.extend(model_notes)
     unique: Dict[Tuple[str, str, Span, Optional[str]], FileNote] = {}

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
-from ...graph import ModelGraph, Unknown
+from ...graph import ModelGraph, Span, Stop, Unknown
 from .. import FileNote
 from .objects import FunctionalObj, LayerObj, Lowering, Proto, SequentialObj, TensorRef, spatial_rank
 
-__all__ = ["lower_sequential", "lower_functional", "model_label", "ancestors"]
+__all__ = ["lower_sequential", "lower_functional", "model_label", "ancestors", "stop_of"]
 
 # Layers after which the input rank cannot be guessed from the layers that follow.
 _RANK_BARRIERS = {"Flatten", "Reshape", "Permute", "RepeatVector", "Embedding", "Lambda", "TextVectorization"}
@@ -178,3 +178,15 @@ def lower_functional(
     low.graph.inputs.sort(key=lambda node_id: order.get(node_id, len(order)))
     low.graph.outputs = [mapping.get(t.key, t.key) for t in model.outputs]
     return low.graph, low.notes
+
+
+def stop_of(graph: ModelGraph, cuts: Dict[str, Span]) -> Optional[Stop]:
+    """Where the model's layers stop being known: the first unknown tensor a node consumes or
+    the model outputs.  Keras builds a model from the tensors that reach its outputs, so the
+    layers before such a tensor are missing from the graph (and those after it cannot know
+    their input): its parameter total is a lower bound.  ``cuts``: where each unknown arose."""
+    keys = [k for node in graph.nodes for k in node.inputs] + list(graph.outputs)
+    for key in keys:
+        if key.startswith("?"):
+            return Stop("the model", cuts.get(key), key[1:])
+    return None

@@ -96,6 +96,9 @@ class KerasSemantics(Semantics):
         self.in_call = 0  # > 0 while a ``call`` builds a graph
         self._shapes: Dict[str, Any] = {}
         self._builds_cache: Dict[int, bool] = {}  # node id -> builds Keras (nodes live as long as the run)
+        self.cuts: Dict[str, Span] = {}
+        """Where an unknown tensor or layer (by its ``?reason`` key) arose: a model whose graph
+        meets one was not followed past that line (see ``lower.stop_of``)."""
 
     # -- what the interpreter asks ----------------------------------------------------------
     @property
@@ -139,6 +142,10 @@ class KerasSemantics(Semantics):
         return False
 
     def flow_note(self, stmt: cst.CSTNode, construct: str) -> Optional[str]:
+        # what ``forget`` and ``poison`` will call the tensors and layers this flow makes unknown
+        span = self.ip.span(stmt)
+        self.cuts.setdefault(f"?it depends on {construct}", span)
+        self.cuts.setdefault(f"?{_UNFOLLOWED_LAYERS}(it depends on {construct})", span)
         if self.builds_keras(stmt):
             return f"cannot follow {construct} statically; models built under it may be incomplete"
         if self.depth > 0:
@@ -152,7 +159,7 @@ class KerasSemantics(Semantics):
 
     def poison(self, value: Any, why: str) -> None:
         if isinstance(value, SequentialObj):  # ``model.add(...)`` under a block convlint cannot follow
-            value.items.append(Unknown(f"layers added under a block convlint cannot follow ({why})"))
+            value.items.append(Unknown(f"{_UNFOLLOWED_LAYERS}({why})"))
 
     def truth(self, value: Any) -> Optional[bool]:
         if isinstance(value, (LayerObj, SequentialObj, FunctionalObj)):
@@ -481,7 +488,17 @@ class KerasSemantics(Semantics):
         keys, problem = self.tensor_inputs(value, layer.type)
         if problem and not any(problem == n[1] for n in layer.notes):
             layer.notes.append(("unresolved", problem))
-        return self.register(Proto(layer, keys, call_span=self.ip.span(node)))
+        span = self.ip.span(node)
+        for key in keys:  # an unknown not placed where it arose is placed where a layer meets it
+            if key.startswith("?"):
+                self.cuts.setdefault(key, self.cut_at(key) or span)
+        return self.register(Proto(layer, keys, call_span=span))
+
+    def cut_at(self, key: str) -> Optional[Span]:
+        """Where the undecided flow that made ``key`` unknown stands, for a name it made
+        unknown (``x depends on a while loop``), else ``None``."""
+        _, sep, construct = key.partition(" depends on ")
+        return self.cuts.get(f"?it depends on {construct}") if sep else None
 
     def apply_model(self, model: Any, args: Sequence[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
         model.used_as_layer = True
@@ -523,7 +540,9 @@ class KerasSemantics(Semantics):
 
     def unfollowed(self, what: str, node: cst.CSTNode) -> TensorRef:
         self.ip.note("unsupported", f"{what} is not followed; shapes from here on are unknown", node)
-        return TensorRef(f"?{what} is not followed")
+        key = f"?{what} is not followed"
+        self.cuts.setdefault(key, self.ip.span(node))
+        return TensorRef(key)
 
     # -- calls of objects -------------------------------------------------------------------
     def call_object(self, callee: Any, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
@@ -727,6 +746,9 @@ class KerasSemantics(Semantics):
                         break
             self._builds_cache[id(node)] = known
         return known
+
+
+_UNFOLLOWED_LAYERS = "layers added under a block convlint cannot follow "
 
 
 def _is_keras(inst: Instance) -> bool:
