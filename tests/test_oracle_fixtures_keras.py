@@ -31,7 +31,10 @@ from oracle_frameworks import raising_line  # noqa: E402
 
 pytestmark = pytest.mark.oracle
 
-FIXTURES = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "keras").glob("*.py"))
+PARTIAL = {"builder_stops.py"}
+"""Builders convlint cannot follow to the end on purpose: their totals are checked against Keras
+in ``test_oracle_totals.py`` (a lower bound), not layer by layer here."""
+FIXTURES = sorted(p for p in (Path(__file__).resolve().parent.parent / "fixtures" / "keras").glob("*.py") if p.name not in PARTIAL)
 EXPECT = re.compile(r"#\s*expect:\s*([a-z-]+)")
 
 

@@ -34,8 +34,13 @@ OPTIONS = {"dcgan_discriminator.py": {"Discriminator": (3, 64, 64)}}
 _ERRORS = {"non-positive-dim", "rank-mismatch", "channel-mismatch", "groups", "reshape-size", "merge-mismatch", "invalid-argument"}
 
 
+PARTIAL = {"forward_stops.py"}
+"""Fixtures convlint cannot follow to the end on purpose: their totals are checked against
+PyTorch in ``test_oracle_totals.py`` (exact, or a lower bound), not layer by layer here."""
+
+
 def _fixtures() -> List[Path]:
-    return sorted(FIXTURES.glob("*.py"))
+    return sorted(p for p in FIXTURES.glob("*.py") if p.name not in PARTIAL)
 
 
 def _expectations(source: str) -> Dict[int, str]:
@@ -138,8 +143,9 @@ def test_fixture_matches_pytorch(path: Path) -> None:
     source = path.read_text()
     result = analyze_source(source, str(path), FrontendOptions(input_shapes=OPTIONS.get(path.name, {})))
     assert result.models, f"convlint found no model in {path.name}"
-    expectations = _expectations(source)
     for graph in result.models:
+        lines = {n.site.line for n in graph.nodes}  # a file may hold several models: this one's markers
+        expectations = {line: kind for line, kind in _expectations(source).items() if line in lines}
         for i in graph.inputs:
             assert isinstance(graph.node(i).kwargs["shape"], tuple), f"{graph.name}: no concrete input shape"
         shaped = analyze(graph)

@@ -164,6 +164,18 @@ def test_total_params(target: Any, layout: str, outcome: Callable[[Any, str], An
     )
 
 
+@pytest.mark.parametrize("target, layout", _cases("never-wrong"))  # no exceptions: NOT_YET never lists it
+def test_total_is_exact_or_a_lower_bound(target: Any, layout: str, outcome: Callable[[Any, str], Any]) -> None:
+    """Whatever convlint cannot follow, the number it prints is the real total or at most it."""
+    result, _ = outcome(target, layout)
+    assert result.total_kind != "wrong", (
+        f"{target.name} ({layout}): convlint says {result.params} (lower bound {result.lower_bound}), "
+        f"the real model {result.real_params:,}\n{_context(result)}"
+    )
+    if result.found:
+        assert result.params is not None or result.lower_bound is not None
+
+
 @pytest.mark.parametrize("target, layout", _cases("shapes"))
 def test_layer_shapes(target: Any, layout: str, outcome: Callable[[Any, str], Any]) -> None:
     result, _ = outcome(target, layout)

@@ -140,8 +140,10 @@ def _lower(ip: Interpreter, sem: KerasSemantics, options: FrontendOptions) -> Tu
         seen_spans.add(key)
         kind = "Sequential" if isinstance(model, SequentialObj) else "Model"
         name = model_label(model, sem.model_origin.get(id(model)) or kind)
-        lower = lower_sequential if isinstance(model, SequentialObj) else lower_functional
-        graph, model_notes = lower(model, name, sem.path, sem.registry, options.input_shapes)
+        if isinstance(model, SequentialObj):
+            graph, model_notes = lower_sequential(model, name, sem.path, sem.registry, options.input_shapes)
+        else:
+            graph, model_notes = lower_functional(model, name, sem.path, sem.registry, options.input_shapes, sem.cut_sources)
         graphs.append(graph)
         notes.extend(model_notes)
     return graphs, notes

@@ -23,7 +23,7 @@ Choices worth knowing:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -99,6 +99,9 @@ class KerasSemantics(Semantics):
         self.cuts: Dict[str, Span] = {}
         """Where an unknown tensor or layer (by its ``?reason`` key) arose: a model whose graph
         meets one was not followed past that line (see ``lower.stop_of``)."""
+        self.cut_sources: Dict[str, Set[str]] = {}
+        """The known tensors (proto keys) each unknown tensor was computed from: the layers that
+        made them belong to the model the unknown flows into (``lower_functional``)."""
 
     # -- what the interpreter asks ----------------------------------------------------------
     @property
@@ -154,8 +157,15 @@ class KerasSemantics(Semantics):
 
     def forget(self, value: Any, why: str) -> Any:
         if isinstance(value, TensorRef):
-            return TensorRef("?" + why)
+            return self.cut("?" + why, [value])
         return NOT_HANDLED
+
+    def cut(self, key: str, sources: Sequence[Any]) -> TensorRef:
+        """The unknown tensor ``key``, computed from the tensors ``sources``."""
+        known = {t.key for t in sources if isinstance(t, TensorRef) and t.known}
+        if known:
+            self.cut_sources.setdefault(key, set()).update(known)
+        return TensorRef(key)
 
     def poison(self, value: Any, why: str) -> None:
         if isinstance(value, SequentialObj):  # ``model.add(...)`` under a block convlint cannot follow
@@ -317,7 +327,7 @@ class KerasSemantics(Semantics):
                 return self.register(Proto(layer, [first.key]))
         if any(not t.known for t in tensors):
             return TensorRef(next(t.key for t in tensors if not t.known))  # already explained where it arose
-        return self.unfollowed(f"`{self.ip.code(node)}` ({name})", node)
+        return self.unfollowed(f"`{self.ip.code(node)}` ({name})", node, tensors)
 
     def array(self, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> ArrayVal:
         last = name.rsplit(".", 1)[-1]
@@ -538,11 +548,12 @@ class KerasSemantics(Semantics):
                 current = "?" + reason
         return current
 
-    def unfollowed(self, what: str, node: cst.CSTNode) -> TensorRef:
+    def unfollowed(self, what: str, node: cst.CSTNode, sources: Sequence[Any] = ()) -> TensorRef:
+        """An unknown tensor made by ``what`` at ``node`` from the tensors ``sources``."""
         self.ip.note("unsupported", f"{what} is not followed; shapes from here on are unknown", node)
         key = f"?{what} is not followed"
         self.cuts.setdefault(key, self.ip.span(node))
-        return TensorRef(key)
+        return self.cut(key, sources)
 
     # -- calls of objects -------------------------------------------------------------------
     def call_object(self, callee: Any, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
@@ -583,7 +594,7 @@ class KerasSemantics(Semantics):
         if isinstance(right, TensorRef) and not right.known:
             return right
         if isinstance(left, Unknown) or isinstance(right, Unknown):
-            return TensorRef("?" + (left.reason if isinstance(left, Unknown) else right.reason))
+            return self.cut("?" + (left.reason if isinstance(left, Unknown) else right.reason), [left, right])
         if op in _BINOP_MERGES and isinstance(left, TensorRef) and isinstance(right, TensorRef):
             layer = LayerObj(_BINOP_MERGES[op], (), {}, self.ip.span(node))
             return self.register(Proto(layer, [left.key, right.key]))
@@ -605,7 +616,7 @@ class KerasSemantics(Semantics):
         unknown = next((t for t in tensors if not t.known), None)
         if unknown is not None:
             return unknown  # already explained where it arose
-        return self.unfollowed(what, node)
+        return self.unfollowed(what, node, tensors)
 
     # -- subclassed models and layers -------------------------------------------------------
     def instantiate(self, cls: ClassVal, args: List[Any], kwargs: Dict[str, Any], node: cst.CSTNode) -> Any:
@@ -688,7 +699,7 @@ class KerasSemantics(Semantics):
     def run_call(self, inst: Instance, args: List[Any], kwargs: Dict[str, Any], node: cst.CSTNode, site: Any = None) -> Any:
         call = inst.cls.method("call")
         if call is None:
-            return self.unfollowed(f"{inst.cls.name} (it has no call method)", node)
+            return self.unfollowed(f"{inst.cls.name} (it has no call method)", node, _tensor_args(list(args)))
         build = inst.cls.method("build")
         if build is not None and not inst.ext.get("built"):  # layers created in build(input_shape)
             inst.ext["built"] = True
