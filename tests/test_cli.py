@@ -155,6 +155,24 @@ def test_notebook_cells(tmp_path, capsys):
     assert f"{path}:cell 2:" in capsys.readouterr().out
 
 
+def test_notebook_error_applied_in_another_cell(tmp_path, capsys):
+    nb = {
+        "cells": [
+            {"cell_type": "code", "source": ["import torch\n", "from torch import nn\n", "fc = nn.Linear(1024, 512)\n"]},
+            {"cell_type": "code", "source": ["x = torch.rand(10, 1023)\n", "y = fc(x)\n"]},
+        ],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+    }
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(nb))
+    code, report = run_json([str(path)], capsys)
+    (d,) = report["diagnostics"]
+    assert (d["code"], d["cell"], d["line"]) == ("CL103", 2, 2)  # where PyTorch raises
+    assert [(r["cell"], r["line"]) for r in d["related"]] == [(1, 3)]  # where the Linear is built
+    assert main([str(path)]) == 1
+    assert "(defined at cell 1, line 3)" in capsys.readouterr().out
+
+
 def test_parallel_output_equals_serial(tmp_path, capsys, monkeypatch):
     for i in range(12):
         (tmp_path / f"m{i:02d}.py").write_text(BROKEN if i % 3 == 0 else GOOD if i % 3 == 1 else BAD)
