@@ -299,7 +299,7 @@ def _analyze_node(
                 "unknown-layer",
                 node.id,
                 f"convlint does not know the {model.framework} layer '{node.type}'; "
-                + ("shapes after it are unknown" if node.called else "its parameters (counted although forward never calls it) are unknown"),
+                + ("shapes after it are unknown" if node.called else _uncalled_params(node)),
                 node.span,
             )
         )
@@ -367,6 +367,11 @@ def _analyze_node(
         result.output_shape = None
         result.params = result.trainable_params = None
     return result
+
+
+def _uncalled_params(node: Node) -> str:
+    how = "forward never calls it" if node.called is False else "forward was not followed as far as it"
+    return f"its parameters (counted although {how}) are unknown"
 
 
 def _unknown_cause(model: ModelGraph, node: Node, reason: str) -> Cause:

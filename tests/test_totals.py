@@ -82,6 +82,15 @@ def test_a_module_attribute_convlint_cannot_resolve_makes_the_total_a_lower_boun
     assert m.incomplete_reason.startswith("__init__ not followed: self.backbone is unknown (")
 
 
+def test_an_unknown_value_the_class_never_uses_as_a_module_keeps_the_total_exact():
+    # ``self.lr`` is read as a number (pytorch/examples' Policy keeps ``self.rewards`` alike)
+    source = (UNKNOWN_ATTRIBUTE.replace("from backbones import make_backbone", "from config import lr")
+              .replace("self.backbone = make_backbone()", "self.lr = lr")
+              .replace("self.backbone(self.stem(x))", "self.stem(x) * self.lr"))
+    m = shaped(source)["Net"]
+    assert m.complete and m.total_params == 448 + 170
+
+
 def test_a_plain_unknown_call_in_forward_keeps_the_total_exact():
     source = UNKNOWN_ATTRIBUTE.replace("from backbones import make_backbone", "from backbones import mix").replace(
         "        self.backbone = make_backbone()\n", "").replace("self.backbone(self.stem(x))", "mix(self.stem(x))")

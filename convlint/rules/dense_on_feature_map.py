@@ -54,10 +54,9 @@ def reaches_output_unflattened(model: "ShapedModel", result: "LayerResult") -> b
     on the way keeps its rank and none reshapes it)?  ``False`` as soon as each path reduces
     the map (flatten, reshape, global pooling, a mean over the axes) or meets an unknown shape:
     a pointwise ``Dense`` inside a block (ConvNeXt's MLP) is then the intended design."""
-    shape = result.output_shape
-    if shape is None:
+    if not result.input_shapes or result.input_shapes[0] is None:
         return False
-    rank = len(shape)
+    rank = len(result.input_shapes[0])  # a Dense keeps its input's rank, even when its width is unknown
     consumers: Dict[str, List["LayerResult"]] = {}
     for r in model.layers:
         for i in r.node.inputs:

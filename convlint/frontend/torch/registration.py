@@ -8,15 +8,21 @@ objects it built: a container holding an unknown module (filled by a loop it cou
 or by ``*layers`` of an unknown list), an attribute whose value is unknown (set under an
 undecided ``if``, or the result of a call it does not follow), an instance whose attributes
 skipped code may have set.  Any such trace means modules may be missing: the total is then a
-lower bound, and the :class:`~convlint.graph.Stop` says where construction was lost.
+lower bound, and the :class:`~convlint.graph.Stop` says where construction was lost.  An
+unknown attribute counts only when the class uses it as a module (calls it, iterates it,
+indexes it): ``self.lr = lr`` of an unknown ``lr`` hides no parameters.  (The one miss: an
+unknown module the class stores and never uses, which CL304 would call dead weight anyway.)
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional, Tuple
+from typing import Any, FrozenSet, Iterator, Optional, Tuple
+
+import libcst as cst
 
 from ...graph import Stop, Unknown
-from ..python.values import Instance
+from ..python.syntax import walk
+from ..python.values import ClassVal, Instance
 from .values import ContainerObj, ModuleObj, ParamVal, is_module
 
 __all__ = ["construction_stop", "unknown_parts"]
@@ -46,14 +52,33 @@ def unknown_parts(root: Any) -> Iterator[Tuple[str, str]]:
             seq = value.ext.get("seq")
             if seq is not None:
                 yield from walk(seq, path)
+            unknown = [k for k, v in value.attrs.items() if isinstance(v, Unknown)]
+            used = module_uses(value.cls) if unknown else frozenset()
             for key, child in value.attrs.items():
                 where = f"{path}.{key}" if path else key
                 if isinstance(child, Unknown):
-                    yield where, child.reason
+                    if key in used:  # ``self.lr``, ``self.rewards``: values, not modules
+                        yield where, child.reason
                 elif is_module(child):
                     yield from walk(child, where)
 
     yield from walk(root, "")
+
+
+def module_uses(cls: ClassVal) -> FrozenSet[str]:
+    """Attributes the class's code (its bases' included) uses as a module would be used:
+    ``self.name(...)``, ``for m in self.name``, ``self.name[i]``.  An attribute whose value is
+    unknown may hide modules only then; one read as a number or a list of rewards does not."""
+    return frozenset(name for klass in cls.mro() for node in walk(klass.node) for name in [_self_attr(node)] if name)
+
+
+def _self_attr(node: Any) -> Optional[str]:
+    """``name`` when ``node`` uses ``self.name`` as a callee, an iterable or a container."""
+    target = (node.func if isinstance(node, cst.Call) else node.iter if isinstance(node, cst.For)
+              else node.value if isinstance(node, cst.Subscript) else None)
+    if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
+        return target.attr.value
+    return None
 
 
 _STRUCTURAL = ("unsupported", "unresolved")
