@@ -37,8 +37,9 @@ class Finding:
 
     ``span`` is where the framework raises: for a problem with the layer's input, where the
     layer is applied (``defined`` then points at its constructor); for one with its own
-    arguments, where they are written.  ``kind`` is a :class:`~convlint.layers.base.LayerError` kind, or one of ``unknown-layer``,
-    ``unknown-value``, ``internal`` (a catalogue bug, reported instead of raised).  ``cause``
+    arguments, where they are written.  ``kind`` is a :class:`~convlint.layers.base.LayerError`
+    kind, or one of ``unknown-layer``, ``unknown-value``, ``internal`` (a catalogue bug,
+    reported instead of raised).  ``cause``
     is set where a front-end note may be about the same thing (see :class:`~convlint.graph.Cause`).
     """
 

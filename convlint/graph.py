@@ -191,14 +191,17 @@ class Stop:
     """Where a front end stopped following how a model is built (``forward`` after a call it
     cannot follow, a builder after an unknown tensor, a constructor after a loop it cannot
     unroll): layers past it may exist that the graph lacks, so its parameter total is only a
-    lower bound.  ``what`` names what was not followed (``"forward"``, ``"__init__"``)."""
+    lower bound.  ``what`` names what was not followed (``"__init__"``, ``"the model"``);
+    ``cell``: the notebook cell of ``span``."""
 
     what: str
     span: Optional[Span] = None
     detail: str = ""
+    cell: Optional[int] = None
 
     def __str__(self) -> str:
-        where = f" past line {self.span.line}" if self.span is not None else ""
+        cell = f"cell {self.cell}, " if self.cell is not None else ""
+        where = f" past {cell}line {self.span.line}" if self.span is not None else ""
         detail = f": {self.detail}" if self.detail else ""
         return f"{self.what} not followed{where}{detail}"
 

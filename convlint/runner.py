@@ -263,6 +263,9 @@ def _relocate(outcome: FileOutcome, nb: Any) -> None:
     for shaped in outcome.models:
         model = shaped.model
         model.cell, model.span = span(model.span)
+        if model.stop is not None and model.stop.span is not None:
+            cell, at = span(model.stop.span)
+            model.stop = dataclasses.replace(model.stop, span=at, cell=cell)
         for node in model.nodes:
             cell, node.span = span(node.span)
             node.cell = cell
