@@ -13,7 +13,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Dict, Optional, Sequence
 
 from . import __version__
-from .config import Config, ConfigError, load_config, split_option_list
+from .config import DTYPES, Config, ConfigError, load_config, split_option_list
 from .diagnostics import SEVERITIES, Report, severity_rank
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,7 +39,8 @@ def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
     p.add_argument("--ignore", action="append", metavar="CODES", help="codes or prefixes to disable (added to the config's ignore)")
     p.add_argument("--fail-on", choices=SEVERITIES, help="lowest severity that makes the exit status 1 (default: error)")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when diagnostics are reported")
-    p.add_argument("--summary", action="store_true", help="print a per-model layer table (text format)")
+    p.add_argument("--summary", action="store_true", help="print a per-model layer table with MACs and memory (text format)")
+    p.add_argument("--dtype", choices=list(DTYPES), help="element type memory figures assume (default: the config's, float32)")
     p.add_argument("--statistics", action="store_true", help="print the number of diagnostics per code (text format)")
     p.add_argument("--config", metavar="FILE", help="configuration file (default: the nearest pyproject.toml with [tool.convlint])")
     p.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: all cores; 1 = serial)")
@@ -78,6 +79,8 @@ def _configure(args: argparse.Namespace) -> Config:
         changes["ignore"] = config.ignore + split_option_list(args.ignore, "--ignore")
     if args.fail_on:
         changes["fail_on"] = args.fail_on
+    if args.dtype:
+        changes["dtype"] = args.dtype
     return config.with_options(**changes) if changes else config
 
 

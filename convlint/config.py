@@ -14,9 +14,14 @@ import sys
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple
 
+from .budgets import BUDGETS, BudgetError, parse_amount
 from .diagnostics import SEVERITIES
 
-__all__ = ["Config", "ConfigError", "find_config", "load_config", "parse_config", "code_matches"]
+__all__ = ["Config", "ConfigError", "DTYPES", "find_config", "load_config", "parse_config", "code_matches"]
+
+DTYPES: Dict[str, int] = {"float64": 8, "float32": 4, "float16": 2, "bfloat16": 2, "int8": 1, "uint8": 1}
+"""The element types ``dtype`` / ``--dtype`` accept, and their size in bytes (for the memory
+figures: activations and parameters are counted as this type)."""
 
 
 class ConfigError(Exception):
@@ -39,6 +44,13 @@ class Config:
     per_rule_severity: Mapping[str, str] = field(default_factory=dict)
     max_params: Optional[int] = None
     max_layer_params: Optional[int] = None
+    max_macs: Optional[int] = None
+    max_activation_bytes: Optional[int] = None
+    """A budget on the peak activation memory (see :mod:`convlint.cost`)."""
+    max_model_bytes: Optional[int] = None
+    """A budget on the parameter memory: parameters times the ``dtype`` size."""
+    dtype: str = "float32"
+    """The element type memory figures assume (a key of :data:`DTYPES`)."""
     dominant_layer_share: float = 0.5
     fail_on: str = "error"
     input_shapes: Mapping[str, Tuple[Any, ...]] = field(default_factory=dict)
@@ -63,6 +75,14 @@ class Config:
             if code_matches(code, prefix) and len(prefix) > best:
                 best, out = len(prefix), severity
         return out
+
+    @property
+    def dtype_bytes(self) -> int:
+        return DTYPES[self.dtype]
+
+    def budget(self, key: str) -> Optional[int]:
+        """The configured budget ``key`` (``"max-macs"``), or ``None`` when unset."""
+        return getattr(self, key.replace("-", "_"))
 
     def with_options(self, **changes: Any) -> "Config":
         return replace(self, **changes)
@@ -147,9 +167,16 @@ def _globs(key: str, value: Any, where: str) -> Tuple[str, ...]:
     return tuple(value)
 
 
-def _count(key: str, value: Any, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ConfigError(f"{where}: '{key}' must be a non-negative integer. Received: {value!r}")
+def _budget(key: str, value: Any, where: str) -> int:
+    try:
+        return parse_amount(value, BUDGETS[key])
+    except BudgetError as err:
+        raise ConfigError(f"{where}: '{key}' {err}") from None
+
+
+def _dtype(key: str, value: Any, where: str) -> str:
+    if value not in DTYPES:
+        raise ConfigError(f"{where}: '{key}' must be one of {', '.join(DTYPES)}. Received: {value!r}")
     return value
 
 
@@ -197,8 +224,8 @@ _KEYS: Dict[str, Tuple[str, Callable[[str, Any, str], Any]]] = {
     "extend-select": ("extend_select", _codes),
     "exclude": ("exclude", _globs),
     "per-rule-severity": ("per_rule_severity", _severities),
-    "max-params": ("max_params", _count),
-    "max-layer-params": ("max_layer_params", _count),
+    **{key: (key.replace("-", "_"), _budget) for key in BUDGETS},
+    "dtype": ("dtype", _dtype),
     "dominant-layer-share": ("dominant_layer_share", _share),
     "fail-on": ("fail_on", _severity),
     "input-shapes": ("input_shapes", _shapes),

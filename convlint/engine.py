@@ -117,6 +117,9 @@ class ShapedModel:
     layers: List[LayerResult]
     findings: List[Finding]
     constraints: List[Constraint] = field(default_factory=list)
+    cost: Any = None
+    """What running it costs (a :class:`convlint.cost.ModelCost`), attached by the runner after
+    the engine, since it depends on the configured dtype; ``None`` until then."""
 
     def result(self, node_id: str) -> LayerResult:
         for r in self.layers:

@@ -230,6 +230,9 @@ class ModelGraph:
     """Size symbols in node arguments that stand for another node's output dim (see DimRef)."""
     stop: Optional[Stop] = None
     """Set when the front end could not follow the whole model: its layers may be incomplete."""
+    budgets: Dict[str, int] = field(default_factory=dict)
+    """The model's own budgets, from a ``# convlint: max-macs=300M`` comment above it (keys as in
+    ``[tool.convlint]``); they override the configuration's for this model."""
 
     def node(self, node_id: str) -> Node:
         for n in self.nodes:

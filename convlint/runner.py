@@ -183,12 +183,26 @@ class Checker:
             shaped = analyze(model, self.catalogue)
             if any(f.kind == "internal" for f in shaped.findings):
                 outcome.internal_error = True
+            outcome.diagnostics.extend(self._attach_cost(shaped, result.path))
             outcome.models.append(shaped)
             for rule in self.rules:
                 outcome.diagnostics.extend(self._run(rule, "check", shaped, result.path, model.span, model.name))
         outcome.diagnostics = drop_subsumed(outcome.diagnostics, self._precedence)
         outcome.internal_error = outcome.internal_error or any(d.code == INTERNAL for d in outcome.diagnostics)
         return outcome
+
+    def _attach_cost(self, shaped: Any, path: str) -> List[Diagnostic]:
+        """Cost after the engine, before the rules (budget rules read it)."""
+        from .cost import model_cost
+
+        try:
+            shaped.cost = model_cost(shaped, self.config.dtype, self.config.dtype_bytes)
+        except Exception as err:  # a bug in the cost arithmetic: say so, keep the shapes
+            from .rules.internal_error import InternalError
+
+            m = shaped.model
+            return [InternalError.at(path, m.span, f"cannot compute the cost of model '{m.name}': {type(err).__name__}: {err}", m.name)]
+        return []
 
     def _file_diagnostics(self, result: Any) -> List[Diagnostic]:
         out: List[Diagnostic] = []

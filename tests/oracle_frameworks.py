@@ -117,6 +117,23 @@ def random_inputs(row: Any, seed: int = 0) -> List[np.ndarray]:
     return [rng.standard_normal((BATCH,) + tuple(s[1:])).astype(np.float32) for s in row.in_shapes]
 
 
+def implied_namespace(source: str) -> Dict[str, Any]:
+    """The real objects for the names a snippet uses without importing them, as convlint reads
+    them (CL908): the oracle then checks the model those imports build."""
+    from convlint.frontend.implied import implied_imports
+    from convlint.layers import default_catalogue
+
+    cat = default_catalogue()
+    out: Dict[str, Any] = {}
+    for local, qualified in implied_imports(source, cat.names("keras"), cat.names("torch")).names.items():
+        module, _, attr = qualified.rpartition(".")
+        try:
+            out[local] = importlib.import_module(qualified)
+        except ImportError:
+            out[local] = getattr(importlib.import_module(module), attr)
+    return out
+
+
 def raising_line(error: BaseException, path: Any) -> Optional[int]:
     """The line of ``path`` (a fixture run from its source) where ``error`` was raised: the
     innermost frame of the traceback in that file, the line a user's traceback points at."""

@@ -436,6 +436,29 @@ def test_json_and_sarif_of_the_shipped_fixtures_follow_their_schemas(capsys, mon
     sarif_validator().validate(json.loads(capsys.readouterr().out))
 
 
+def test_cost_fields_and_markdown_of_the_shipped_fixtures(capsys, monkeypatch):
+    """Every fixture model carries the version-2 cost fields; a complete model's MAC total is
+    the sum of its layers'; ``--format markdown`` has a section per model."""
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    code, report = run_json(["fixtures", "--no-cache", "--jobs", "1"], capsys)
+    assert report["version"] == 2
+    for m in report["models"]:
+        assert m["dtype"] == "float32"
+        if m["total_macs"] is not None:
+            assert m["total_macs"] == sum(layer["macs"] for layer in m["layers"]), m["name"]
+            assert m["macs_lower_bound"] is None and m["peak_activation_bytes"] is not None
+        else:
+            assert m["macs_lower_bound"] == sum(layer["macs"] or 0 for layer in m["layers"]), m["name"]
+    (lenet,) = [m for m in report["models"] if m["path"].endswith("lenet.py")]
+    assert (lenet["total_macs"], lenet["peak_activation_bytes"], lenet["param_bytes"]) == (658238, 37632, 248024)
+    assert main(["fixtures", "--no-cache", "--jobs", "1", "--format", "markdown"]) == 1
+    out = capsys.readouterr().out
+    assert out.count("<details><summary>Model ") == len(report["models"])
+    assert "| `fixtures/torch/lenet_bad_fc.py:20:20` | CL103 |" in out.replace("| error ", "|")  # where torch raises
+    assert "Expected in_features=400 = 16 * 5 * 5 (defined at line 12) |" in out
+    assert "- MACs (one sample): 658,238 (658k)" in out
+
+
 def test_results_cache_follows_the_project_modules_a_file_reads(tree, capsys):
     """``net.py`` imports its width from ``config.py``: editing ``config.py`` re-checks
     ``net.py`` (its cached result depends on that module's bytes)."""

@@ -69,7 +69,10 @@ def test_explicit_config_file(tmp_path):
     [
         ({"max-parms": 10}, "unknown key 'max-parms'"),
         ({"max_params": 10}, "did you mean 'max-params'"),
-        ({"max-params": "10"}, "'max-params' must be a non-negative integer. Received: '10'"),
+        ({"max-params": "lots"}, "'max-params' must be a non-negative integer, or e.g. \"300M\", \"1.5G\", \"250k\". Received: 'lots'"),
+        ({"max-macs": "300MB"}, "'max-macs' must be a non-negative integer, or e.g."),
+        ({"max-model-bytes": "1.5"}, "'max-model-bytes' '1.5' is not a whole number of bytes"),
+        ({"dtype": "float128"}, "'dtype' must be one of float64, float32, float16, bfloat16, int8, uint8"),
         ({"max-params": True}, "'max-params' must be a non-negative integer"),
         ({"select": "CL1"}, "'select' must be a list of rule codes"),
         ({"fail-on": "fatal"}, "'fail-on' must be one of info, warning, error"),

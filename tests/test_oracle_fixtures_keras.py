@@ -29,6 +29,8 @@ from convlint.frontend import analyze_source  # noqa: E402
 from convlint.graph import ModelGraph  # noqa: E402
 from oracle_frameworks import raising_line  # noqa: E402
 
+import oracle_frameworks  # noqa: E402
+
 pytestmark = pytest.mark.oracle
 
 PARTIAL = {"builder_stops.py"}
@@ -53,11 +55,25 @@ def _shim_modules() -> Dict[str, types.ModuleType]:
     return out
 
 
+_DATASETS = {"mnist": ((60000, 28, 28), (60000,), (10000, 28, 28), (10000,))}
+"""Keras' documented ``load_data()`` shapes: the fixtures run offline, on zeros of these."""
+
+
+def _offline_datasets(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    for name, (xs, ys, xt, yt) in _DATASETS.items():
+        arrays = ((np.zeros(xs, "uint8"), np.zeros(ys, "uint8")), (np.zeros(xt, "uint8"), np.zeros(yt, "uint8")))
+        monkeypatch.setattr(getattr(keras.datasets, name), "load_data", lambda arrays=arrays: arrays)
+
+
 def _execute(path: Path, monkeypatch: pytest.MonkeyPatch) -> Dict[str, Any]:
     for name, module in _shim_modules().items():
         monkeypatch.setitem(sys.modules, name, module)
-    ns: Dict[str, Any] = {"__name__": "convlint_fixture", "__file__": str(path)}
-    exec(compile(path.read_text(), str(path), "exec"), ns)
+    _offline_datasets(monkeypatch)
+    source = path.read_text()
+    ns: Dict[str, Any] = {"__name__": "convlint_fixture", "__file__": str(path), **oracle_frameworks.implied_namespace(source)}
+    exec(compile(source, str(path), "exec"), ns)
     return ns
 
 

@@ -25,6 +25,8 @@ from convlint.frontend import FrontendOptions, analyze_source  # noqa: E402
 from convlint.graph import ModelGraph  # noqa: E402
 from oracle_frameworks import raising_line  # noqa: E402
 
+import oracle_frameworks  # noqa: E402
+
 pytestmark = pytest.mark.oracle
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "torch"
@@ -74,7 +76,7 @@ def _run_fixture(path: Path, graph: ModelGraph) -> Tuple[Dict[str, Any], List[Tu
     """(leaf modules by name, [(name, output shape)] in call order, the error raised, output,
     total parameter count with each parameter counted once)."""
     source = path.read_text()
-    ns: Dict[str, Any] = {"__name__": "convlint_oracle_fixture", "__file__": str(path)}
+    ns: Dict[str, Any] = {"__name__": "convlint_oracle_fixture", "__file__": str(path), **oracle_frameworks.implied_namespace(source)}
     torch.manual_seed(0)
     with _Recorder() as rec:
         try:

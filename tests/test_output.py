@@ -13,8 +13,10 @@ import pytest
 
 from convlint.diagnostics import Diagnostic, Related, Report
 from convlint.dims import sym
+from convlint.cost import model_cost
 from convlint.engine import LayerResult, ShapedModel
 from convlint.graph import ModelGraph, Node, Span, Stop
+from convlint.layers import default_catalogue
 from convlint.layers.base import Weight, count_params
 from convlint.output import FORMATS, RenderContext
 from convlint.output.github import annotation
@@ -37,7 +39,8 @@ def sarif_validator() -> jsonschema.Draft4Validator:
 def _result(node: Node, in_shape, out_shape, weights=(), first_use=True) -> LayerResult:
     ws = [Weight(n, s, role, trainable) for n, s, role, trainable in weights]
     params, trainable = count_params(ws)
-    return LayerResult(node, None, {}, [in_shape] if in_shape else [], out_shape, ws, params, trainable, first_use)
+    spec = default_catalogue().get("keras", node.type)
+    return LayerResult(node, spec, {}, [in_shape] if in_shape else [], out_shape, ws, params, trainable, first_use)
 
 
 def sample_report() -> Report:
@@ -55,7 +58,11 @@ def sample_report() -> Report:
         _result(Node("dense", "Dense", span=Span(15, 5), name="dense"), (None, h), None, (("kernel", (h, 10), "weight", True),)),
     ]
     model.nodes = [r.node for r in rows]
+    for a, b in zip(rows, rows[1:]):
+        b.node.inputs = [a.node.id]
+    model.inputs, model.outputs = ["input"], ["dense"]
     shaped = ShapedModel(model, rows, [])
+    shaped.cost = model_cost(shaped)
     diags = [
         Diagnostic("CL101", "error", "examples/mnist.py", 14, 5, 14, 30, "Conv2D output axis 1 would have size 0", "model", name="non-positive-dim"),
         Diagnostic("CL302", "info", "examples/mnist.py", 12, 5, None, None, 'a "quoted", 100% message\nsecond line', "model", name="dropped-border"),
@@ -90,17 +97,23 @@ def test_summary_table():
     table = model_table(sample_report().models[0])
     lines = table.splitlines()
     assert lines[0] == 'Model: "model" (keras, examples/mnist.py:10)'
+    assert [c.strip() for c in lines[2].split("  ")[-2:]] == ["MACs", "Output bytes"]
     row = next(ln for ln in lines if ln.startswith(" conv2d (Conv2D)"))
-    assert row.split()[-3:] == ["288", "32", "320"]
+    # 26*26*32 outputs x (3*3*1 weights + 1 bias) = 216,320 MACs; 26*26*32 floats = 86,528 bytes
+    assert row.split()[-5:] == ["288", "32", "320", "216,320", "86,528"]
     assert "(None, 26, 26, 32)" in row
     bn = next(ln for ln in lines if ln.startswith(" bn (BatchNormalization)"))
-    assert bn.split()[-3:] == ["96", "32", "128"]
+    assert bn.split()[-5:] == ["96", "32", "128", "64", "86,528"]  # gamma + beta, not the moving statistics
     shared = next(ln for ln in lines if ln.startswith(" conv2d_1 (Conv2D)"))
-    assert "?" in shared and "(shared)" in shared
+    assert "?" in shared and "(shared)" in shared and shared.split()[-2:] == ["?", "?"]
     dense = next(ln for ln in lines if ln.startswith(" dense (Dense)"))
-    assert dense.rstrip().endswith("10 * H") and dense.count("10 * H") == 2  # weights and params, symbolic
+    assert dense.split()[-2:] == ["?", "?"] and dense.count("10 * H") == 2  # weights and params, symbolic
     assert " Total params: 10 * H + 448" in lines  # symbolic total
     assert " Trainable params: 10 * H + 384" in lines and " Non-trainable params: 64" in lines
+    assert " MACs (one sample): at least 216,384 (216k) (the rest is unknown)" in lines
+    assert " Activations: at least 173,056 bytes (169.0 KiB) (the rest is unknown); input 3,136 bytes (3.1 KiB)" in lines
+    assert " Peak activations: at least 173,056 bytes (169.0 KiB) (the rest is unknown)" in lines
+    assert " Params size: 40·H + 1,792 bytes (float32)" in lines  # (10 * H + 448) params, 4 bytes each
     assert "Input" not in table.split("\n", 3)[3]
 
 
@@ -118,12 +131,16 @@ def test_json_contract():
     assert [layer["type"] for layer in m["layers"]] == ["Conv2D", "BatchNormalization", "Conv2D", "Dense"]
     conv = m["layers"][0]
     assert conv == {"name": "conv2d", "type": "Conv2D", "line": 12, "output_shape": [None, 26, 26, 32],
-                    "params": 320, "trainable_params": 320, "shared": False}
+                    "params": 320, "trainable_params": 320, "shared": False, "macs": 216320, "activation_bytes": 86528}
+    assert [(layer["macs"], layer["activation_bytes"]) for layer in m["layers"][1:]] == [(64, 86528), (None, None), (None, None)]
+    assert (m["dtype"], m["total_macs"], m["macs_lower_bound"]) == ("float32", None, 216384)
+    assert (m["peak_activation_bytes"], m["peak_activation_bytes_lower_bound"], m["input_bytes"]) == (None, 173056, 3136)
+    assert (m["param_bytes"], m["param_bytes_lower_bound"]) == ("40 * H + 1792", None)  # (10 * H + 448) * 4
     assert m["layers"][1]["params"] == 128 and m["layers"][1]["trainable_params"] == 64
     assert m["layers"][2]["output_shape"] is None and m["layers"][2]["shared"] is True
     assert m["layers"][3]["params"] is None  # symbolic
     assert m["total_params"] is None and m["complete"] is True  # symbolic, but every layer counted
-    assert "params_lower_bound" not in m and "incomplete_reason" not in m
+    assert m["params_lower_bound"] is None and m["incomplete_reason"] is None
     d = data["diagnostics"][0]
     assert d["code"] == "CL101" and d["line"] == 14 and d["column"] == 5 and d["model"] == "model"
     assert d["related"] == []
@@ -177,6 +194,31 @@ def test_diagnostic_is_frozen_slotted_and_picklable():
     assert pickle.loads(pickle.dumps(d)) == d
 
 
+def test_markdown_for_a_pull_request_comment():
+    out = FORMATS["markdown"](sample_report(), context())
+    lines = out.splitlines()
+    assert lines[:3] == ["### convlint", "", "**Found 1 error, 1 warning, 1 info in 1 model (5 files checked).**"]
+    assert "| Severity | Location | Code | Message |" in lines
+    assert "| error | `examples/mnist.py:14:5` | CL101 | Conv2D output axis 1 would have size 0 |" in lines
+    # a message's pipes and newlines cannot break the table
+    assert '| info | `examples/mnist.py:12:5` | CL302 | a "quoted", 100% message<br>second line |' in lines
+    assert "| warning | `nb.ipynb:cell 3:2:1` | CL203 | big layer |" in lines
+    summary = next(ln for ln in lines if ln.startswith("<details>"))
+    assert summary == ("<details><summary>Model <code>model</code> (keras, <code>examples/mnist.py:10</code>): "
+                       "10·H + 448 params; MACs: at least 216,384 (216k) (the rest is unknown)</summary>")
+    assert "| Layer (type) | Output Shape | Weights | Biases | Param # | MACs | Output bytes |" in lines
+    assert "|---|---|---:|---:|---:|---:|---:|" in lines
+    assert "| conv2d (Conv2D) | (None, 26, 26, 32) | 288 | 32 | 320 | 216,320 | 86,528 |" in lines
+    assert "- MACs (one sample): at least 216,384 (216k) (the rest is unknown)" in lines
+    assert lines[-1] == "</details>"
+
+
+def test_markdown_escapes_cells():
+    from convlint.output.markdown import cell
+
+    assert cell("a | b\\c\nd") == "a \\| b\\\\c<br>d"
+
+
 # -- a total that is only a lower bound, and an error reported where a layer is applied -----
 def incomplete_report() -> Report:
     """A torch model whose ``__init__`` was not followed past line 11, with a Linear whose
@@ -219,7 +261,7 @@ def test_schema_refuses_an_incomplete_model_with_a_total():
     data["models"][0]["total_params"] = 1122  # a lower bound passed off as the total
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(report_schema()).validate(data)
-    del data["models"][0]["params_lower_bound"]
+    data["models"][0]["params_lower_bound"] = None  # incomplete, but no bound said
     data["models"][0]["total_params"] = None
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(report_schema()).validate(data)

@@ -116,7 +116,7 @@ def test_builtin_formats_register_from_the_output_package():
     plugins = dict(make_plugin_manager().list_name_plugin())
     assert plugins["builtin-formats"].__name__ == "convlint.output.builtin"
     assert not hasattr(plugins["builtin"], "convlint_add_formats")  # the rules' plugin: rules only
-    assert set(collect_formats(make_plugin_manager())) == {"text", "json", "sarif", "github"}
+    assert set(collect_formats(make_plugin_manager())) == {"text", "json", "sarif", "github", "markdown"}
 
 
 def test_a_broken_plugin_is_a_clean_error(capsys):
@@ -148,7 +148,9 @@ def test_plugin_end_to_end_through_the_cli(tmp_path, capsys, monkeypatch):
     (model,) = report["models"]
     assert model["layers"] == [
         {"name": model["layers"][0]["name"], "type": "Blur2D", "line": 6, "output_shape": [None, 30, 30, 3],
-         "params": 3, "trainable_params": 3, "shared": False}
+         "params": 3, "trainable_params": 3, "shared": False,
+         # a spec without its own ``macs``: one per trainable weight, as for norms (convlint/cost.py)
+         "macs": 3, "activation_bytes": 30 * 30 * 3 * 4}
     ]
     assert [d["code"] for d in report["diagnostics"]] == ["XY101"]
     assert code == 0  # a warning does not fail the run at the default fail-on

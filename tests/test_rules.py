@@ -364,7 +364,8 @@ def test_budgets():
     model = _two_layers(100, 300)
     assert codes(RULES["CL201"], model) == []  # off unless configured
     (d,) = list(RULES["CL201"]().check(model, parse_config({"max-params": 399})))
-    assert "400 parameters, over the budget of 399 (max-params) by 1" in d.message and d.line == 3
+    assert "has 400 parameters, over the budget of 399 (max-params, from the configuration) by 1" in d.message
+    assert d.message.endswith("; the largest: big (Dense) 300 (75%), small (Dense) 100 (25%)") and d.line == 3
     assert codes(RULES["CL201"], model, **{"max-params": 400}) == []
     diags = list(RULES["CL202"]().check(model, parse_config({"max-layer-params": 200})))
     assert [(d.code, d.line) for d in diags] == [("CL202", 5)]

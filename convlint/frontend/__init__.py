@@ -8,7 +8,7 @@ A syntax error, or a construct an extractor does not understand, becomes a :clas
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..graph import ModelGraph, Span
 
@@ -58,6 +58,10 @@ class FrontendOptions:
     built-in one."""
     read: Optional[List[str]] = None
     """Where the front ends list the project modules they read (``analyze_source`` sets it)."""
+    implied: Dict[str, str] = field(default_factory=dict)
+    """Framework names the file uses without importing them (``Conv2D`` ->
+    ``keras.layers.Conv2D``), as :mod:`convlint.frontend.implied` decides; ``analyze_source``
+    sets it, and the file is read as if it imported them."""
 
 
 def analyze_source(source: str, path: str, options: Optional[FrontendOptions] = None) -> FileResult:
@@ -77,7 +81,11 @@ def analyze_source(source: str, path: str, options: Optional[FrontendOptions] = 
         result.notes.append(FileNote("syntax-error", f"cannot parse this file: {err}", Span(1, 1)))
         return result
 
-    for name, extractor in _extractors(source):
+    implied = _implied(source, options.catalogue)
+    if implied.names:
+        options = dataclasses.replace(options, implied=implied.names)
+        result.notes.append(FileNote("implied", implied.message(), Span(implied.line, 1)))
+    for name, extractor in _extractors(source, implied.frameworks()):
         try:
             models, notes = extractor(module, source, path, options)
         except Exception as err:  # an extractor bug must not stop the run, nor pass silently
@@ -88,7 +96,20 @@ def analyze_source(source: str, path: str, options: Optional[FrontendOptions] = 
         result.models.extend(models)
         result.notes.extend(notes)
     result.models.sort(key=lambda m: (m.span.line, m.span.column))
+    _read_budgets(source, result)
     return result
+
+
+def _read_budgets(source: str, result: FileResult) -> None:
+    """Each model's ``# convlint: max-...=`` comment; a malformed one is a note, not applied."""
+    if "convlint:" not in source:
+        return
+    from .pragmas import declared_budgets
+
+    lines = source.splitlines()
+    for model in result.models:
+        model.budgets, problems = declared_budgets(lines, model.span.line, model.name)
+        result.notes.extend(FileNote("unsupported", p, model.span, model.name) for p in problems)
 
 
 def _syntax_note(source: str, path: str, err: Any) -> FileNote:
@@ -110,19 +131,29 @@ def _syntax_note(source: str, path: str, err: Any) -> FileNote:
     return FileNote("syntax-error", f"cannot parse this file: {err.message}", Span(err.raw_line, err.raw_column + 1))
 
 
-def _extractors(source: str) -> List[Tuple[str, Callable[..., Any]]]:
+def _implied(source: str, catalogue: Any) -> Any:
+    """The framework names the file uses without importing them (see :mod:`.implied`)."""
+    from ..layers import default_catalogue
+    from .implied import implied_imports
+
+    cat = catalogue if catalogue is not None else default_catalogue()
+    return implied_imports(source, cat.names("keras"), cat.names("torch"))
+
+
+def _extractors(source: str, implied: Sequence[str] = ()) -> List[Tuple[str, Callable[..., Any]]]:
     """The front ends this source can concern, imported only when needed.
 
     A file that never mentions ``torch`` cannot build a PyTorch model (every name resolves
-    through its own imports), so the PyTorch front end is not even imported for it; likewise
-    for Keras.  This keeps a one-file run near the interpreter + libcst floor.
+    through its own imports or the names it leaves unimported), so the PyTorch front end is not
+    even imported for it; likewise for Keras.  This keeps a one-file run near the interpreter +
+    libcst floor.
     """
     out: List[Tuple[str, Callable[..., Any]]] = []
-    if "keras" in source:
+    if "keras" in source or "keras" in implied:
         from .keras import extract as keras_extract
 
         out.append(("Keras", keras_extract))
-    if "torch" in source:
+    if "torch" in source or "torch" in implied:
         from .torch import extract as torch_extract
 
         out.append(("PyTorch", torch_extract))

@@ -9,6 +9,8 @@ import ast
 import re
 from typing import Any, Dict, Optional, Sequence, Tuple
 
+from .pragmas import comment_block
+
 __all__ = ["declared_shape", "configured_shape"]
 
 _SHAPE_COMMENT = re.compile(r"#\s*convlint:\s*input-shape\s*=\s*(\(.*\)|\[.*\])")
@@ -17,14 +19,7 @@ _SHAPE_COMMENT = re.compile(r"#\s*convlint:\s*input-shape\s*=\s*(\(.*\)|\[.*\])"
 def declared_shape(lines: Sequence[str], line: int) -> Optional[Tuple[Any, ...]]:
     """``# convlint: input-shape=(3, 32, 32)`` in the comment block right above ``line``
     (1-based; decorators in between are allowed)."""
-    i = line - 2
-    while 0 <= i < len(lines):
-        text = lines[i].strip()
-        if text.startswith("@"):
-            i -= 1
-            continue
-        if not text.startswith("#"):
-            return None
+    for text in comment_block(lines, line):
         match = _SHAPE_COMMENT.search(text)
         if match:
             try:
@@ -34,7 +29,6 @@ def declared_shape(lines: Sequence[str], line: int) -> Optional[Tuple[Any, ...]]
             if isinstance(value, (tuple, list)) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
                 return tuple(value)
             return None
-        i -= 1
     return None
 
 

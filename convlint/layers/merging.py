@@ -17,7 +17,7 @@ from ..dims import Dim, exact_div, is_known
 from ..graph import Shape, Unknown, fmt_shape
 from .base import REQUIRED, LayerError, LayerSpec, UnknownAttr, flag
 
-__all__ = ["same_dim", "join_dim", "concat_shapes", "concat_note", "broadcast_shapes", "SPECS"]
+__all__ = ["same_dim", "join_dim", "concat_shapes", "concat_note", "broadcast_shapes", "matmul_shape", "SPECS"]
 
 ODim = Optional[Dim]
 
@@ -430,4 +430,88 @@ class TorchArithmetic(LayerSpec):
         return np.asarray(out, dtype=np.float32)
 
 
-SPECS: List[LayerSpec] = [KerasMerge(), KerasConcatenate(), KerasDot(), TorchCat(), TorchArithmetic()]
+class TorchStack(LayerSpec):
+    """``torch.stack(tensors, dim=0)``: equal shapes, joined along a new axis."""
+
+    types = (("torch", "stack"),)
+    signatures = {("torch", "stack"): [("dim", 0)]}
+
+    def normalize(self, framework: str, type_name: str, params: Dict[str, Any], layout: str) -> Dict[str, Any]:
+        dim = params["dim"]
+        if isinstance(dim, Unknown):
+            raise UnknownAttr("dim", dim.reason)
+        if isinstance(dim, bool) or not isinstance(dim, int):
+            raise LayerError("invalid-argument", f"torch.stack: 'dim' must be an integer. Received: dim={dim!r}", attr="dim")
+        return {"dim": dim}
+
+    def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
+        _count_inputs("torch.stack", inputs)
+        first = inputs[0]
+        for i, shape in enumerate(inputs[1:], start=1):
+            if len(shape) != len(first):
+                raise _mismatch("torch.stack", "inputs must have equal shapes", len(first), len(first), 0, len(shape), i, inputs)
+            for ax, (a, b) in enumerate(zip(first, shape)):
+                if same_dim(a, b) is False:
+                    raise _mismatch("torch.stack", "inputs must have equal shapes", ax, a, 0, b, i, inputs)
+        at = _axis_index(attrs["dim"], len(first) + 1, "torch.stack", "dim")
+        joined = tuple(first[ax] if ax else join_dim(first[ax], inputs[-1][ax]) for ax in range(len(first)))
+        return joined[:at] + (len(inputs),) + joined[at:]
+
+    def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
+        import numpy as np
+
+        return np.stack(list(xs), axis=attrs["dim"])
+
+
+def matmul_shape(a: Shape, b: Shape, type_name: str) -> Shape:
+    """``torch.matmul`` / ``@``: a 1-D operand gains (then loses) a unit axis; the last axis of
+    the first must equal the second-to-last of the second; the axes before broadcast."""
+    if not a or not b:
+        raise LayerError("invalid-argument", f"{type_name}: both arguments need to be at least 1D. "
+                         f"Received: input shapes {_shapes_str([a, b])}")
+    left = (1,) + tuple(a) if len(a) == 1 else tuple(a)
+    right = tuple(b) + (1,) if len(b) == 1 else tuple(b)
+    if same_dim(left[-1], right[-2]) is False:
+        raise LayerError(
+            "merge-mismatch",
+            f"{type_name}: the shapes cannot be multiplied: the last axis of the first input has size {left[-1]} "
+            f"but the second-to-last axis of the second has size {right[-2]}. Received: input shapes {_shapes_str([a, b])}",
+            expected=left[-1],
+            received=right[-2],
+        )
+    batch_a, batch_b = left[:-2], right[:-2]
+    rank = max(len(batch_a), len(batch_b))
+    pa = (1,) * (rank - len(batch_a)) + batch_a
+    pb = (1,) * (rank - len(batch_b)) + batch_b
+    batch: List[ODim] = []
+    for ax, (x, y) in enumerate(zip(pa, pb)):
+        ok, value = broadcast_dim(x, y)
+        if not ok:
+            rule = "batch axes must be equal, or 1 to broadcast"
+            raise _mismatch(type_name, rule, ax, x, 0, y, 1, [a, b])
+        batch.append(value)
+    out = tuple(batch) + ((left[-2],) if len(a) > 1 else ()) + ((right[-1],) if len(b) > 1 else ())
+    return out
+
+
+class TorchMatmul(LayerSpec):
+    """``torch.matmul(a, b)`` / ``a @ b`` (also ``torch.mm``/``bmm`` for 2-D / 3-D operands)."""
+
+    types = (("torch", "matmul"),)
+    aliases = {("torch", "mm"): "matmul", ("torch", "bmm"): "matmul"}
+    signatures = {("torch", "matmul"): []}
+
+    def normalize(self, framework: str, type_name: str, params: Dict[str, Any], layout: str) -> Dict[str, Any]:
+        return {}
+
+    def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
+        _count_inputs("torch.matmul", inputs, exactly=2)
+        return matmul_shape(inputs[0], inputs[1], "torch.matmul")
+
+    def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
+        import numpy as np
+
+        return np.matmul(xs[0], xs[1]).astype("float32")
+
+
+SPECS: List[LayerSpec] = [KerasMerge(), KerasConcatenate(), KerasDot(), TorchCat(), TorchArithmetic(), TorchStack(), TorchMatmul()]

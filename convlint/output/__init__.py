@@ -55,4 +55,10 @@ def _github(report: Report, context: RenderContext) -> str:
     return render(report, context)
 
 
-FORMATS: Dict[str, Renderer] = {"text": _text, "json": _json, "sarif": _sarif, "github": _github}
+def _markdown(report: Report, context: RenderContext) -> str:
+    from .markdown import render
+
+    return render(report, context)
+
+
+FORMATS: Dict[str, Renderer] = {"text": _text, "json": _json, "sarif": _sarif, "github": _github, "markdown": _markdown}

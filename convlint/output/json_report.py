@@ -1,5 +1,13 @@
-"""``--format json``: the version-2 report contract (``convlint/report.schema.json``; the field
-meanings are in the README, "JSON report")."""
+"""``--format json``: the report contract (``convlint/report.schema.json``; the field meanings
+are in the README, "JSON report").
+
+Version 2 added the cost fields: per layer ``macs`` and ``activation_bytes``; per model
+``dtype``, ``total_macs``, ``activation_bytes``, ``input_bytes``, ``peak_activation_bytes``,
+``param_bytes``, each exact (an int, or a string expression when symbolic) or ``null``, and
+beside each a ``*_lower_bound`` int when only a lower bound is known.  It also made the
+parameter totals honest: ``complete`` says whether they count every parameter; when not, they
+are ``null`` and ``params_lower_bound`` / ``incomplete_reason`` say what was counted and why.
+Diagnostics gained ``related`` locations (where a layer applied elsewhere is defined)."""
 
 from __future__ import annotations
 
@@ -22,7 +30,38 @@ def _count(value: Any) -> Optional[int]:
     return value if is_known(value) else None
 
 
-def layer_dict(result: Any) -> Dict[str, Any]:
+_AMOUNTS = (
+    ("total_macs", "macs", "macs_lower_bound"),
+    ("activation_bytes", "activation_bytes", "activation_bytes_lower_bound"),
+    ("input_bytes", "input_bytes", None),  # the input's size is known or not, never in part
+    ("peak_activation_bytes", "peak_activation_bytes", "peak_activation_bytes_lower_bound"),
+    ("param_bytes", "param_bytes", "param_bytes_lower_bound"),
+)
+"""(JSON field, :class:`convlint.cost.ModelCost` attribute, JSON field of its lower bound)."""
+
+
+def _layer_cost(result: Any, cost: Any) -> Dict[str, Any]:
+    mine = cost.layers.get(result.node.id) if cost is not None else None
+    if mine is None:
+        return {"macs": None, "activation_bytes": None}
+    return {"macs": fmt(mine.macs), "activation_bytes": fmt(mine.activation_bytes)}
+
+
+def cost_dict(shaped: Any) -> Dict[str, Any]:
+    """The model's cost fields (version 2): each figure exact (an int, or a string when
+    symbolic) or ``null``, and its lower bound (an int) when only that is known."""
+    cost = getattr(shaped, "cost", None)
+    out: Dict[str, Any] = {"dtype": cost.dtype if cost is not None else None}
+    for key, attr, lower in _AMOUNTS:
+        total = getattr(cost, attr, None)
+        exact = total is not None and total.exact
+        out[key] = fmt(total.value) if exact else None
+        if lower is not None:
+            out[lower] = total.value if total is not None and not exact and is_known(total.value) else None
+    return out
+
+
+def layer_dict(result: Any, cost: Any = None) -> Dict[str, Any]:
     node = result.node
     out: Dict[str, Any] = {
         "name": node.name or node.id,
@@ -33,8 +72,9 @@ def layer_dict(result: Any) -> Dict[str, Any]:
         "trainable_params": _count(result.trainable_params) if result.first_use else 0,
         "shared": not result.first_use,
     }
-    if not node.called:
-        out["called"] = False
+    out.update(_layer_cost(result, cost))
+    if not node.called:  # false: forward never calls it; null: forward was not followed as far as it
+        out["called"] = node.called
     cell = getattr(node, "cell", None)
     if cell is not None:
         out["cell"] = cell
@@ -50,15 +90,16 @@ def model_dict(shaped: Any) -> Dict[str, Any]:
         "line": m.span.line,
         "framework": m.framework,
         "input_shape": _shape(inputs[0].output_shape) if inputs else None,
-        "layers": [layer_dict(r) for r in shaped.layers if r.listed],
+        "layers": [layer_dict(r, getattr(shaped, "cost", None)) for r in shaped.layers if r.listed],
         "total_params": _count(shaped.total_params),
         "trainable_params": _count(shaped.trainable_params),
         "non_trainable_params": _count(shaped.non_trainable_params),
         "complete": shaped.complete,
     }
-    if not shaped.complete:  # the totals above are null: say how many were counted, and why
-        out["params_lower_bound"] = shaped.params_lower_bound
-        out["incomplete_reason"] = shaped.incomplete_reason
+    # when the totals above are null for want of a part of the model: how many were counted, and why
+    out["params_lower_bound"] = None if shaped.complete else shaped.params_lower_bound
+    out["incomplete_reason"] = shaped.incomplete_reason
+    out.update(cost_dict(shaped))
     if m.cell is not None:
         out["cell"] = m.cell
     return out

@@ -18,10 +18,14 @@ from .dense_on_feature_map import DenseOnFeatureMap
 from .dominant_layer import DominantLayer
 from .dropped_border import DroppedBorder
 from .groups import Groups
+from .implied_import import ImpliedImport
 from .input_fit import InputFit
 from .internal_error import InternalError
 from .invalid_argument import InvalidArgument
+from .max_activation_bytes import MaxActivationBytes
 from .max_layer_params import MaxLayerParams
+from .max_macs import MaxMacs
+from .max_model_bytes import MaxModelBytes
 from .max_params import MaxParams
 from .merge_mismatch import MergeMismatch
 from .no_input_shape import NoInputShape
@@ -46,6 +50,9 @@ RULES: List[Type[Rule]] = [
     InputFit,
     MaxParams,
     MaxLayerParams,
+    MaxMacs,
+    MaxActivationBytes,
+    MaxModelBytes,
     DominantLayer,
     DenseOnFeatureMap,
     CropOnlyInTraining,
@@ -58,6 +65,7 @@ RULES: List[Type[Rule]] = [
     UnknownLayer,
     UnresolvedArgument,
     AssumedValue,
+    ImpliedImport,
     InternalError,
 ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
+from ..budgets import effective_budget
 from ..diagnostics import Diagnostic
 from ..dims import is_known
 from . import Rule
@@ -15,8 +16,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class MaxLayerParams(Rule):
     """## What it does
-    Reports a layer whose parameter count exceeds ``max-layer-params`` in ``[tool.convlint]``
-    (off unless set).
+    Reports a layer whose parameter count exceeds ``max-layer-params`` in ``[tool.convlint]``,
+    or in the model's own ``# convlint: max-layer-params=1M`` comment (off unless set).
 
     ## Why is this bad?
     A single oversized layer (typically a ``Dense`` after ``Flatten`` on a large feature map)
@@ -55,7 +56,7 @@ model = keras.Sequential([
     )
 
     def check(self, model: "ShapedModel", config: "Config") -> Iterator[Diagnostic]:
-        budget = config.max_layer_params
+        budget = effective_budget("max-layer-params", config.max_layer_params, getattr(model.model, "budgets", None) or {})
         if budget is None:
             return
         m = model.model

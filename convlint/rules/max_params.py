@@ -1,22 +1,23 @@
-"""CL201 max-params: a model with more parameters than the configured budget."""
+"""CL201 max-params: a model with more parameters than its budget."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Dict, Optional, Tuple
 
-from ..diagnostics import Diagnostic
-from ..dims import is_known
-from . import Rule
+from ..dims import Dim
+from .budget import BudgetRule
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..config import Config
+    from ..cost import Amount
     from ..engine import ShapedModel
 
 
-class MaxParams(Rule):
+class MaxParams(BudgetRule):
     """## What it does
-    Reports a model whose total parameter count exceeds ``max-params`` in ``[tool.convlint]``
-    (off unless set).
+    Reports a model whose total parameter count exceeds ``max-params`` in ``[tool.convlint]``,
+    or the model's own ``# convlint: max-params=2M`` comment right above its definition (off
+    unless set), naming the three layers that hold the most.
 
     ## Why is this bad?
     A parameter budget (for an edge device, a memory limit, a competition rule) is easy to
@@ -30,6 +31,8 @@ class MaxParams(Rule):
     code = "CL201"
     name = "max-params"
     severity = "error"
+    key = "max-params"
+    measure = "has {n} parameters"
     CONFIG = {"max-params": 1000}
     VALID = (
         """\
@@ -52,25 +55,26 @@ model = keras.Sequential([
     layers.Dense(100),
 ])
 """,
+        """\
+import keras
+from keras import layers
+
+# convlint: max-params=100
+model = keras.Sequential([
+    keras.Input(shape=(10,)),
+    layers.Dense(10),
+])
+""",
     )
 
-    def check(self, model: "ShapedModel", config: "Config") -> Iterator[Diagnostic]:
-        budget = config.max_params
-        if budget is None:
-            return
-        if model.complete:
-            total, has = model.total_params, "has"
-        else:  # a lower bound proves a breach, never compliance
-            total, has = model.params_lower_bound, "has at least"
-        if not is_known(total) or total <= budget:
-            return
-        why = "" if model.complete else f" ({model.incomplete_reason})"
-        m = model.model
-        yield self.at(
-            m.path,
-            m.span,
-            f"model '{m.name}' {has} {total:,} parameters, over the budget of {budget:,} (max-params) "
-            f"by {'at least ' if not model.complete else ''}{total - budget:,}{why}",
-            m.name,
-            m.cell,
-        )
+    def amount(self, model: "ShapedModel", config: "Config") -> Tuple["Amount", Dict[str, Optional[Dim]]]:
+        from ..cost import Amount
+
+        parts = {r.node.id: r.params for r in model.layers if r.first_use}
+        if model.complete:  # exact: an int, or symbolic (which no budget acts on)
+            return Amount(model.total_params, True), parts
+        # the known part (symbolic and unknown counts are at least 0): a lower bound
+        return Amount(model.params_lower_bound, False), parts
+
+    def unknown_part(self, model: "ShapedModel") -> Optional[str]:
+        return model.incomplete_reason

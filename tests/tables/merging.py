@@ -19,6 +19,10 @@ TORCH_FUNCTIONS = {
     "subtract": "torch.subtract",
     "mul": "torch.mul",
     "multiply": "torch.multiply",
+    "stack": "torch.stack",
+    "matmul": "torch.matmul",
+    "mm": "torch.mm",
+    "bmm": "torch.bmm",
 }
 
 _ELEMENTWISE = ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum")
@@ -59,6 +63,10 @@ CASES = [
     case("torch", "cat", (-1,), inp=[(None, 2, 4), (None, 2, 6)], out=(None, 2, 10), id="cat-last"),
     case("torch", "cat", (), {"dim": 2}, inp=[(None, 3, 1, 5), (None, 3, 4, 5)], out=(None, 3, 5, 5), id="cat-dim2"),
     case("torch", "cat", (1,), inp=[(None, 7)], out=(None, 7), id="cat-single"),
+    case("torch", "stack", (1,), inp=[(None, 3, 4), (None, 3, 4)], out=(None, 2, 3, 4), id="stack-dim1"),
+    case("torch", "stack", (), {"dim": -1}, inp=[(None, 5), (None, 5), (None, 5)], out=(None, 5, 3), id="stack-last"),
+    case("torch", "matmul", inp=[(None, 3, 4), (None, 4, 6)], out=(None, 3, 6), id="matmul-batched"),
+    case("torch", "matmul", inp=[(None, 2, 3, 4), (None, 2, 4, 5)], out=(None, 2, 3, 5), id="matmul-attention"),
     case("torch", "concat", (), {"dim": 1}, inp=[(None, 3), (None, 4)], out=(None, 7), id="concat-alias"),
     case("torch", "concatenate", (), {"axis": 1}, inp=[(None, 3), (None, 4)], out=(None, 7), id="concatenate-axis"),
     # -- torch arithmetic ------------------------------------------------------------------------
@@ -91,6 +99,9 @@ ERRORS = [
     # -- torch ----------------------------------------------------------------------------------
     error("torch", "cat", (1,), inp=[(None, 3, 8, 8), (None, 5, 7, 8)], kind="merge-mismatch", id="cat-spatial"),
     error("torch", "cat", (1,), inp=[(None, 3, 8), (None, 3, 8, 1)], kind="merge-mismatch", id="cat-rank"),
+    error("torch", "stack", (1,), inp=[(None, 3, 4), (None, 3, 5)], kind="merge-mismatch", id="stack-unequal"),
+    error("torch", "stack", (), {"dim": 4}, inp=[(None, 3, 4), (None, 3, 4)], kind="invalid-argument", id="stack-dim-range"),
+    error("torch", "matmul", inp=[(None, 3, 4), (None, 5, 6)], kind="merge-mismatch", id="matmul-inner"),
     error("torch", "cat", (), {"dim": 3}, inp=[(None, 3, 8), (None, 3, 8)], kind="invalid-argument", id="cat-dim-range"),
     error("torch", "add", inp=[(None, 3, 4), (None, 3, 5)], kind="merge-mismatch", id="add-mismatch"),
     error("torch", "mul", inp=[(None, 16, 8, 8), (None, 8, 1, 1)], kind="merge-mismatch", id="mul-channels"),

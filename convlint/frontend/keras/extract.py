@@ -44,7 +44,7 @@ def extract(
     module: cst.Module, source: str, path: str, options: FrontendOptions
 ) -> Tuple[List[ModelGraph], List[FileNote]]:
     """Every Keras model built in ``module``, and notes."""
-    info = ModuleInfo.parse("__main__", path, source, module, package_of(path)[0])
+    info = ModuleInfo.parse("__main__", path, source, module, package_of(path)[0], options.implied)
     if not uses_keras(info):
         return [], []
     sem = KerasSemantics(path, source, options)

@@ -30,6 +30,7 @@ import libcst as cst
 from ...dims import Expr, subs, sym
 from ...graph import Span, Unknown, UnknownRest
 from ...shape_refs import dim_at, reads_tensor, tensor_refs
+from ..python.arrays import DataArray
 from ..python.semantics import Semantics
 from ..python.syntax import walk
 from ..python.values import NOT_HANDLED, ClassVal, FreeParam, Instance, QualName, SuperVal
@@ -64,12 +65,9 @@ _LAYER_METHODS = frozenset((
 """Methods a Keras base class gives every subclass (``self.build``, ``model.summary()``)."""
 
 
-@dataclass(frozen=True)
-class ArrayVal(Unknown):
-    """An array built by ``np.zeros(shape)`` and the like: unknown as a value (it is data), but
-    its shape can give a model its input shape when passed to it."""
-
-    shape: Any = None
+ArrayVal = DataArray
+"""An array built by ``np.zeros(shape)`` and the like: unknown as a value (it is data), but
+its shape can give a model its input shape when passed to it."""
 
 
 @dataclass(frozen=True)
@@ -138,7 +136,8 @@ class KerasSemantics(Semantics):
     def on_setattr(self, obj: Any, name: str, value: Any) -> bool:
         if isinstance(obj, Instance) and _is_keras(obj):
             if isinstance(value, (SequentialObj, FunctionalObj)):
-                value.used_as_layer = True
+                # held, not yet used: only applying it in ``call`` makes it part of the class's
+                # model (a GAN or VAE wrapper that only overrides ``train_step`` must not hide it)
                 value.var_name = value.var_name or name
             if isinstance(value, Instance) and value.ext.get("functional") is not None:
                 value.ext["functional"].var_name = name

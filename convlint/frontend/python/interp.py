@@ -22,6 +22,7 @@ import libcst as cst
 
 from ...dims import Expr
 from ...graph import Span, UnknownRest
+from .arrays import DataArray, array_attribute, array_binop, array_function, array_method, array_subscript, load_dataset
 from .builtins import BUILTINS, MAX_SEQUENCE, STDLIB, STDLIB_VALUES, listed
 from .imports import dotted_name, import_base
 from .modules import ModuleInfo, Resolver
@@ -66,6 +67,10 @@ MAX_DEPTH = 40
 MAX_UNROLL = 1000
 MAX_STEPS = 50_000
 
+
+_DATA_ROOTS = frozenset({"numpy", "pandas", "keras", "tensorflow", "tf_keras", "keras_core", "jax"})
+"""Roots of the data-array functions and dataset loaders (:mod:`.arrays`); PyTorch tensors are
+the torch semantics' own values."""
 
 class ReturnSignal(Exception):
     def __init__(self, value: Any) -> None:
@@ -962,6 +967,10 @@ class Interpreter:
             return False
         if name in _NO_OPS:
             return None
+        if name.split(".")[0] in _DATA_ROOTS:
+            data = load_dataset(name) if name.endswith(".load_data") else array_function(name, args, kwargs)
+            if data is not None:
+                return data
         out = self.sem.call_qual(name, args, kwargs, node)  # type: ignore[arg-type]
         if out is not NOT_HANDLED:
             return out
@@ -981,6 +990,9 @@ class Interpreter:
             return self.sem.super_call(obj, name, args, kwargs, node)  # type: ignore[arg-type]
         if isinstance(obj, (list, dict, str, tuple, set)) and not self.sem.owns(obj):
             return self.builtin_method(obj, name, args, kwargs, node)
+        if isinstance(obj, DataArray):
+            data = array_method(obj, name, args, kwargs)
+            return data if data is not None else Unknown(obj.reason)
         if isinstance(obj, ConstArray):
             if name == "tolist":
                 return list(obj.values)
@@ -1267,6 +1279,9 @@ class Interpreter:
             return obj.module.name
         if isinstance(obj, (list, dict, str, tuple, set, ConstArray)):
             return BoundMethod(obj, attr)
+        if isinstance(obj, DataArray):
+            data = array_attribute(obj, attr)
+            return data if data is not None else BoundMethod(obj, attr)
         if isinstance(obj, Unknown):
             return obj
         return Unknown(f"the attribute .{attr} of a {type(obj).__name__} is not known")
@@ -1355,6 +1370,10 @@ class Interpreter:
                 return out
             unknown = self.sem.unknown_call(f"`{self.code(node)}`", [a, b], {}, node)
             return unknown if unknown is not None else Unknown(f"`{self.code(node)}` is not a constant")
+        if isinstance(a, DataArray) or isinstance(b, DataArray):
+            data = array_binop(a, b)
+            if data is not None:
+                return data
         if isinstance(a, Unknown):
             return a
         if isinstance(b, Unknown):
@@ -1437,6 +1456,9 @@ class Interpreter:
                 return out
             unknown = self.sem.unknown_call(f"indexing `{self.code(node)}`", [value], {}, node)
             return unknown if unknown is not None else Unknown(f"`{self.code(node)}` is not a constant")
+        if isinstance(value, DataArray):
+            data = array_subscript(value, key)
+            return data if data is not None else Unknown(value.reason)
         if isinstance(value, Unknown):
             return value
         if isinstance(key, Unknown):

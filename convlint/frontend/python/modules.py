@@ -48,8 +48,16 @@ class ModuleInfo:
     globals: Optional[Scope] = None
 
     @classmethod
-    def parse(cls, name: str, path: str, source: str, module: cst.Module, package: str = "") -> "ModuleInfo":
-        return cls(name, path, source, module, Positions(module, source), ImportTable.from_module(module), package)
+    def parse(
+        cls, name: str, path: str, source: str, module: cst.Module, package: str = "",
+        implied: Optional[Dict[str, str]] = None,
+    ) -> "ModuleInfo":
+        """``implied``: names the file uses without importing them, read as imports (an
+        import written in the file wins)."""
+        imports = ImportTable.from_module(module)
+        for local, qualified in (implied or {}).items():
+            imports.names.setdefault(local, qualified)
+        return cls(name, path, source, module, Positions(module, source), imports, package)
 
 
 def package_of(path: str) -> Tuple[str, str]:

@@ -40,9 +40,9 @@ def extract(
     module: cst.Module, source: str, path: str, options: FrontendOptions
 ) -> Tuple[List[ModelGraph], List[FileNote]]:
     """Every PyTorch model in the module, and what could not be followed."""
-    if not _PREFILTER.search(source):
+    if not _PREFILTER.search(source) and not any(q.startswith("torch") for q in options.implied.values()):
         return [], []
-    info = ModuleInfo.parse("__main__", path, source, module, package_of(path)[0])
+    info = ModuleInfo.parse("__main__", path, source, module, package_of(path)[0], options.implied)
     sem = TorchSemantics(options.catalogue)
     interp = Interpreter(info, sem, Resolver(read=options.read) if options.follow_imports else None)
     interp.quiet = True
@@ -56,7 +56,9 @@ def extract(
     models: List[ModelGraph] = []
 
     classes = _model_classes(interp, sem)
-    components = _component_names(info.positions.tree(), {c.name for c in classes if c.module is info})
+    own = [c for c in classes if c.module is info]
+    wrappers = {c.name for c in own if c.method("forward") is None}
+    components = _component_names(info.positions.tree(), {c.name for c in own}, wrappers)
     for cls in classes:
         examples = [e for e in sem.examples if isinstance(e.target, Instance) and e.target.cls is cls]
         # the object an example ran on (``Net(16)(x)`` has no variable), else a module-level one,
@@ -81,7 +83,7 @@ def extract(
             if model is not None:
                 models.append(model)
 
-    if sem.script_builder is not None and sem.script_builder.nodes:
+    if sem.script_builder is not None and any(n.type != "Input" for n in sem.script_builder.nodes):
         models.append(_script_model(sem, path))
 
     notes = _dedupe([FileNote(k, m, span, model, cause) for k, m, span, model, cause in interp.notes] + extra_notes)
@@ -140,15 +142,17 @@ def _instance_of(env: Dict[str, Any], cls: ClassVal) -> Optional[Instance]:
 _NOT_A_USE = frozenset({"super", "isinstance", "issubclass", "type", "print", "repr", "str"})
 
 
-def _component_names(tree: Optional[ast.Module], class_names: set) -> set:
+def _component_names(tree: Optional[ast.Module], class_names: set, wrappers: set) -> set:
     """Classes used inside other model classes or passed as arguments (``ResNet(BasicBlock)``):
-    parts of a model, not models of their own (unless the file gives them an input).
+    parts of a model, not models of their own (unless the file gives them an input).  A class
+    without ``forward`` (a GAN holding a generator and a discriminator) is a wrapper, not a
+    model: what it holds is reported on its own.
     Uses Python's ``ast``: walking it is far cheaper than walking the libcst tree."""
     used: set = set()
     if tree is None:
         return used
     for stmt in tree.body:
-        if isinstance(stmt, ast.ClassDef):
+        if isinstance(stmt, ast.ClassDef) and stmt.name not in wrappers:
             for node in ast.walk(stmt):
                 if isinstance(node, ast.Name) and node.id in class_names and node.id != stmt.name:
                     used.add(node.id)

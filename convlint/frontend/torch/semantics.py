@@ -157,7 +157,6 @@ class TorchSemantics(Semantics):
         self.examples: List[Example] = []
         self.script_builder: Optional[Builder] = None
         self.script_first_layer: Optional[str] = None
-        self.script_inputs: Dict[int, TensorVal] = {}
         self.anon = 0
         self.sites: Dict[str, cst.CSTNode] = {}  # module-level name -> the statement binding it
         self._shapes: Dict[Tuple[int, str], Any] = {}
@@ -371,6 +370,8 @@ class TorchSemantics(Semantics):
 
     def binop(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         if isinstance(a, TensorVal) or isinstance(b, TensorVal):
+            if op == "@" and isinstance(a, TensorVal) and isinstance(b, TensorVal):
+                return self.emit_merge("matmul", [a, b], {}, node, "@")  # type: ignore[arg-type]
             if op in _MERGE_OPS:
                 return self.merge(_MERGE_OPS[op], a, b, node, _MERGE_OPS[op])
             scalar = lambda v: isinstance(v, (int, float, Expr, SizeVal)) and not isinstance(v, bool)  # noqa: E731
@@ -598,16 +599,9 @@ class TorchSemantics(Semantics):
         if self.script_builder is None:
             self.script_builder = Builder()
             self.script_first_layer = obj.path
-        builder = self.script_builder
-        inputs = []
-        for t in tensors:
-            if t.node is None:
-                key = id(t)
-                if key not in self.script_inputs:
-                    shape = tuple(t.shape[1:]) if t.shape else Unknown("tensor of unknown shape")
-                    self.script_inputs[key] = builder.add_input("input", shape, self.ip.span(node))
-                t = self.script_inputs[key]
-            inputs.append(t)
+        builder = self._graph(*tensors, node=node)
+        assert builder is not None
+        inputs = list(tensors)
         if obj.type == "Identity":
             return inputs[0]
         path = obj.path or obj.type.lower()
@@ -616,10 +610,23 @@ class TorchSemantics(Semantics):
                             applied=self.ip.span(node))
 
     # -- functional ops -----------------------------------------------------------------
-    def _graph(self) -> Optional[Builder]:
+    def _graph(self, *tensors: Any, node: Optional[cst.CSTNode] = None) -> Optional[Builder]:
+        """The graph being built.  In the file's straight-line code, a tensor made by a factory
+        call (``t = torch.rand(4, 12, 12)``) that reaches a layer or an op becomes an input of
+        the script graph there (once, however often it is used), so ``F.avg_pool2d(t, 13)`` is
+        checked as it would be in ``forward``."""
         if self.builder is not None and not self.script:
             return self.builder
-        return self.script_builder if self.script else None
+        if not self.script:
+            return None
+        if node is not None and self.ip.current is self.ip.info:
+            for t in tensors:
+                if isinstance(t, TensorVal) and t.node is None and t.shape is not None:
+                    if self.script_builder is None:
+                        self.script_builder = Builder()
+                    shape = tuple(t.shape[1:]) if t.shape else Unknown("tensor of unknown shape")
+                    t.node = self.script_builder.add_input("input", shape, self.ip.span(node)).node
+        return self.script_builder
 
     def emit_op(
         self,
@@ -633,7 +640,7 @@ class TorchSemantics(Semantics):
     ) -> Any:
         if not isinstance(x, TensorVal):
             return Unknown(f"{op} of a non-tensor")
-        builder = self._graph()
+        builder = self._graph(x, *extra_inputs, node=node)
         if builder is None or (self.script and x.node is None):
             return UNKNOWN_TENSOR(op)
         bound: Dict[str, Any] = {}
@@ -680,7 +687,7 @@ class TorchSemantics(Semantics):
         bias = bound.pop("bias", None)
         if not isinstance(weight, ParamVal) or weight.shape is None or any(not isinstance(d, int) for d in weight.shape[:2]):
             return self.unknown_tensor(f"`{op}` with a weight of unknown shape", node)
-        builder = self._graph()
+        builder = self._graph(x, node=node)
         if builder is None or not isinstance(x, TensorVal):
             return UNKNOWN_TENSOR(op)
         shape = weight.shape
@@ -706,7 +713,7 @@ class TorchSemantics(Semantics):
         a module's own parameters (``LayerNorm2d``) it carries them, named by the module."""
         bound = dict(zip(("normalized_shape", "weight", "bias", "eps"), rest))
         bound.update(kwargs)
-        builder = self._graph()
+        builder = self._graph(x, node=node)
         if builder is None or not isinstance(x, TensorVal):
             return UNKNOWN_TENSOR(op)
         weight, bias = bound.get("weight"), bound.get("bias")
@@ -744,6 +751,16 @@ class TorchSemantics(Semantics):
             if not items or not all(isinstance(t, TensorVal) for t in items):
                 return self.unknown_tensor(f"`{op}` of tensors it cannot list", node)
             return self.emit_merge("cat", items, {"dim": dim}, node, op)
+        if name == "stack":
+            seq = args[0] if args else kwargs.get("tensors")
+            items = self.ip.iterate(seq) if seq is not None else None
+            dim = args[1] if len(args) > 1 else kwargs.get("dim", 0)
+            if not items or not all(isinstance(t, TensorVal) for t in items):
+                return self.unknown_tensor(f"`{op}` of tensors it cannot list", node)
+            return self.emit_merge("stack", items, {"dim": dim}, node, op)
+        if name in ("matmul", "mm", "bmm") and len(args) >= 2:
+            if isinstance(args[0], TensorVal) and isinstance(args[1], TensorVal):
+                return self.emit_merge("matmul", [args[0], args[1]], {}, node, op)
         if name in ("add", "sub", "mul", "subtract", "multiply"):
             canonical = {"subtract": "sub", "multiply": "mul"}.get(name, name)
             if len(args) >= 2:
@@ -772,7 +789,7 @@ class TorchSemantics(Semantics):
         each (PyTorch may make fewer pieces when the axis is short; the engine says so)."""
         chunks = args[0] if args else kwargs.get("chunks")
         dim = args[1] if len(args) > 1 else kwargs.get("dim", 0)
-        builder = self._graph()
+        builder = self._graph(t, node=node)
         if not isinstance(chunks, int) or isinstance(chunks, bool) or not 0 < chunks <= 64 or builder is None:
             return self.unknown_tensor(f"`{op}(...)`", node, t)
         if self.script and t.node is None:
@@ -781,13 +798,13 @@ class TorchSemantics(Semantics):
         return tuple(builder.emit("chunk", (chunks, dim, i), {}, [t], span, "chunk", None, op) for i in range(chunks))
 
     def _emit_args(self, type_: str, x: Any, args: Tuple[Any, ...], node: cst.Call, op: str) -> Any:
-        builder = self._graph()
+        builder = self._graph(x, node=node)
         if builder is None or not isinstance(x, TensorVal) or (self.script and x.node is None):
             return UNKNOWN_TENSOR(op)
         return builder.emit(type_, args, {}, [x], self.ip.span(node), op.split(".")[-1], None, op)
 
     def emit_merge(self, type_: str, items: List[TensorVal], kwargs: Dict[str, Any], node: cst.Call, op: str) -> Any:
-        builder = self._graph()
+        builder = self._graph(*items, node=node)
         if builder is None or any(self.script and t.node is None for t in items):
             return UNKNOWN_TENSOR(op)
         return builder.emit(type_, (), kwargs, items, self.ip.span(node), type_, None, op)
@@ -911,6 +928,8 @@ class TorchSemantics(Semantics):
             return self.chunk(t, args, kwargs, node, op)
         if name in ("add", "sub", "mul", "add_", "sub_", "mul_") and args:
             return self.merge(name.rstrip("_"), t, args[0], node, op)
+        if name in ("matmul", "mm", "bmm") and args and isinstance(args[0], TensorVal):
+            return self.emit_merge("matmul", [t, args[0]], {}, node, op)
         if name in ("dim", "ndimension"):
             return self.rank(t)
         if name in ("numel", "item", "tolist"):

@@ -1,0 +1,260 @@
+"""Real programs: models held by wrappers, snippets without imports, input shapes from data,
+tensor code outside modules (issue 8).  Values are checked against the frameworks in the
+fixture oracles (``fixtures/*/gan_wrapper.py``, ``snippet_no_imports.py``,
+``data_input_shape.py``, ``script_ops_bad.py``); here: what is reported, and where."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+
+from convlint.engine import analyze
+from convlint.frontend import analyze_source
+from convlint.frontend.implied import implied_imports, unbound_names
+from convlint.layers import default_catalogue
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _models(source: str) -> Dict[str, object]:
+    result = analyze_source(textwrap.dedent(source), "snippet.py")
+    return {m.name: analyze(m) for m in result.models}
+
+
+def _notes(source: str, kind: str) -> List[str]:
+    return [n.message for n in analyze_source(textwrap.dedent(source), "snippet.py").notes if n.kind == kind]
+
+
+def _implied(source: str) -> Dict[str, str]:
+    cat = default_catalogue()
+    return implied_imports(textwrap.dedent(source), cat.names("keras"), cat.names("torch")).names
+
+
+# -- wrappers -------------------------------------------------------------------------------
+def test_keras_wrapper_without_call_keeps_its_models() -> None:
+    source = (ROOT / "fixtures/keras/gan_wrapper.py").read_text()
+    result = analyze_source(source, "gan_wrapper.py")
+    assert sorted(m.name for m in result.models) == ["discriminator", "generator"]
+    assert [n.message for n in result.notes if n.kind == "unsupported"] == [
+        "subclassed Keras model 'GAN' has no call method; it is not analysed"
+    ]
+
+
+def test_keras_model_applied_in_call_is_still_inlined() -> None:
+    models = _models(
+        """
+        import keras
+        from keras import layers
+
+        class Net(keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.body = keras.Sequential([layers.Dense(4)])
+
+            def call(self, x):
+                return self.body(x)
+
+        Net().build((None, 8))
+        """
+    )
+    assert list(models) == ["Net"]
+    assert models["Net"].total_params == 36
+
+
+def test_torch_wrapper_without_forward_keeps_its_networks() -> None:
+    source = (ROOT / "fixtures/torch/gan_wrapper.py").read_text()
+    result = analyze_source(source, "gan_wrapper.py")
+    assert sorted(m.name for m in result.models) == ["Discriminator", "Generator"]
+    totals = {m.name: analyze(m).total_params for m in result.models}
+    assert totals == {"Generator": 16 * 64 + 64 + 64 * 784 + 784, "Discriminator": 8 * 16 + 8 + 1568 + 1}
+    assert any("GAN has no forward" in n.message for n in result.notes)
+
+
+def test_a_plain_trainer_class_does_not_hide_the_networks() -> None:
+    models = _models(
+        """
+        import torch.nn as nn
+
+        class Encoder(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(10, 4)
+            def forward(self, x):
+                return self.fc(x)
+
+        class Trainer:
+            def __init__(self, net):
+                self.net = net
+
+        trainer = Trainer(Encoder())
+        """
+    )
+    assert list(models) == ["Encoder"]
+
+
+# -- snippets without imports ---------------------------------------------------------------
+def test_unbound_names_skip_everything_bound_anywhere() -> None:
+    source = textwrap.dedent(
+            """
+            import numpy as np
+            def f(Dense, *a, **k):
+                for Flatten in a:
+                    pass
+            class Conv2D: pass
+            try:
+                pass
+            except ValueError as MaxPooling2D:
+                pass
+            y = [Dropout for Dropout in range(3)]
+            model = Sequential([Dense, Flatten, Conv2D, MaxPooling2D, Dropout, len, np, Input])
+            """
+    )
+    assert sorted(unbound_names(source)) == ["Input", "Sequential"]
+
+
+def test_keras_snippet_names_resolve_to_keras() -> None:
+    assert _implied(
+        """
+        model = Sequential()
+        model.add(Conv2D(8, 3, input_shape=(28, 28, 1)))
+        model.add(Flatten())
+        model.add(Dense(10))
+        """
+    ) == {
+        "Sequential": "keras.Sequential",
+        "Conv2D": "keras.layers.Conv2D",
+        "Flatten": "keras.layers.Flatten",
+        "Dense": "keras.layers.Dense",
+    }
+
+
+def test_sequential_with_add_alone_is_keras() -> None:
+    """``Sequential`` and ``Flatten`` exist in both frameworks; ``.add`` is Keras' idiom."""
+    assert _implied("model = Sequential()\nmodel.add(x)\n") == {"Sequential": "keras.Sequential"}
+
+
+def test_torch_spellings_decide_the_shared_ones() -> None:
+    assert _implied("net = nn.Sequential(Flatten(), Linear(4, 2))\n") == {
+        "nn": "torch.nn",
+        "Flatten": "torch.nn.Flatten",
+        "Linear": "torch.nn.Linear",
+    }
+
+
+def test_ambiguous_names_are_not_guessed() -> None:
+    """Keras (Dense) and PyTorch (Linear) spellings together: the shared ``Flatten`` stays
+    unbound; with no evidence at all, ``Sequential([...])`` is not guessed either."""
+    assert _implied("a = Sequential([Flatten(), Dense(3), Linear(2, 2)])\n") == {
+        "Dense": "keras.layers.Dense",
+        "Linear": "torch.nn.Linear",
+    }
+    assert _implied("model = Sequential([Flatten(), Dropout(0.5)])\n") == {}
+
+
+def test_imports_and_star_imports_bind_names() -> None:
+    assert _implied("from keras.layers import Dense\nm = Dense(3)\n") == {}
+    assert _implied("from keras.layers import *\nm = Dense(3)\n") == {}
+    assert _implied("from mylib import *\nm = Dense(3)\n") == {}
+
+
+def test_one_note_per_file_and_the_model_is_analysed() -> None:
+    source = (ROOT / "fixtures/keras/snippet_no_imports.py").read_text()
+    result = analyze_source(source, "snippet_no_imports.py")
+    notes = [n for n in result.notes if n.kind == "implied"]
+    assert len(notes) == 1 and notes[0].span.line == 4
+    assert "Keras (Conv2D, Dense, GlobalAveragePooling2D, MaxPooling2D, Sequential)" in notes[0].message
+    (model,) = result.models
+    shaped = analyze(model)
+    assert shaped.total_params == 160 + 4640 + 330
+
+
+def test_star_import_of_a_framework_binds_its_names() -> None:
+    models = _models(
+        """
+        from keras.layers import *
+        from keras.models import Sequential
+        model = Sequential()
+        model.add(Dense(4, input_shape=(3,)))
+        """
+    )
+    assert models["model"].total_params == 16
+    star = "from keras.layers import *\nfrom keras.models import Sequential\nm = Sequential([Dense(2)])\n"
+    assert _notes(star, "implied") == []
+
+
+# -- input shapes from data -------------------------------------------------------------------
+def test_input_shape_from_a_known_dataset() -> None:
+    source = (ROOT / "fixtures/keras/data_input_shape.py").read_text()
+    result = analyze_source(source, "data_input_shape.py")
+    models = {m.name: analyze(m) for m in result.models}
+    assert tuple(models["model"].layers[0].output_shape) == (None, 28, 28, 1)
+    assert models["model"].total_params == 80 + 13530
+    assert models["functional"].total_params == 104 + 50
+    assert not [n for n in result.notes if n.kind == "no-input-shape"]
+
+
+def test_input_shape_from_a_table_keeps_the_rank() -> None:
+    source = """
+        import pandas as pd
+        from keras.models import Sequential
+        from keras.layers import Dense
+        X = pd.read_csv("train.csv").drop("y", axis=1).values
+        model = Sequential([Dense(8, input_shape=(X.shape[1],)), Dense(1)])
+        """
+    models = _models(source)
+    assert str(models["model"].total_params) == "8 * C + 17"
+    (note,) = _notes(source, "no-input-shape")
+    assert "depends on the data" in note and "symbolic input (C,)" in note
+
+
+@pytest.mark.parametrize(
+    "expr, shape",
+    [
+        ("x.reshape(-1, 28, 28, 1)", (60000, 28, 28, 1)),
+        ("x.reshape(x.shape[0], 784)", (60000, 784)),
+        ("x[..., None]", (60000, 28, 28, 1)),
+        ("np.expand_dims(x, -1)", (60000, 28, 28, 1)),
+        ("x[:100] / 255.0", (100, 28, 28)),
+        ("x.astype('float32').reshape((-1, 28 * 28))", (60000, 784)),
+    ],
+)
+def test_data_array_shapes(expr: str, shape: tuple) -> None:
+    source = f"""
+        import numpy as np
+        import keras
+        (x, y), _ = keras.datasets.mnist.load_data()
+        data = {expr}
+        model = keras.Sequential([keras.Input(shape=data.shape[1:]), keras.layers.Flatten()])
+        """
+    models = _models(source)
+    assert tuple(models["model"].layers[-1].output_shape)[1:] == (int(__import__("math").prod(shape[1:])),)
+
+
+# -- tensor code outside modules ----------------------------------------------------------------
+def test_script_functional_ops_are_checked_where_they_raise() -> None:
+    source = (ROOT / "fixtures/torch/script_ops_bad.py").read_text()
+    (model,) = analyze_source(source, "script_ops_bad.py").models
+    found = sorted((f.span.line, f.kind) for f in analyze(model).findings)
+    assert found == [(8, "non-positive-dim"), (9, "invalid-argument"), (13, "merge-mismatch"), (14, "merge-mismatch")]
+
+
+@pytest.mark.oracle
+def test_script_errors_are_exactly_the_statements_pytorch_rejects() -> None:
+    """Each top-level statement run on its own by real PyTorch: the lines that raise are the
+    lines convlint reports, no more, no fewer."""
+    pytest.importorskip("torch")
+    path = ROOT / "fixtures/torch/script_ops_bad.py"
+    source = path.read_text()
+    ns: dict = {"__name__": "script"}
+    raised = set()
+    for stmt in ast.parse(source).body:
+        try:
+            exec(compile(ast.Module([stmt], []), str(path), "exec"), ns)
+        except Exception:
+            raised.add(stmt.lineno)
+    (model,) = analyze_source(source, str(path)).models
+    assert {f.span.line for f in analyze(model).findings} == raised == {8, 9, 13, 14}

@@ -1,0 +1,148 @@
+"""Oracle: convlint's multiply-accumulates against torchinfo's ``mult_adds`` on every PyTorch
+fixture that runs, layer call by layer call and in total.
+
+Each fixture model is built as ``tests/test_oracle_fixtures_torch.py`` builds it (the file is
+executed with ``__name__`` set so its example calls do not run; the class convlint found is
+instantiated, or the instance the file made is taken) and summarised by torchinfo on the input
+shape convlint inferred, in the mode the file leaves it in.  The batch is 2 (a BatchNorm1d in
+training mode refuses one sample); torchinfo's figures are linear in the batch, so convlint's
+batch-1 figures are compared with half of them.
+
+Where convlint's convention differs from torchinfo's, on purpose (``convlint/cost.py``): a
+``Linear`` on a rank > 2 input is counted at every position (torchinfo: once); a functional
+``F.conv2d`` / ``F.linear`` with a module's weight costs its work (torchinfo hooks modules only).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+import pytest
+
+torch = pytest.importorskip("torch")
+torchinfo = pytest.importorskip("torchinfo")
+
+from convlint.config import Config  # noqa: E402
+from convlint.dims import prod  # noqa: E402
+from convlint.frontend import FrontendOptions, analyze_source  # noqa: E402
+from convlint.plugins import collect_rules, make_catalogue, make_plugin_manager  # noqa: E402
+from convlint.runner import Checker  # noqa: E402
+
+pytestmark = pytest.mark.oracle
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "torch"
+OPTIONS = {"dcgan_discriminator.py": {"Discriminator": (3, 64, 64)}}
+BATCH = 2
+PM = make_plugin_manager()
+CHECKER = Checker(Config(), collect_rules(PM), make_catalogue(PM))
+
+
+def _model(path: Path, name: str) -> Optional[Any]:
+    """The fixture's model object named ``name`` (a class is instantiated), or ``None`` for
+    straight-line code that has no model object."""
+    ns: Dict[str, Any] = {"__name__": "convlint_oracle_fixture", "__file__": str(path)}
+    torch.manual_seed(0)
+    try:
+        exec(compile(path.read_text(), str(path), "exec"), ns)
+    except Exception:
+        return None
+    target = ns.get(name)
+    if isinstance(target, type):
+        instance = next((v for v in ns.values() if isinstance(v, target)), None)
+        return instance if instance is not None else target()
+    return target if isinstance(target, torch.nn.Sequential) else None
+
+
+def _torchinfo_calls(model: Any, shapes: List[Tuple[int, ...]]) -> Tuple[List[Tuple[str, int, Tuple[int, ...]]], int]:
+    """([(module name, mult-adds, output size)] per leaf-module call in order, total mult-adds)."""
+    names = {id(m): n for n, m in model.named_modules()}
+    mode = "train" if model.training else "eval"
+    stats = torchinfo.summary(model, input_size=[(BATCH, *s) for s in shapes], verbose=0, mode=mode, depth=100)
+    calls = [(names.get(id(info.module), "?"), info.macs, tuple(info.output_size))
+             for info in stats.summary_list if info.is_leaf_layer and info.executed]
+    return calls, stats.total_mult_adds
+
+
+def _cases() -> List[Any]:
+    out = []
+    for path in sorted(FIXTURES.glob("*.py")):
+        if "# expect:" in path.read_text():
+            continue  # a broken model: PyTorch raises, there is nothing to measure
+        out.append(pytest.param(path, id=path.stem))
+    return out
+
+
+@pytest.mark.parametrize("path", _cases())
+def test_macs_match_torchinfo(path: Path) -> None:
+    source = path.read_text()
+    options = FrontendOptions(input_shapes=OPTIONS.get(path.name, {}))
+    graphs = analyze_source(source, str(path), options).models
+    outcome = CHECKER.check_result(analyze_source(source, str(path), options))
+    compared = 0
+    for graph, shaped in zip(graphs, outcome.models):
+        model = _model(path, graph.name)
+        if model is None:
+            continue  # straight-line tensor code: no module to summarise
+        cost = shaped.cost
+        assert cost.macs.exact, f"{graph.name}: convlint's MAC total is not exact"
+        shapes = [tuple(graph.node(i).kwargs["shape"]) for i in graph.inputs]
+        calls, total = _torchinfo_calls(model, shapes)
+        leaves = {n for n, m in model.named_modules() if not list(m.children())}
+        ours: Dict[str, List[Any]] = {}
+        for r in shaped.layers:
+            if r.node.called and r.node.layer_id in leaves:
+                ours.setdefault(r.node.layer_id, []).append(r)
+        seen: Dict[str, int] = {}
+        expected_total = 0
+        for name, macs, size in calls:
+            module = model.get_submodule(name)
+            if isinstance(module, (torch.nn.Identity, torch.nn.Sequential)):
+                continue  # nn.Identity() or an empty nn.Sequential(): no layer in convlint's table
+            k = seen.get(name, 0)
+            seen[name] = k + 1
+            assert name in ours and k < len(ours[name]), f"{graph.name}: torchinfo has a call of {name!r} convlint lacks"
+            r = ours[name][k]
+            mine = cost.layers[r.node.id].macs
+            expected = macs // BATCH
+            assert macs % BATCH == 0
+            if type(module).__name__ in ("Linear", "LazyLinear", "Bilinear") and len(size) > 2:
+                expected *= prod(size[1:-1])  # every position, not once (the documented difference)
+            assert mine == expected, f"{graph.name}.{name} call {k}: convlint {mine} MACs, torchinfo {expected}"
+            expected_total += expected
+            compared += 1
+        # what torchinfo cannot see (functional ops with a module's own weight) is the only extra
+        extra = sum(cost.layers[r.node.id].macs for r in shaped.layers if r.node.called and r.node.layer_id not in leaves
+                    and r.node.type != "Input")
+        assert cost.macs.value == expected_total + extra
+        assert total % BATCH == 0 and expected_total >= total // BATCH
+    if compared == 0:
+        pytest.skip(f"{path.name}: no module model to compare")
+
+
+def _torch_module_rows() -> List[Any]:
+    """The layer tables' PyTorch rows that are ``torch.nn`` modules (torchinfo hooks modules)."""
+    from tables import all_cases
+
+    return [p for p in all_cases() if p.values[0].framework == "torch" and hasattr(torch.nn, p.values[0].type)]
+
+
+@pytest.mark.parametrize("row", _torch_module_rows())
+def test_layer_table_macs_match_torchinfo(row: Any) -> None:
+    """Every PyTorch layer of the catalogue tables, alone: convlint's MACs = torchinfo's."""
+    from layer_models import analyze_row
+    from oracle_frameworks import BATCH as ROW_BATCH, random_inputs, torch_callable
+
+    from convlint.cost import model_cost
+
+    shaped = analyze_row(row)
+    mine = model_cost(shaped).layers["layer"].macs
+    _, module = torch_callable(row.type, row.args, row.kwargs)
+    xs = [torch.from_numpy(a) for a in random_inputs(row)]
+    stats = torchinfo.summary(module, input_data=xs, verbose=0, mode="eval")
+    (info,) = [i for i in stats.summary_list if i.is_leaf_layer]
+    expected, rest = divmod(info.macs, ROW_BATCH)
+    assert rest == 0
+    if row.type in ("Linear", "LazyLinear", "Bilinear") and len(row.out_shape) > 2:
+        expected *= prod(row.out_shape[1:-1])  # every position (the documented difference)
+    assert mine == expected, f"convlint {mine} MACs, torchinfo {expected} (batch 1)"
