@@ -104,12 +104,7 @@ def cost_of(shaped: ShapedModel) -> Optional[ModelCost]:
 def model_cost(shaped: ShapedModel, dtype: str = "float32", dtype_bytes: int = 4) -> ModelCost:
     """Every layer's cost and the model's totals (see the module docstring for conventions)."""
     layers = {r.node.id: _layer_cost(r, dtype_bytes) for r in shaped.layers}
-    # every layer call reached with a shape, and nothing of the model left unfollowed
-    complete = (
-        bool(getattr(shaped, "shapes_known", True))
-        and getattr(shaped.model, "stop", None) is None
-        and all(r.node.called is not None for r in shaped.layers)
-    )
+    complete = bool(getattr(shaped, "shapes_complete", True))  # every call reached, with a shape
     calls = [r for r in shaped.layers if r.node.called and r.node.type != "Input"]
     inputs = [r for r in shaped.layers if r.node.type == "Input"]
     macs = _total((layers[r.node.id].macs for r in calls), complete)

@@ -202,6 +202,12 @@ class ShapedModel:
         """True when every called node's shape is known (possibly symbolic)."""
         return all(r.output_shape is not None for r in self.layers if r.node.called)
 
+    @property
+    def shapes_complete(self) -> bool:
+        """True when the whole model was followed (no stop, no module ``forward`` did not reach)
+        and every layer call's shape is known: what MACs and activation figures need to be exact."""
+        return self.shapes_known and self.model.stop is None and all(r.node.called is not None for r in self.layers)
+
 
 _SPATIAL_NAMES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
 
