@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 from collections import Counter
-from typing import TYPE_CHECKING, Dict, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence
 
 from . import __version__
 from .config import DTYPES, Config, ConfigError, load_config, split_option_list
@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pluggy
 
     from .cache import Cache
+    from .output import Renderer
 
 __all__ = ["main", "build_parser", "exit_status"]
 
@@ -48,6 +49,9 @@ def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
     p.add_argument("--no-color", action="store_true", help="never colour the output")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the results cache")
     p.add_argument("--cache-dir", metavar="DIR", help="results cache directory (default: .convlint_cache beside the configuration)")
+    p.add_argument("--fix", action="store_true", help="apply the safe fixes, then report what remains")
+    p.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, also apply fixes that change what a model computes")
+    p.add_argument("--diff", action="store_true", help="print the fixes as a unified diff instead of writing them (exit 1 if there is one)")
     p.add_argument("--explain", metavar="CODE", help="print a rule's documentation and exit")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     return p
@@ -113,7 +117,13 @@ def _cache(args: argparse.Namespace, config: Config, pm: "pluggy.PluginManager")
 
 
 def main(argv: Optional[Sequence[str]] = None, *, plugins: Sequence[object] = ()) -> int:
-    """Run convlint; ``plugins`` are registered in addition to the installed ones (tests)."""
+    """Run convlint; ``plugins`` are registered in addition to the installed ones (tests).
+    ``convlint server`` starts the language server instead (see :mod:`convlint.lsp`)."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["server"]:
+        from .lsp import main as serve
+
+        return serve(args_list[1:])
     from .plugins import collect_formats, collect_rules, make_catalogue, make_plugin_manager
 
     try:
@@ -140,7 +150,6 @@ def main(argv: Optional[Sequence[str]] = None, *, plugins: Sequence[object] = ()
     except ConfigError as err:
         return _error(str(err))
 
-    from .output import RenderContext
     from .runner import Checker, run
 
     try:
@@ -153,6 +162,17 @@ def main(argv: Optional[Sequence[str]] = None, *, plugins: Sequence[object] = ()
         return 130
     except Exception as err:  # e.g. a plugin's layer specs failing to load: never a traceback
         return _error(f"internal error: {type(err).__name__}: {err}")
+    if args.fix or args.diff:
+        try:
+            return _fix(args, config, checker, cache, report, formats, rules)
+        except Exception as err:  # never a traceback
+            return _error(f"internal error while fixing: {type(err).__name__}: {err}")
+    return _render(args, config, report, formats, rules)
+
+
+def _render(args: argparse.Namespace, config: Config, report: Report, formats: Dict[str, "Renderer"], rules: Dict[str, type], fixed: str = "") -> int:
+    from .output import RenderContext
+
     color = args.format == "text" and not args.no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     context = RenderContext(rules=rules, color=color, summary=args.summary, version=__version__)
     try:
@@ -160,8 +180,35 @@ def main(argv: Optional[Sequence[str]] = None, *, plugins: Sequence[object] = ()
     except Exception as err:  # a broken (plugin) renderer
         return _error(f"the '{args.format}' format failed: {type(err).__name__}: {err}")
     sys.stdout.write(text)
+    if fixed and args.format == "text":
+        sys.stdout.write(fixed)
     if args.statistics and args.format == "text":
         sys.stdout.write(_statistics(report, rules))
     if report.internal_error:
         print("convlint: internal errors occurred (see CL999 above); please report them", file=sys.stderr)
     return exit_status(report, config.fail_on, args.exit_zero)
+
+
+def _fix(args: argparse.Namespace, config: Config, checker: Any, cache: Any, report: Report, formats: Dict[str, "Renderer"], rules: Dict[str, type]) -> int:
+    """``--diff``: the patch on stdout, exit 1 when there is one.  ``--fix``: write the fixes,
+    then analyse again and report what remains, with what was fixed."""
+    from . import autofix
+    from .runner import run
+
+    fixes = autofix.fix_report(report.diagnostics, checker, unsafe=args.unsafe_fixes)
+    changed = [f for f in fixes if f.changed]
+    if args.diff:
+        sys.stdout.write("".join(f.diff() for f in changed))
+        n = sum(len(f.applied) for f in changed)
+        print(f"Would fix {n} diagnostic{'' if n == 1 else 's'} in {len(changed)} file{'' if len(changed) == 1 else 's'}.", file=sys.stderr)
+        return 1 if changed else 0
+    autofix.write(changed)
+    if changed:
+        report = run(args.paths or ["."], config, checker, jobs=args.jobs, force_exclude=args.force_exclude, cache=cache)
+    counts = autofix.counts(changed)
+    total = sum(counts.values())
+    detail = ", ".join(f"{code} x{n}" for code, n in sorted(counts.items()))
+    line = f"Fixed {total} diagnostic{'' if total == 1 else 's'}" + (f" ({detail}) in {len(changed)} file{'' if len(changed) == 1 else 's'}" if total else "") + ".\n"
+    if args.format != "text":
+        sys.stderr.write(line)
+    return _render(args, config, report, formats, rules, fixed=line)

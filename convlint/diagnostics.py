@@ -11,6 +11,8 @@ import sys
 from dataclasses import dataclass, field, fields
 from typing import Any, Hashable, List, Optional, Tuple
 
+from .edits import Fix
+
 __all__ = ["SEVERITIES", "Related", "Diagnostic", "Report", "severity_rank", "sort_key"]
 
 SEVERITIES: Tuple[str, ...] = ("info", "warning", "error")
@@ -49,7 +51,10 @@ class Diagnostic:
     ``cause`` says what the problem is about when other diagnostics may be about the same thing
     (a :class:`~convlint.graph.Cause`); the runner keeps one message per cause.  It is internal:
     not compared, not shown, not serialised.  ``related``: other locations that matter (the
-    constructor of a layer whose application is reported)."""
+    constructor of a layer whose application is reported).
+
+    ``fix`` is the one unambiguous repair, when there is one (:class:`~convlint.edits.Fix`):
+    its ``edits`` are shown and applied once :mod:`convlint.fix` has resolved and checked them."""
 
     code: str
     severity: str
@@ -62,6 +67,7 @@ class Diagnostic:
     model: Optional[str] = None
     cell: Optional[int] = None
     name: str = ""
+    fix: Optional[Fix] = None
     cause: Optional[Hashable] = field(default=None, compare=False)
     related: Tuple[Related, ...] = ()
 

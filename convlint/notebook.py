@@ -10,9 +10,9 @@ from __future__ import annotations
 import bisect
 import json
 from dataclasses import dataclass
-from typing import List, Tuple
+from typing import List, Sequence, Tuple
 
-__all__ = ["NotebookSource", "notebook_source"]
+__all__ = ["NotebookSource", "notebook_source", "join_cells"]
 
 
 @dataclass(frozen=True)
@@ -47,14 +47,21 @@ def notebook_source(text: str) -> NotebookSource:
     doc = json.loads(text)
     if not isinstance(doc, dict) or not isinstance(doc.get("cells"), list):
         raise ValueError("not a Jupyter notebook (no 'cells' list)")
-    parts: List[str] = []
-    starts: List[int] = []
-    line = 1
+    bodies: List[str] = []
     for cell in doc["cells"]:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         src = cell.get("source", "")
-        body = "".join(src) if isinstance(src, list) else str(src)
+        bodies.append("".join(src) if isinstance(src, list) else str(src))
+    return join_cells(bodies)
+
+
+def join_cells(bodies: Sequence[str]) -> NotebookSource:
+    """Code cells' texts, in order, as one source (an editor sends a notebook's cells this way)."""
+    parts: List[str] = []
+    starts: List[int] = []
+    line = 1
+    for body in bodies:
         lines = _blank_magics(body.splitlines())
         starts.append(line)
         parts.append("\n".join(lines) + "\n")

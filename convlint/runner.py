@@ -104,10 +104,15 @@ def _too_deep(text: str) -> Optional[SyntaxError]:
 class Checker:
     """Checks one file at a time with a fixed configuration, rule set and catalogue."""
 
-    def __init__(self, config: Config, rules: Dict[str, Type[Any]], catalogue: Any) -> None:
+    def __init__(self, config: Config, rules: Dict[str, Type[Any]], catalogue: Any, fixes: bool = True) -> None:
         """``catalogue`` is a :class:`~convlint.layers.Catalogue`, or a function making one
-        (called on first use, so a run served from the cache never builds it)."""
+        (called on first use, so a run served from the cache never builds it).  ``fixes``:
+        resolve and check the fixes rules propose (each costs a re-analysis of the file); an
+        editor may do it only when asked for code actions."""
         self.config = config
+        self.fixes = fixes
+        self.parse: Optional[Any] = None
+        """The front end's parser (``None``: libcst's); an editor passes a caching one."""
         self.rules = [cls() for code, cls in sorted(rules.items()) if config.enabled(code)]
         self._precedence = {rule.code: rule.precedence for rule in self.rules}
         self._catalogue = catalogue
@@ -146,8 +151,6 @@ class Checker:
         return FileOutcome(path, diagnostics=self._file_diagnostics(result))
 
     def _check(self, path: str, data: bytes) -> FileOutcome:
-        from .frontend import FrontendOptions, analyze_source
-
         try:
             text = _decode(data)
         except (UnicodeDecodeError, LookupError, SyntaxError) as err:
@@ -161,17 +164,38 @@ class Checker:
             except ValueError as err:
                 return self.unreadable(path, err)
             text = notebook.source
+        outcome = self.check_text(path, text)
+        if self.fixes and any(d.fix is not None for d in outcome.diagnostics):
+            outcome.diagnostics = self.resolve_fixes(path, text, outcome.diagnostics)
+        if notebook is not None:
+            _relocate(outcome, notebook)
+        return outcome
+
+    def check_text(self, path: str, text: str) -> FileOutcome:
+        """Python source (a notebook's joined cells) -> outcome, fixes still as proposed."""
+        from .frontend import FrontendOptions, analyze_source
+
         deep = _too_deep(text)
         if deep is not None:
             return self._notes_only(path, "syntax-error", f"cannot parse this file: {deep.msg}", Span(deep.lineno or 1, deep.offset or 1))
-        options = FrontendOptions(input_shapes=self._input_shapes(path), catalogue=self.catalogue)
+        options = FrontendOptions(input_shapes=self._input_shapes(path), catalogue=self.catalogue, parse=self.parse)
         result = analyze_source(text, path, options)
         outcome = self.check_result(result)
         outcome.dependencies = [(dep, fingerprint(dep)) for dep in result.dependencies]
         outcome.diagnostics = apply_noqa(outcome.diagnostics, text)
-        if notebook is not None:
-            _relocate(outcome, notebook)
         return outcome
+
+    def resolve_fixes(self, path: str, text: str, diagnostics: List[Diagnostic]) -> List[Diagnostic]:
+        """The proposed fixes made into edits and kept where the edited file checks better
+        (see :mod:`convlint.fix`)."""
+        from .fix import resolve_fixes
+
+        catalogue = self.catalogue
+
+        def same(written: str, callee: str) -> bool:
+            return written == callee or any(catalogue.canonical(fw, written) == callee for fw in ("keras", "torch"))
+
+        return resolve_fixes(text, diagnostics, lambda fixed: self.check_text(path, fixed).diagnostics, same)
 
     def check_result(self, result: Any) -> FileOutcome:
         """Engine and rules over a front end's :class:`~convlint.frontend.FileResult`."""
@@ -270,8 +294,15 @@ def _relocate(outcome: FileOutcome, nb: Any) -> None:
 
     def diagnostic(d: Diagnostic) -> Diagnostic:
         cell, s = span(Span(d.line, d.column, d.end_line, d.end_column))
+        fix = d.fix
+        if fix is not None and fix.edits:
+            edits = []
+            for e in fix.edits:
+                at, es = span(Span(e.line, e.column, e.end_line, e.end_column))
+                edits.append(dataclasses.replace(e, line=es.line, end_line=es.end_line, cell=at))
+            fix = fix.with_edits(tuple(edits))
         related = tuple(dataclasses.replace(r, cell=c, line=rs.line) for r in d.related for c, rs in [span(Span(r.line, r.column))])
-        return dataclasses.replace(d, cell=cell, line=s.line, end_line=s.end_line, related=related)
+        return dataclasses.replace(d, cell=cell, line=s.line, end_line=s.end_line, fix=fix, related=related)
 
     outcome.diagnostics = [diagnostic(d) for d in outcome.diagnostics]
     for shaped in outcome.models:

@@ -58,6 +58,9 @@ class FrontendOptions:
     built-in one."""
     read: Optional[List[str]] = None
     """Where the front ends list the project modules they read (``analyze_source`` sets it)."""
+    parse: Optional[Callable[[str], Any]] = None
+    """Parses the file (default ``libcst.parse_module``): an editor re-parsing one buffer on
+    every keystroke passes one that reuses the unchanged statements' trees."""
     implied: Dict[str, str] = field(default_factory=dict)
     """Framework names the file uses without importing them (``Conv2D`` ->
     ``keras.layers.Conv2D``), as :mod:`convlint.frontend.implied` decides; ``analyze_source``
@@ -73,7 +76,7 @@ def analyze_source(source: str, path: str, options: Optional[FrontendOptions] = 
     result = FileResult(path)
     options = dataclasses.replace(options or FrontendOptions(), read=result.dependencies)
     try:
-        module = cst.parse_module(source)
+        module = (options.parse or cst.parse_module)(source)
     except cst.ParserSyntaxError as err:
         result.notes.append(_syntax_note(source, path, err))
         return result

@@ -120,6 +120,8 @@ def diagnostic_dict(d: Diagnostic) -> Dict[str, Any]:
     }
     if d.cell is not None:
         out["cell"] = d.cell
+    if d.fix is not None and d.fix.edits:
+        out["fix"] = fix_dict(d.fix)
     out["related"] = [_related(r) for r in d.related]
     return out
 
@@ -129,6 +131,18 @@ def _related(r: Related) -> Dict[str, Any]:
     if r.cell is not None:
         out["cell"] = r.cell
     return out
+
+
+def fix_dict(fix: Any) -> Dict[str, Any]:
+    """A resolved :class:`~convlint.edits.Fix`: what it does, whether ``--fix`` applies it
+    without ``--unsafe-fixes``, and its edits (1-based, end exclusive; ``cell`` in notebooks)."""
+    edits = []
+    for e in fix.edits:
+        edit: Dict[str, Any] = {"line": e.line, "column": e.column, "end_line": e.end_line, "end_column": e.end_column, "content": e.content}
+        if e.cell is not None:
+            edit["cell"] = e.cell
+        edits.append(edit)
+    return {"message": fix.message, "applicability": fix.applicability, "edits": edits}
 
 
 def report_dict(report: Report) -> Dict[str, Any]:

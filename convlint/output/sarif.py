@@ -64,7 +64,29 @@ def _result(d: Diagnostic, index: Dict[str, int]) -> Dict[str, Any]:
         props["cell"] = d.cell
     if props:
         out["properties"] = props
+    if d.fix is not None and d.fix.edits:
+        out["fixes"] = [_fix(d)]
     return out
+
+
+def _fix(d: Diagnostic) -> Dict[str, Any]:
+    """SARIF ``fix``: one artifact change of replacements (an insertion deletes an empty
+    region); the applicability and a notebook cell ride in property bags."""
+    assert d.fix is not None
+    replacements = []
+    for e in d.fix.edits:
+        rep: Dict[str, Any] = {
+            "deletedRegion": {"startLine": e.line, "startColumn": e.column, "endLine": e.end_line, "endColumn": e.end_column},
+            "insertedContent": {"text": e.content},
+        }
+        if e.cell is not None:
+            rep["properties"] = {"cell": e.cell}
+        replacements.append(rep)
+    return {
+        "description": {"text": d.fix.message},
+        "artifactChanges": [{"artifactLocation": {"uri": _uri(d.path)}, "replacements": replacements}],
+        "properties": {"applicability": d.fix.applicability},
+    }
 
 
 def sarif_dict(report: Report, context: RenderContext) -> Dict[str, Any]:

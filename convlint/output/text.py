@@ -33,9 +33,27 @@ def defined_at(d: Diagnostic) -> str:
 
 
 def render_line(d: Diagnostic, color: bool = False) -> str:
+    """One diagnostic; ``[*]`` after the code marks one ``--fix`` repairs (ruff's mark)."""
     where = _paint(location(d), "1", color)
     code = _paint(d.code, "1;" + _COLORS.get(d.severity, "0"), color)
-    return f"{where}: {code} {d.message}{defined_at(d)}"
+    mark = " [*]" if d.fix is not None and d.fix.edits else ""
+    return f"{where}: {code}{mark} {d.message}{defined_at(d)}"
+
+
+def fixable_line(report: Report) -> str:
+    """How many diagnostics ``--fix`` repairs, and how many more ``--unsafe-fixes`` would
+    (empty when none)."""
+    fixes = [d.fix for d in report.diagnostics if d.fix is not None and d.fix.edits]
+    safe = sum(1 for f in fixes if f.applicability == "safe")
+    unsafe = len(fixes) - safe
+    if not fixes:
+        return ""
+    parts = []
+    if safe:
+        parts.append(f"{safe} fixable with `convlint --fix`")
+    if unsafe:
+        parts.append(f"{unsafe} {'more ' if safe else ''}with `convlint --fix --unsafe-fixes`")
+    return "[*] " + "; ".join(parts) + "."
 
 
 def _plural(n: int, word: str) -> str:
@@ -64,4 +82,7 @@ def render(report: Report, context: RenderContext) -> str:
             lines.append("")
     lines.extend(render_line(d, context.color) for d in report.diagnostics)
     lines.append(summary_line(report))
+    fixable = fixable_line(report)
+    if fixable:
+        lines.append(fixable)
     return "\n".join(lines) + "\n"

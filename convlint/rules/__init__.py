@@ -33,6 +33,7 @@ import re
 from typing import TYPE_CHECKING, Any, ClassVar, Dict, Hashable, Iterator, Mapping, Optional, Sequence, Tuple
 
 from ..diagnostics import Diagnostic, Related
+from ..edits import Fix
 from ..graph import Span
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -79,9 +80,11 @@ class Rule:
         model: Optional[str] = None,
         cell: Optional[int] = None,
         cause: Optional[Hashable] = None,
+        fix: Optional[Fix] = None,
         related: Sequence[Related] = (),
     ) -> Diagnostic:
-        """A diagnostic of this rule at ``span`` (the runner adjusts severity and cell)."""
+        """A diagnostic of this rule at ``span`` (the runner adjusts severity and cell); ``fix``
+        is its repair, proposed as changes to a layer call (see :mod:`convlint.edits`)."""
         return Diagnostic(
             code=cls.code,
             severity=cls.severity,
@@ -94,13 +97,20 @@ class Rule:
             model=model,
             cell=cell,
             name=cls.name,
+            fix=fix,
             cause=cause,
             related=tuple(related),
         )
 
     @classmethod
     def at_application(
-        cls, model: "ModelGraph", node: "Node", message: str, span: Optional[Span] = None, cause: Optional[Hashable] = None
+        cls,
+        model: "ModelGraph",
+        node: "Node",
+        message: str,
+        span: Optional[Span] = None,
+        cause: Optional[Hashable] = None,
+        fix: Optional[Fix] = None,
     ) -> Diagnostic:
         """A diagnostic about how ``node`` is applied: at ``span`` (default: where it is
         applied, :attr:`~convlint.graph.Node.site`), with its constructor as a related location
@@ -110,7 +120,7 @@ class Rule:
         if span.line != node.span.line:
             label = f"{node.display_type} '{node.name or node.id}'"
             related = (Related(model.path, node.span.line, node.span.column, f"{label} is defined here"),)
-        return cls.at(model.path, span, message, model.name, model.cell, cause, related)
+        return cls.at(model.path, span, message, model.name, model.cell, cause, fix, related)
 
     @classmethod
     def summary(cls) -> str:
@@ -158,13 +168,17 @@ class FindingRule(Rule):
 
     def check(self, model: "ShapedModel", config: "Config") -> Iterator[Diagnostic]:
         for finding in model.findings:
-            if finding.kind != self.kind:
-                continue
-            m = model.model
-            if finding.defined is not None:
-                yield self.at_application(m, model.result(finding.node_id).node, finding.message, finding.span, finding.cause)
-            else:
-                yield self.at(m.path, finding.span, finding.message, m.name, m.cell, finding.cause)
+            if finding.kind == self.kind:
+                yield self.reported(model, finding)
+
+    @classmethod
+    def reported(cls, model: "ShapedModel", finding: Any, fix: Optional[Fix] = None) -> Diagnostic:
+        """The diagnostic for ``finding``: where the engine placed it, with the layer's
+        constructor as a related location when the finding is at its application."""
+        m = model.model
+        if finding.defined is not None:
+            return cls.at_application(m, model.result(finding.node_id).node, finding.message, finding.span, finding.cause, fix)
+        return cls.at(m.path, finding.span, finding.message, m.name, m.cell, finding.cause, fix=fix)
 
 
 class NoteRule(Rule):

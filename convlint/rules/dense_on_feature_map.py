@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, Optional
 from ..diagnostics import Diagnostic
 from ..graph import fmt_shape
 from . import Rule
+from .fixes import flatten_fix
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..config import Config
@@ -92,7 +93,8 @@ class DenseOnFeatureMap(Rule):
     It is legal: the layer then acts on the last axis only (the channels in Keras, the width in
     PyTorch), at every spatial position, and the output keeps its spatial axes.  That is almost
     never what a classifier head means, and the error only shows up later as a wrong output
-    shape or a loss that does not match the labels.
+    shape or a loss that does not match the labels.  The (unsafe) fix inserts a flatten before
+    the layer (and, in PyTorch, sets ``in_features`` to the flattened size).
     """
 
     code = "CL301"
@@ -143,4 +145,5 @@ model = keras.Sequential([
                 f"{r.node.display_type} '{r.node.name or r.node.id}' is applied to the {len(shape)}D output "
                 f"{fmt_shape(shape)} of {source.node.display_type} '{source.node.name or source.node.id}': "
                 f"it acts on the last axis only{result}, which reaches the model's output; add {fix} before it",
+                fix=flatten_fix(model, r),
             )

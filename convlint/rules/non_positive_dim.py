@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Iterator
+
+from ..diagnostics import Diagnostic
 from . import FindingRule
+from .fixes import same_padding_fix
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..config import Config
+    from ..engine import ShapedModel
 
 
 class NonPositiveDim(FindingRule):
@@ -13,6 +21,8 @@ class NonPositiveDim(FindingRule):
     ## Why is this bad?
     The framework raises an error when the model is built or first called, often deep in a
     training script, long after the line at fault.  The message says by how much it is short.
+    Where the window reaches past the input only because it is not padded, the (unsafe) fix is
+    ``padding="same"``: it changes every size after the layer.
     """
 
     code = "CL101"
@@ -43,3 +53,9 @@ model = keras.Sequential([
 ])
 """,
     )
+
+    def check(self, model: "ShapedModel", config: "Config") -> Iterator[Diagnostic]:
+        for finding in model.findings:
+            if finding.kind == self.kind:
+                fix = same_padding_fix(model, finding)
+                yield self.reported(model, finding, fix)

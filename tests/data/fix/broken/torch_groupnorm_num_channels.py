@@ -1,0 +1,5 @@
+import torch
+import torch.nn as nn
+
+block = nn.Sequential(nn.Conv2d(3, 64, 3, padding=1), nn.GroupNorm(8, 32), nn.ReLU())
+block(torch.randn(2, 3, 16, 16))

@@ -1,0 +1,154 @@
+"""Oracle: every fix, applied, gives a model the real framework builds and runs.
+
+For each case of ``tests/data/fix`` (and each shipped fixture convlint offers a fix for), the
+broken file and its fixed form are executed (our own code) and the model convlint found is
+called on the input shape it inferred: the broken model must raise (or, for a
+``Dense``/``Linear`` on a feature map, keep its spatial axes), the fixed one must run, and its
+output shape must be the one convlint computes for the fixed source.  A fix that leaves the
+model raising fails here: convlint must not offer it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any, Dict, Optional, Tuple
+
+import pytest
+
+os.environ.setdefault("KERAS_BACKEND", "torch")
+
+from convlint import autofix  # noqa: E402
+from convlint.config import Config  # noqa: E402
+from convlint.dims import is_known  # noqa: E402
+from convlint.engine import analyze  # noqa: E402
+from convlint.frontend import FrontendOptions, analyze_source  # noqa: E402
+from convlint.plugins import collect_rules, make_catalogue, make_plugin_manager  # noqa: E402
+from convlint.runner import Checker  # noqa: E402
+
+pytestmark = pytest.mark.oracle
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = sorted((ROOT / "tests" / "data" / "fix" / "broken").glob("*.py"))
+FIXTURES = sorted((ROOT / "fixtures").glob("*/*.py"))
+OPTIONS = {"dcgan_discriminator.py": {"Discriminator": (3, 64, 64)}}
+
+
+@pytest.fixture(scope="module")
+def checker() -> Checker:
+    pm = make_plugin_manager()
+    return Checker(Config(), collect_rules(pm), lambda: make_catalogue(pm))
+
+
+def _framework(source: str) -> str:
+    return "torch" if "torch" in source else "keras"
+
+
+def _keras_shims(monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    import keras
+
+    tf = types.ModuleType("tensorflow")
+    tf.keras = keras  # type: ignore[attr-defined]
+    for name, module in {"tensorflow": tf, "tensorflow.keras": keras, "tensorflow.keras.layers": keras.layers, "tensorflow.keras.models": keras.models}.items():
+        monkeypatch.setitem(sys.modules, name, module)
+
+
+def _run(source: str, path: Path, monkeypatch: pytest.MonkeyPatch) -> Tuple[Optional[Exception], Dict[str, Tuple[Any, ...]]]:
+    """Execute ``source`` and call every model convlint finds in it on its inferred input:
+    (the first error raised, model name -> real output shape without the batch dim)."""
+    framework = _framework(source)
+    torch = pytest.importorskip("torch")
+    if framework == "keras":
+        pytest.importorskip("keras")
+        _keras_shims(monkeypatch)
+    import numpy as np
+
+    result = analyze_source(source, str(path), FrontendOptions(input_shapes=OPTIONS.get(path.name, {})))
+    ns: Dict[str, Any] = {"__name__": "convlint_fix_oracle", "__file__": str(path)}
+    torch.manual_seed(0)
+    try:
+        exec(compile(source, str(path), "exec"), ns)
+    except Exception as err:  # straight-line code runs (and fails) at module level
+        return err, {}
+    shapes: Dict[str, Tuple[Any, ...]] = {}
+    for graph in result.models:
+        target = ns.get(graph.name)
+        if target is None:
+            continue  # straight-line code: it ran above
+        inputs = [tuple(graph.node(i).kwargs["shape"]) for i in graph.inputs]
+        try:
+            if framework == "torch":
+                model = target() if isinstance(target, type) else target
+                with torch.no_grad():
+                    out = model(*[torch.randn(2, *s) for s in inputs])
+            else:
+                out = target(np.zeros((2, *inputs[0]), dtype="float32"))
+        except Exception as err:
+            return err, shapes
+        shapes[graph.name] = tuple(out.shape[1:])
+    return None, shapes
+
+
+def _ours(source: str, path: Path) -> Dict[str, Tuple[Any, ...]]:
+    out = {}
+    for graph in analyze_source(source, str(path), FrontendOptions(input_shapes=OPTIONS.get(path.name, {}))).models:
+        shaped = analyze(graph)
+        (result,) = [shaped.result(o) for o in graph.outputs]
+        shape = result.output_shape
+        if shape is not None and all(is_known(d) for d in shape[1:]):
+            out[graph.name] = tuple(shape[1:])
+    return out
+
+
+def _check_fixed(path: Path, checker: Checker, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = path.read_text()
+    outcome = checker.check_bytes(str(path), source.encode())
+    fixes = autofix.fix_report(outcome.diagnostics, checker, unsafe=True, read=lambda p: source)
+    assert fixes, "no fix offered"
+    (fixed,) = fixes
+    error, before = _run(source, path, monkeypatch)
+    codes = {d.code for d in fixed.applied}
+    if codes <= {"CL301"}:  # legal but not meant: the map keeps its spatial axes
+        assert error is None and any(len(s) > 1 for s in before.values()), before
+    else:
+        assert error is not None, "the broken model runs in the framework"
+    error, after = _run(fixed.fixed, path, monkeypatch)
+    assert error is None, f"the fixed model still raises: {error!r}"
+    ours = _ours(fixed.fixed, path)
+    for name, shape in after.items():
+        assert ours.get(name) == shape, name
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_fixed_case_runs(path: Path, checker: Checker, monkeypatch: pytest.MonkeyPatch) -> None:
+    _check_fixed(path, checker, monkeypatch)
+
+
+def _fixable_fixtures() -> list:
+    pm = make_plugin_manager()
+    checker = Checker(Config(), collect_rules(pm), lambda: make_catalogue(pm))
+    out = []
+    for path in FIXTURES:
+        outcome = checker.check_bytes(str(path), path.read_bytes())
+        if any(d.fix is not None for d in outcome.diagnostics):
+            out.append(path)
+    return out
+
+
+def test_shipped_fixtures_with_fixes_are_covered() -> None:
+    assert {p.name for p in _fixable_fixtures()} >= {"lenet_bad_fc.py", "bad_in_channels.py", "dense_on_feature_map.py"}
+
+
+@pytest.mark.parametrize("path", _fixable_fixtures(), ids=lambda p: f"{p.parent.name}-{p.stem}")
+def test_fixed_fixture_runs(path: Path, checker: Checker, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where a shipped fixture has more than one broken model (``bad_models.py``), only the
+    models whose every error was fixed must run."""
+    source = path.read_text()
+    outcome = checker.check_bytes(str(path), source.encode())
+    unfixable = [d for d in outcome.diagnostics if d.severity == "error" and d.fix is None]
+    if unfixable:
+        pytest.skip(f"{path.name} keeps errors no fix is offered for: {sorted({d.code for d in unfixable})}")
+    _check_fixed(path, checker, monkeypatch)
