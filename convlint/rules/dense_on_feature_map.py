@@ -48,13 +48,24 @@ def feature_map_source(model: "ShapedModel", result: "LayerResult") -> Optional[
 
 _RESHAPING = frozenset({"Reshape", "Flatten", "Permute", "view", "reshape", "permute", "transpose"})
 """Layers after which the axes are no longer the feature map's (whatever their rank)."""
+_REDUCING = frozenset({"mean", "sum", "amax", "amin", "std", "var", "prod", "logsumexp", "nansum", "nanmean"})
+"""Reductions over axes: with an unknown output shape, taken to reduce the spatial ones."""
+
+
+def _reduces(result: "LayerResult", rank: int) -> bool:
+    """Does this layer take the spatial axes away (or make them something else)?"""
+    if result.node.type in _RESHAPING:
+        return True
+    if result.output_shape is not None:
+        return len(result.output_shape) < rank
+    return result.node.type.startswith("Global") or result.node.type in _REDUCING  # unknown shape: by kind
 
 
 def reaches_output_unflattened(model: "ShapedModel", result: "LayerResult") -> bool:
-    """Does ``result``'s output reach a model output with its spatial axes intact (every layer
-    on the way keeps its rank and none reshapes it)?  ``False`` as soon as each path reduces
-    the map (flatten, reshape, global pooling, a mean over the axes) or meets an unknown shape:
-    a pointwise ``Dense`` inside a block (ConvNeXt's MLP) is then the intended design."""
+    """Does ``result``'s output reach a model output with its spatial axes intact?  ``False``
+    only when every path reduces the map first (a flatten, a reshape, a global pooling, a mean
+    over the axes): a pointwise ``Dense`` inside a block (ConvNeXt's MLP) is then the intended
+    design.  A layer whose shape is unknown (after an error) reduces nothing that is not shown."""
     if not result.input_shapes or result.input_shapes[0] is None:
         return False
     rank = len(result.input_shapes[0])  # a Dense keeps its input's rank, even when its width is unknown
@@ -69,8 +80,7 @@ def reaches_output_unflattened(model: "ShapedModel", result: "LayerResult") -> b
         if r.node.id in seen:
             continue
         seen.add(r.node.id)
-        kept = r is result or (r.output_shape is not None and len(r.output_shape) >= rank and r.node.type not in _RESHAPING)
-        if not kept:
+        if r is not result and _reduces(r, rank):
             continue
         if r.node.id in outputs:
             return True
