@@ -458,7 +458,7 @@ class Result:
 
 
 def _shape(shape: Optional[Sequence[Any]]) -> Optional[List[Any]]:
-    """A report shape without its batch dim (always null in the report)."""
+    """A report shape without its batch dim (null, or the size an example input fixes)."""
     return None if shape is None else list(shape[1:])
 
 

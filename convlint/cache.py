@@ -33,9 +33,10 @@ def _source_fingerprint() -> str:
     return "\n".join(parts)
 
 
-def make_salt(version: str, config: Any, plugins: Iterable[str]) -> str:
-    """Everything besides the file that decides a file's outcome."""
-    return "\n".join([version, _source_fingerprint(), repr(sorted(plugins)), repr(config)])
+def make_salt(version: str, config: Any, plugins: Iterable[str], options: Iterable[str] = ()) -> str:
+    """Everything besides the file that decides a file's outcome (``options``: command-line
+    switches that change it, such as ``--why``)."""
+    return "\n".join([version, _source_fingerprint(), repr(sorted(plugins)), repr(config), repr(sorted(options))])
 
 
 class Cache:

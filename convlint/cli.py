@@ -42,6 +42,8 @@ def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when diagnostics are reported")
     p.add_argument("--summary", action="store_true", help="print a per-model layer table with MACs and memory (text format)")
     p.add_argument("--dtype", choices=list(DTYPES), help="element type memory figures assume (default: the config's, float32)")
+    p.add_argument("--why", action="store_true", help="show every output size and parameter count as its formula, numbers filled in")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
     p.add_argument("--statistics", action="store_true", help="print the number of diagnostics per code (text format)")
     p.add_argument("--config", metavar="FILE", help="configuration file (default: the nearest pyproject.toml with [tool.convlint])")
     p.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: all cores; 1 = serial)")
@@ -113,7 +115,8 @@ def _cache(args: argparse.Namespace, config: Config, pm: "pluggy.PluginManager")
     plugins = [f"{name}={plugin!r}" for name, plugin in pm.list_name_plugin()]
     plugins += [f"{d.project_name}=={d.version}" for _, d in pm.list_plugin_distinfo()]
     directory = args.cache_dir or os.path.join(config.root, CACHE_DIR)
-    return Cache(directory, make_salt(__version__, config, plugins))
+    options = ["why"] if args.why else []  # outcomes with formulas are not those without
+    return Cache(directory, make_salt(__version__, config, plugins, options))
 
 
 def main(argv: Optional[Sequence[str]] = None, *, plugins: Sequence[object] = ()) -> int:
@@ -153,7 +156,7 @@ def main(argv: Optional[Sequence[str]] = None, *, plugins: Sequence[object] = ()
     from .runner import Checker, run
 
     try:
-        checker = Checker(config, rules, lambda: make_catalogue(pm))
+        checker = Checker(config, rules, lambda: make_catalogue(pm), why=args.why)
         cache = None if args.no_cache else _cache(args, config, pm)
         report = run(args.paths or ["."], config, checker, jobs=args.jobs, force_exclude=args.force_exclude, cache=cache)
     except FileNotFoundError as err:
@@ -173,17 +176,24 @@ def main(argv: Optional[Sequence[str]] = None, *, plugins: Sequence[object] = ()
 def _render(args: argparse.Namespace, config: Config, report: Report, formats: Dict[str, "Renderer"], rules: Dict[str, type], fixed: str = "") -> int:
     from .output import RenderContext
 
-    color = args.format == "text" and not args.no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
-    context = RenderContext(rules=rules, color=color, summary=args.summary, version=__version__)
+    color = args.format == "text" and not (args.no_color or args.output) and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    context = RenderContext(rules=rules, color=color, summary=args.summary, why=args.why, version=__version__)
     try:
         text = formats[args.format](report, context)
     except Exception as err:  # a broken (plugin) renderer
         return _error(f"the '{args.format}' format failed: {type(err).__name__}: {err}")
-    sys.stdout.write(text)
     if fixed and args.format == "text":
-        sys.stdout.write(fixed)
+        text += fixed
     if args.statistics and args.format == "text":
-        sys.stdout.write(_statistics(report, rules))
+        text += _statistics(report, rules)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8") as f:
+                f.write(text)
+        except OSError as err:
+            return _error(f"cannot write {args.output}: {err.strerror or err}")
+    else:
+        sys.stdout.write(text)
     if report.internal_error:
         print("convlint: internal errors occurred (see CL999 above); please report them", file=sys.stderr)
     return exit_status(report, config.fail_on, args.exit_zero)

@@ -1,5 +1,10 @@
 """What running a model costs, for a batch of one: multiply-accumulates and memory.
 
+One sample is what follows the batch axis: ``(None, ...)`` for a batch of any size, axis 0 of
+an example call's exact tensor (``torch.randn(4, 3, 32, 32)`` costs a quarter of that call),
+and the whole tensor where the model takes PyTorch's unbatched inputs (``(C, H, W)`` into a
+``Conv2d``), which the first layer that can tell (by its rank) decides.
+
 A pure function of the engine's answer (:class:`~convlint.engine.ShapedModel`): each layer's
 catalogue spec, weight shapes and output shape, all already computed; nothing here repeats a
 shape rule.  Values are ``Dim``s, so a symbolic input gives symbolic costs (``1728 * H * W``).
@@ -103,7 +108,8 @@ def cost_of(shaped: ShapedModel) -> Optional[ModelCost]:
 
 def model_cost(shaped: ShapedModel, dtype: str = "float32", dtype_bytes: int = 4) -> ModelCost:
     """Every layer's cost and the model's totals (see the module docstring for conventions)."""
-    layers = {r.node.id: _layer_cost(r, dtype_bytes) for r in shaped.layers}
+    batched = _batched(shaped)
+    layers = {r.node.id: _layer_cost(r, dtype_bytes, batched) for r in shaped.layers}
     complete = bool(getattr(shaped, "shapes_complete", True))  # every call reached, with a shape
     calls = [r for r in shaped.layers if r.node.called and r.node.type != "Input"]
     inputs = [r for r in shaped.layers if r.node.type == "Input"]
@@ -133,21 +139,43 @@ def _total(values: Iterable[Optional[Dim]], complete: bool) -> Amount:
 
 
 # -- one layer --------------------------------------------------------------------------------
-def _layer_cost(r: LayerResult, dtype_bytes: int) -> LayerCost:
+def _batched(shaped: ShapedModel) -> bool:
+    """Whether the model's tensors have a batch axis: yes for a batch of any size, and for an
+    exact input unless the first layer that tells reads it unbatched (a conv, pool or norm of
+    ``n`` spatial axes on rank ``n + 1``, a ``Linear`` on rank 1)."""
+    first = next((r for r in shaped.layers if r.node.type == "Input"), None)
+    if first is None or not first.output_shape or first.output_shape[0] is None:
+        return True
+    reached = {first.node.id}
+    for r in shaped.layers:
+        if not r.node.called or not reached & set(r.node.inputs):
+            continue
+        reached.add(r.node.id)
+        shape = r.input_shapes[0] if r.input_shapes else None
+        n = (r.attrs or {}).get("n")
+        if shape is not None and isinstance(n, int) and not isinstance(n, bool):
+            return len(shape) != n + 1
+        if shape is not None and isinstance(r.spec, (TorchLinear, TorchBilinear)):
+            return len(shape) > 1
+    return True
+
+
+def _layer_cost(r: LayerResult, dtype_bytes: int, batched: bool = True) -> LayerCost:
     params: Optional[Dim] = (r.params if r.first_use else 0)
     param_bytes = None if params is None else params * dtype_bytes
     if not r.node.called:
         return LayerCost(0, 0, param_bytes)
     out = r.output_shape
-    elements = None if out is None else prod(out[1:])
+    elements = None if out is None else prod(out[1:] if batched else out)
     activation = None if elements is None else elements * dtype_bytes
     if r.node.type == "Input":
         return LayerCost(0, activation, 0)
-    return LayerCost(layer_macs(r), activation, param_bytes)
+    return LayerCost(layer_macs(r, batched), activation, param_bytes)
 
 
-def layer_macs(r: LayerResult) -> Optional[Dim]:
-    """The MACs of one layer call, batch 1; ``None`` when its output or weights are unknown."""
+def layer_macs(r: LayerResult, batched: bool = True) -> Optional[Dim]:
+    """The MACs of one layer call, batch 1; ``None`` when its output or weights are unknown.
+    ``batched=False``: the tensors are PyTorch's unbatched ones, each one sample whole."""
     out = r.output_shape
     if out is None or r.spec is None:
         return None
@@ -161,7 +189,7 @@ def layer_macs(r: LayerResult) -> Optional[Dim]:
     if isinstance(r.spec, (KerasConv, TorchConv)):
         return _times(_sizes(counted), _spatial(r.spec, r.attrs or {}, out))
     if isinstance(r.spec, (KerasDense, TorchLinear, TorchBilinear)):
-        return _times(_sizes(counted), prod(out[1:-1]))
+        return _times(_sizes(counted), prod(out[1:-1] if batched else out[:-1]))
     return _sizes([w for w in counted if w.trainable])
 
 
@@ -181,7 +209,9 @@ def _times(a: Optional[Dim], b: Optional[Dim]) -> Optional[Dim]:
 
 def _spatial(spec: Any, attrs: Dict[str, Any], out: Shape) -> Optional[Dim]:
     """The number of output positions of a convolution (its spatial axes' product)."""
-    if isinstance(spec, TorchConv) or attrs.get("data_format") == "channels_first":
+    if isinstance(spec, TorchConv):
+        return prod(out[-attrs["n"]:])  # batched (N, C, *spatial) or unbatched (C, *spatial)
+    if attrs.get("data_format") == "channels_first":
         return prod(out[2:])
     return prod(out[1:-1])
 

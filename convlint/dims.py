@@ -221,8 +221,9 @@ def is_known(d: object) -> bool:
 
 
 def ceil_div(a: Dim, b: int) -> Dim:
-    """``ceil(a / b)`` for a positive integer ``b``, exact on integers and symbols."""
-    return (a + (b - 1)) // b
+    """``ceil(a / b)`` for a positive integer ``b``, exact on integers and symbols; written
+    ``(a - 1) // b + 1``, the form courses teach for ``padding="same"``."""
+    return (a - 1) // b + 1
 
 
 def exact_div(a: Dim, b: Dim) -> Optional[Dim]:
@@ -300,10 +301,11 @@ def fmt(d: Optional[Dim]) -> Union[int, str, None]:
 
 
 def prod(dims: Iterable[Optional[Dim]]) -> Optional[Dim]:
-    """The product of dims; ``None`` if any is unknown."""
-    out: Dim = 1
+    """The product of dims; ``None`` if any is unknown.  Starts from the first factor, not 1,
+    so a traced product reads ``5·5·16`` (see :mod:`convlint.formula`)."""
+    out: Optional[Dim] = None
     for d in dims:
         if d is None:
             return None
-        out = out * d
-    return out
+        out = d if out is None else out * d
+    return 1 if out is None else out

@@ -83,6 +83,8 @@ class LayerResult:
     trainable_params: Optional[Dim] = 0
     first_use: bool = True
     dim_notes: Dict[int, str] = field(default_factory=dict)
+    why: Any = None
+    """The formulas behind its sizes and counts (a :class:`~convlint.why.Why`), with ``--why``."""
 
     @property
     def listed(self) -> bool:
@@ -443,6 +445,8 @@ def _check_requirements(
                 constraints.append(Constraint(node.id, req.attr, req.value, actual, node.span))
             continue
         actual = shape[req.axis]
+        if actual is None and shape and req.axis % len(shape) == 0:
+            raise _batch_as_feature(node, req, shape)
         if actual is None:
             continue
         if is_known(actual) and is_known(req.value):
@@ -458,6 +462,20 @@ def _check_requirements(
                 )
         elif actual != req.value:
             constraints.append(Constraint(node.id, req.attr, req.value, actual, node.span))
+
+
+def _batch_as_feature(node: Node, req: Requirement, shape: Shape) -> LayerError:
+    """A size a layer's argument fixes, read from axis 0 where the batch of any size is: PyTorch
+    takes a tensor of that rank as unbatched (``nn.Conv2d`` on ``(N, H, W)`` reads ``N`` as the
+    channels), so it fails unless the batch happens to equal the argument."""
+    return LayerError(
+        "rank-mismatch",
+        f"{node.display_type}({req.attr}={req.value}) reads {req.attr} from axis 0 of its {len(shape)}D input, "
+        f"which is the batch axis: PyTorch takes a tensor of this rank as unbatched, so this fails unless the "
+        f"batch size is {req.value}. Received: input shape {fmt_shape(shape)}",
+        expected=req.value,
+        attr=req.attr,
+    )
 
 
 def _check_output(node: Node, out: Shape, inputs: List[Shape]) -> None:

@@ -41,13 +41,16 @@ InputSpec = Union[Sequence[int], Any]
 
 
 def _concrete(model: ModelGraph, inputs: Mapping[str, Tuple[int, ...]]) -> ModelGraph:
-    """A copy of ``model`` whose Input nodes have the given concrete shapes (batch excluded)."""
+    """A copy of ``model`` whose Input nodes have the given concrete shapes (batch included):
+    an exact input (``batch_shape``, a tensor a factory made) takes the whole shape, any other
+    the shape after its batch axis."""
     out = copy.copy(model)
     out.nodes = []
     for node in model.nodes:
         if node.id in inputs:
             node = copy.copy(node)
-            node.kwargs = dict(node.kwargs, shape=tuple(inputs[node.id]))
+            given = tuple(inputs[node.id])
+            node.kwargs = {"batch_shape": given} if "batch_shape" in node.kwargs else dict(node.kwargs, shape=given[1:])
         out.nodes.append(node)
     return out
 
@@ -90,7 +93,7 @@ def execute(
         raise ExecutorError(f"inputs disagree on the batch size: {sorted(batch)}")
     n_batch = batch.pop()
 
-    concrete = _concrete(model, {k: v[1:] for k, v in batch_shapes.items()})
+    concrete = _concrete(model, batch_shapes)
     shaped = analyze(concrete, catalogue)
     if shaped.findings:
         first = shaped.findings[0]

@@ -104,13 +104,15 @@ def _too_deep(text: str) -> Optional[SyntaxError]:
 class Checker:
     """Checks one file at a time with a fixed configuration, rule set and catalogue."""
 
-    def __init__(self, config: Config, rules: Dict[str, Type[Any]], catalogue: Any, fixes: bool = True) -> None:
+    def __init__(self, config: Config, rules: Dict[str, Type[Any]], catalogue: Any, fixes: bool = True, why: bool = False) -> None:
         """``catalogue`` is a :class:`~convlint.layers.Catalogue`, or a function making one
         (called on first use, so a run served from the cache never builds it).  ``fixes``:
         resolve and check the fixes rules propose (each costs a re-analysis of the file); an
-        editor may do it only when asked for code actions."""
+        editor may do it only when asked for code actions.  ``why`` attaches the formulas
+        behind every size and count (``--why``)."""
         self.config = config
         self.fixes = fixes
+        self.why = why
         self.parse: Optional[Any] = None
         """The front end's parser (``None``: libcst's); an editor passes a caching one."""
         self.rules = [cls() for code, cls in sorted(rules.items()) if config.enabled(code)]
@@ -205,6 +207,10 @@ class Checker:
         outcome.diagnostics.extend(self._file_diagnostics(result))
         for model in result.models:
             shaped = analyze(model, self.catalogue)
+            if self.why:
+                from .why import explain_model
+
+                explain_model(shaped)
             if any(f.kind == "internal" for f in shaped.findings):
                 outcome.internal_error = True
             outcome.diagnostics.extend(self._attach_cost(shaped, result.path))

@@ -9,12 +9,16 @@ from convlint.engine import ShapedModel, analyze
 from convlint.graph import ModelGraph, Node, Span
 
 
-def layer_model(framework: str, type_: str, args: Sequence[Any], kwargs: dict, in_shapes: List[Tuple]) -> ModelGraph:
-    """``Input`` node(s) feeding one layer node with id ``"layer"``."""
+def layer_model(
+    framework: str, type_: str, args: Sequence[Any], kwargs: dict, in_shapes: List[Tuple], exact: bool = False
+) -> ModelGraph:
+    """``Input`` node(s) feeding one layer node with id ``"layer"``: a batch of any size, or
+    with ``exact`` tensors of exactly ``in_shapes`` (as ``torch.rand(...)`` makes them)."""
     layout = "channels_last" if framework == "keras" else "channels_first"
     model = ModelGraph("m", framework, "table.py", Span(1), layout=layout)
     for i, shape in enumerate(in_shapes):
-        model.add(Node(f"in{i}", "Input", kwargs={"shape": tuple(shape[1:])}))
+        given = {"batch_shape": tuple(shape)} if exact else {"shape": tuple(shape[1:])}
+        model.add(Node(f"in{i}", "Input", kwargs=given))
         model.inputs.append(f"in{i}")
     model.add(Node("layer", type_, tuple(args), dict(kwargs), inputs=list(model.inputs), span=Span(2)))
     model.outputs = ["layer"]

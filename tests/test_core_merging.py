@@ -41,7 +41,9 @@ def _input_only(framework: str, type_: str, kwargs: dict, args: Tuple = ()):
     [
         ("keras", "Input", {"shape": (28, 28, 1)}, (None, 28, 28, 1)),
         ("keras", "InputLayer", {"shape": (None, None, 3)}, (None, None, None, 3)),
-        ("keras", "Input", {"batch_shape": (8, 32, 3)}, (None, 32, 3)),
+        ("keras", "Input", {"batch_shape": (8, 32, 3)}, (8, 32, 3)),  # as keras.Input(batch_shape=...).shape
+        ("keras", "Input", {"shape": (28, 28, 1), "batch_size": 4}, (4, 28, 28, 1)),
+        ("torch", "Input", {"batch_shape": (16, 64, 64)}, (16, 64, 64)),  # torch.rand(16, 64, 64): exact
         ("keras", "InputLayer", {"input_shape": (10,)}, (None, 10)),
         ("torch", "Input", {"shape": (3, 224, 224)}, (None, 3, 224, 224)),
         ("torch", "Input", {"shape": (C, H, W)}, (None, "C", "H", "W")),

@@ -11,7 +11,7 @@ import pytest
 
 from convlint.config import Config
 from convlint.cost import Amount, LayerCost, model_cost
-from convlint.dims import sym
+from convlint.dims import prod, sym
 from convlint.engine import analyze
 from convlint.frontend import FrontendOptions, analyze_source
 from convlint.graph import ModelGraph, Node, Span
@@ -150,7 +150,8 @@ def test_a_symbolic_peak_only_where_one_step_provably_dominates():
 
 
 def test_incomplete_model_gives_lower_bounds():
-    """lenet_bad_fc: fc1 does not fit, so nothing after it is reached; its parameters are known."""
+    """lenet_bad_fc: fc1 does not fit, so nothing after it is reached; its parameters are known.
+    (Its example call is ``torch.randn(2, 3, 32, 32)``: one sample is axis 0 of it.)"""
     (shaped,) = _check("fixtures/torch/lenet_bad_fc.py").models
     cost = shaped.cost
     assert cost.macs == Amount(357_504 + 241_600, False)
@@ -218,3 +219,28 @@ def test_every_fixture_gets_a_cost_that_adds_up():
                 assert cost.peak_activation_bytes.exact, rel
             else:
                 assert not cost.macs.exact and cost.macs.value == sum(p for p in parts if isinstance(p, int)), rel
+
+
+@pytest.mark.parametrize(
+    "type_, args, sample",
+    [("Conv2d", (3, 8, 3), (3, 10, 10)), ("Linear", (16, 4), (16,)), ("InstanceNorm2d", (3,), (3, 5, 5)),
+     ("ConvTranspose1d", (2, 4, 3), (2, 7))],
+)
+def test_an_exact_tensor_costs_per_sample(type_, args, sample):
+    """PyTorch's unbatched tensor is one sample whole, and an exact batch of 4 holds four: both
+    cost what the same layer costs per sample on a batch of any size."""
+    kwargs = {"affine": True} if type_ == "InstanceNorm2d" else {}
+
+    def macs(shape, exact):
+        shaped = analyze(layer_model("torch", type_, args, kwargs, [shape], exact=exact))
+        assert shaped.findings == []
+        cost = model_cost(shaped)
+        assert cost.input_bytes.value == 4 * prod(sample)
+        return cost.layers["layer"]
+
+    per_sample = macs((None, *sample), False)
+    unbatched = macs(sample, True)
+    batch_of_4 = macs((4, *sample), True)
+    assert per_sample.macs > 0
+    assert (unbatched.macs, unbatched.activation_bytes) == (per_sample.macs, per_sample.activation_bytes)
+    assert (batch_of_4.macs, batch_of_4.activation_bytes) == (per_sample.macs, per_sample.activation_bytes)

@@ -31,7 +31,13 @@ def layers(model: ModelGraph) -> List[Tuple[str, str]]:
 
 
 def input_shape(model: ModelGraph, i: int = 0) -> Any:
+    """An input's shape without the batch axis (a declaration, the configuration, a guess)."""
     return model.node(model.inputs[i]).kwargs["shape"]
+
+
+def exact_input(model: ModelGraph, i: int = 0) -> Any:
+    """An input's exact shape, every axis included (a tensor a factory call made)."""
+    return model.node(model.inputs[i]).kwargs["batch_shape"]
 
 
 CNN_BODY = """
@@ -367,7 +373,7 @@ def test_straight_line_tensor_code() -> None:
     """
     model = one(src)
     assert model.name == "fc"
-    assert input_shape(model) == (1023,)
+    assert exact_input(model) == (10, 1023)
     assert layers(model) == [("fc", "Linear")] and model.node("fc").span.line == 6
 
 
@@ -408,7 +414,7 @@ def test_control_flow_makes_shapes_unknown_not_wrong() -> None:
     assert ("unsupported", 15) in kinds  # slicing a tensor is not followed: said where it happens
     assert any("my_helper" in n.message for n in notes)
     shaped = analyze(model)
-    assert shaped.result("conv").output_shape == (None, 8, 30, 30)
+    assert shaped.result("conv").output_shape == (1, 8, 30, 30)
     assert shaped.result("fc").output_shape is None
     assert not shaped.findings  # Linear(12345) is not a false error
 
@@ -456,17 +462,17 @@ class Net(nn.Module):
 @pytest.mark.parametrize(
     "tail, shape",
     [
-        ("Net()(torch.randn(1, 3, 32, 32))", (3, 32, 32)),
-        ("model = Net()\nx = torch.zeros(4, 3, 28, 30)\nout = model(x)", (3, 28, 30)),
-        ("if __name__ == '__main__':\n    model = Net().to('cpu')\n    model(torch.ones((2, 3, 64, 64)))", (3, 64, 64)),
-        ("torchinfo.summary(Net(), input_size=(1, 3, 16, 16))", (3, 16, 16)),
-        ("summary(Net(), (3, 20, 24))", (3, 20, 24)),
+        ("Net()(torch.randn(1, 3, 32, 32))", {"batch_shape": (1, 3, 32, 32)}),
+        ("model = Net()\nx = torch.zeros(4, 3, 28, 30)\nout = model(x)", {"batch_shape": (4, 3, 28, 30)}),
+        ("if __name__ == '__main__':\n    model = Net().to('cpu')\n    model(torch.ones((2, 3, 64, 64)))", {"batch_shape": (2, 3, 64, 64)}),
+        ("torchinfo.summary(Net(), input_size=(1, 3, 16, 16))", {"batch_shape": (1, 3, 16, 16)}),
+        ("summary(Net(), (3, 20, 24))", {"shape": (3, 20, 24)}),  # torchsummary adds the batch axis
     ],
     ids=["call", "variable", "main-guard", "torchinfo", "torchsummary"],
 )
-def test_input_shape_from_an_example_call(tail: str, shape: Tuple[int, ...]) -> None:
+def test_input_shape_from_an_example_call(tail: str, shape: Dict[str, Tuple[int, ...]]) -> None:
     models, notes = run(SMALL.format(comment="# convlint: input-shape=(3, 99, 99)", tail=tail))
-    assert input_shape(models[0]) == shape  # the example call wins over the comment
+    assert models[0].node(models[0].inputs[0]).kwargs == shape  # the example call wins over the comment
     assert not [n for n in notes if n.kind == "no-input-shape"]
 
 
@@ -782,7 +788,7 @@ def test_dcgan_multi_gpu_branches_are_decided_for_a_cpu_input() -> None:
     """
     models, notes = run(src)
     assert [n for n in notes if n.kind == "unsupported"] == []
-    assert analyze(models[0]).result("main.1").output_shape == (None, 8, 32, 32)
+    assert analyze(models[0]).result("main.1").output_shape == (1, 8, 32, 32)
 
 
 def test_unknown_if_only_forgets_what_its_branches_assign() -> None:
@@ -819,7 +825,7 @@ def test_unknown_if_only_forgets_what_its_branches_assign() -> None:
     assert shaped.result("main.0").output_shape is None  # `input` may be reassigned by a branch
     src2 = src.replace("            elif input.mean() > 0:\n                input = input.cuda()\n", "")
     shaped = analyze(one(src2))
-    assert shaped.result("main.1").output_shape == (None, 8, 32, 32)  # only gpu_ids was touched
+    assert shaped.result("main.1").output_shape == (1, 8, 32, 32)  # only gpu_ids was touched
 
 
 def test_training_script_code_is_not_a_model() -> None:
@@ -843,7 +849,7 @@ def test_training_script_code_is_not_a_model() -> None:
     """
     models, notes = run(src)
     assert [m.name for m in models] == ["Net"]
-    assert input_shape(models[0]) == (4,)
+    assert exact_input(models[0]) == (3, 4)
     assert [n.kind for n in notes] == []
 
 
@@ -1008,8 +1014,8 @@ def test_sizes_read_off_tensors_become_engine_filled_symbols() -> None:
     """
     shaped = analyze(one(src))
     by_op = {r.node.op: r for r in shaped.layers if r.node.op}
-    assert by_op["F.avg_pool2d"].output_shape == (None, 6, 2, 2)  # the example's Net(6), kernel 8 // 2
-    assert by_op["g.view"].output_shape == (None, 24)
+    assert by_op["F.avg_pool2d"].output_shape == (1, 6, 2, 2)  # the example's Net(6), kernel 8 // 2
+    assert by_op["g.view"].output_shape == (1, 24)
     assert by_op["F.max_pool2d"].output_shape is None
     assert [f.kind for f in shaped.findings] == ["unknown-value"]
 

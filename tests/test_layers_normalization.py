@@ -103,7 +103,7 @@ def test_torch_forward_with_random_state(type_, args, kwargs, shape):
     with torch.no_grad():
         expected = module(torch.from_numpy(x)).numpy()
     weights = {k: v.numpy() for k, v in module.state_dict().items()}
-    model = layer_model("torch", type_, args, kwargs, [(None,) + shape[1:]])
+    model = layer_model("torch", type_, args, kwargs, [shape], exact=True)
     y = execute(model, {"in0": x}, weights={"layer": weights}).outputs["layer"]
     np.testing.assert_allclose(y, expected, atol=1e-4, rtol=1e-4)
 

@@ -136,8 +136,10 @@ async def test_hover_explains_a_layer(client: LanguageClient, tmp_path: Path) ->
     assert result is not None and result.contents.kind == lsp.MarkupKind.Markdown
     text = result.contents.value
     assert "**Conv2d** `conv2` · model `LeNet`" in text
-    assert "| (N, 6, 14, 14) | (N, 16, 10, 10) | 2,400 | 16 | 2,416 |" in text
+    assert "| (2, 6, 14, 14) | (2, 16, 10, 10) | 2,400 | 16 | 2,416 |" in text  # the example's torch.randn(2, ...)
     assert "`weight` (16, 6, 5, 5) = 2,400 + `bias` (16,) = 16 = 2,416" in text
+    # the --why formulas, as the catalogue computes them
+    assert "(14 + 2·0 − 5) // 1 + 1 = 10" in text and "16·6·5·5 = 2,400" in text
     nothing = await client.text_document_hover_async(lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(line=0, character=1)))
     assert nothing is None
 
@@ -216,7 +218,7 @@ async def test_notebook_cells_synced_as_a_notebook(client: LanguageClient, tmp_p
     hints = await client.text_document_inlay_hint_async(
         lsp.InlayHintParams(text_document=lsp.TextDocumentIdentifier(uri=cell_uris[1]), range=lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=9, character=0)))
     )
-    assert [(h.position.line, h.label) for h in hints][:1] == [(2, "→ (N, 8, 6, 6) · 224 params")]
+    assert [(h.position.line, h.label) for h in hints][:1] == [(2, "→ (2, 8, 6, 6) · 224 params")]  # the example's batch
     (action,) = [a for a in await actions_at(client, cell_uris[1], 3) if a.edit is not None]
     assert {uri: list(edits) for uri, edits in action.edit.changes.items()} == {
         cell_uris[1]: [lsp.TextEdit(range=lsp.Range(start=lsp.Position(line=3, character=19), end=lsp.Position(line=3, character=21)), new_text="8")]

@@ -103,7 +103,7 @@ def _run_fixture(path: Path, graph: ModelGraph) -> Tuple[Dict[str, Any], List[Tu
     # the mode the file leaves it in (a new module trains): as convlint reads `self.training`
     names = {id(m): n for n, m in model.named_modules()}
     leaves = {n: m for n, m in model.named_modules() if not list(m.children())}
-    inputs = [torch.randn(2, *graph.node(i).kwargs["shape"]) for i in graph.inputs]
+    inputs = [torch.randn(*_input_size(graph.node(i).kwargs)) for i in graph.inputs]
     error: Optional[Exception] = None
     output = None
     with _Recorder() as rec, torch.no_grad():
@@ -134,10 +134,17 @@ def _is_identity(module: Any) -> bool:
     return isinstance(module, torch.nn.Identity) or (isinstance(module, torch.nn.Sequential) and len(module) == 0)
 
 
-def _concrete(shape: Any) -> Optional[Tuple[int, ...]]:
+def _input_size(kwargs: Dict[str, Any]) -> Tuple[int, ...]:
+    """The tensor to feed: an example's exact shape, or a batch of 2 of a declared shape."""
+    return tuple(kwargs["batch_shape"]) if "batch_shape" in kwargs else (2, *kwargs["shape"])
+
+
+def _concrete(shape: Any, real: Tuple[int, ...]) -> Optional[Tuple[int, ...]]:
+    """convlint's shape in the real one's terms: exact where its first axis is known (an
+    example's batch, or an unbatched tensor), else with the real batch size."""
     if shape is None or not all(is_known(d) for d in shape[1:]):
         return None
-    return tuple(shape[1:])
+    return tuple(shape) if is_known(shape[0]) else (real[0], *shape[1:]) if real else tuple(shape)
 
 
 @pytest.mark.parametrize("path", _fixtures(), ids=lambda p: p.stem)
@@ -149,7 +156,8 @@ def test_fixture_matches_pytorch(path: Path) -> None:
         lines = {n.site.line for n in graph.nodes}  # a file may hold several models: this one's markers
         expectations = {line: kind for line, kind in _expectations(source).items() if line in lines}
         for i in graph.inputs:
-            assert isinstance(graph.node(i).kwargs["shape"], tuple), f"{graph.name}: no concrete input shape"
+            given = graph.node(i).kwargs.get("batch_shape", graph.node(i).kwargs.get("shape"))
+            assert isinstance(given, tuple) and all(isinstance(d, int) for d in given), f"{graph.name}: no concrete input shape"
         shaped = analyze(graph)
         leaves, calls, error, output, total_torch = _run_fixture(path, graph)
         ours = _ours(shaped)
@@ -179,10 +187,10 @@ def test_fixture_matches_pytorch(path: Path) -> None:
             seen[name] = k + 1
             results = ours.get(name)
             assert results is not None and k < len(results), f"{graph.name}: torch called {name!r}, convlint has no such layer call"
-            mine = _concrete(results[k].output_shape)
+            mine = _concrete(results[k].output_shape, shape)
             if error is not None and mine is None:
                 continue
-            assert mine == shape[1:], f"{graph.name}.{name} call {k}: convlint {results[k].output_shape}, torch {shape}"
+            assert mine == shape, f"{graph.name}.{name} call {k}: convlint {results[k].output_shape}, torch {shape}"
             compared += 1
         if error is None:
             # (functional ops with a weight, such as ``F.conv2d(x, self.w)``, are no modules: not hooked)
@@ -209,4 +217,5 @@ def test_fixture_matches_pytorch(path: Path) -> None:
             if output is not None:
                 out_nodes = [shaped.result(o) for o in graph.outputs]
                 outs = output if isinstance(output, (tuple, list)) else [output]
-                assert [_concrete(r.output_shape) for r in out_nodes] == [tuple(o.shape[1:]) for o in outs]
+                assert [_concrete(r.output_shape, tuple(o.shape)) for r, o in zip(out_nodes, outs)] == [tuple(o.shape) for o in outs]
+                assert len(out_nodes) == len(outs)

@@ -116,7 +116,7 @@ def test_builtin_formats_register_from_the_output_package():
     plugins = dict(make_plugin_manager().list_name_plugin())
     assert plugins["builtin-formats"].__name__ == "convlint.output.builtin"
     assert not hasattr(plugins["builtin"], "convlint_add_formats")  # the rules' plugin: rules only
-    assert set(collect_formats(make_plugin_manager())) == {"text", "json", "sarif", "github", "markdown"}
+    assert set(collect_formats(make_plugin_manager())) == {"text", "json", "sarif", "github", "markdown", "mermaid", "html"}
 
 
 def test_a_broken_plugin_is_a_clean_error(capsys):

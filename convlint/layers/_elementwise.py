@@ -286,7 +286,7 @@ def _torch_softmax_dim(attrs: Dict[str, Any], rank: int) -> int:
     """torch's implicit softmax dim when ``dim=None`` (deprecated, still the behaviour)."""
     if attrs.get("dim") is None:
         return 0 if rank in (0, 1, 3) else 1
-    return _axis(attrs["dim"], rank, attrs["type"], "dim")
+    return _axis(attrs["dim"], max(rank, 1), attrs["type"], "dim")  # a 0D tensor takes dim 0 or -1, as PyTorch wraps it
 
 
 def _torch_dim_shape(attrs: Dict[str, Any], shape: Shape) -> Shape:

@@ -16,6 +16,7 @@ from ..graph import Shape, Unknown, UnknownRest, fmt_shape
 
 __all__ = [
     "REQUIRED",
+    "KW_ONLY",
     "LayerError",
     "UnknownAttr",
     "Weight",
@@ -29,6 +30,7 @@ __all__ = [
     "choice",
     "flag",
     "ensure_rank",
+    "ensure_torch_rank",
     "count_params",
     "data_format",
 ]
@@ -41,6 +43,10 @@ class _Required:
 
 REQUIRED: Any = _Required()
 
+KW_ONLY = "*"
+"""A signature entry ``(KW_ONLY, None)``: the arguments after it are keyword-only, as after a
+bare ``*`` in Python (``nn.BatchNorm2d(..., *, bias=True)``)."""
+
 
 class LayerError(Exception):
     """The layer cannot work as written.  Becomes a finding, never a traceback.
@@ -48,7 +54,8 @@ class LayerError(Exception):
     ``kind`` is one of: ``invalid-argument``, ``rank-mismatch``, ``non-positive-dim``,
     ``channel-mismatch``, ``groups``, ``reshape-size``, ``merge-mismatch``.  ``expected`` is the
     value that would fit, when there is one (e.g. the right ``in_features``), and ``received``
-    what the layer got; ``attr`` names the argument at fault.
+    what the layer got; ``attr`` names the argument at fault.  ``size`` is the output size that
+    came out zero or less (a ``non-positive-dim``), so ``--why`` can show its formula.
     """
 
     def __init__(
@@ -59,6 +66,7 @@ class LayerError(Exception):
         expected: Any = None,
         received: Any = None,
         attr: Optional[str] = None,
+        size: Any = None,
     ) -> None:
         super().__init__(message)
         self.kind = kind
@@ -66,6 +74,7 @@ class LayerError(Exception):
         self.expected = expected
         self.received = received
         self.attr = attr
+        self.size = size
 
 
 class UnknownAttr(Exception):
@@ -124,7 +133,9 @@ class LayerSpec:
     ``types`` maps ``(framework, class_name)`` it answers to; ``aliases`` maps alternative
     spellings (``MaxPool2D``) to the canonical class name (``MaxPooling2D``).
     ``signatures[(framework, class_name)]`` is the constructor signature, in positional order,
-    as ``(name, default)`` pairs (``REQUIRED`` for required arguments).
+    as ``(name, default)`` pairs (``REQUIRED`` for required arguments; entries after
+    ``(KW_ONLY, None)`` are keyword-only).  The defaults are the real class' own, which
+    ``tests/test_oracle_defaults.py`` checks against ``inspect.signature`` of each class.
     """
 
     types: Tuple[Tuple[str, str], ...] = ()
@@ -170,6 +181,9 @@ def bind(signature: Sequence[Tuple[str, Any]], args: Sequence[Any], kwargs: Mapp
             break
     kwargs = {k: v for k, v in kwargs.items() if k != "**"}
     names = [n for n, _ in signature]
+    if KW_ONLY in names:
+        signature = [(n, d) for n, d in signature if n != KW_ONLY]
+        names = names[: names.index(KW_ONLY)]
     if len(args) > len(names):
         raise LayerError(
             "invalid-argument",
@@ -292,6 +306,33 @@ def ensure_rank(shape: Shape, rank: int, type_name: str, what: str = "") -> None
             expected=rank,
             received=len(shape),
         )
+
+
+def ensure_torch_rank(shape: Shape, low: int, high: Optional[int], type_name: str) -> bool:
+    """Raise ``rank-mismatch`` unless ``low <= rank <= high`` (``high=None``: no upper bound).
+
+    PyTorch layers decide from the rank alone whether a tensor has a batch axis: ``nn.Conv2d``
+    takes ``(N, C, H, W)`` or the unbatched ``(C, H, W)`` (``low=3, high=4``), ``nn.Linear``
+    any rank >= 1.  Returns whether the tensor is batched (its rank is ``high``, or above
+    ``low`` when there is no upper bound).
+    """
+    rank = len(shape)
+    if rank < low or (high is not None and rank > high):
+        if high is None:
+            expected = f"an input of at least {low} dimensions"
+        elif high == low:
+            expected = f"a {low}D input"
+        elif high == low + 1:
+            expected = f"a {low}D (unbatched) or {high}D (batched) input"
+        else:
+            expected = f"a {low}D to {high}D input"
+        raise LayerError(
+            "rank-mismatch",
+            f"{type_name} expects {expected}. Received: a {rank}D input of shape {fmt_shape(shape)}",
+            expected=low if rank < low else high,
+            received=rank,
+        )
+    return rank > low
 
 
 def count_params(weights: Sequence[Weight]) -> Tuple[Optional[Dim], Optional[Dim]]:

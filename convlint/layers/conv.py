@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..dims import Dim, ceil_div, is_known
+from ..formula import const
 from ..graph import Shape, fmt_shape
 from .core import keras_activation_name
 from .base import (
@@ -23,6 +24,7 @@ from .base import (
     choice,
     data_format,
     ensure_rank,
+    ensure_torch_rank,
     flag,
     int_tuple,
     non_negative,
@@ -30,7 +32,7 @@ from .base import (
     positive_int,
 )
 
-__all__ = ["conv_output_size", "conv_transpose_output_size", "SPECS"]
+__all__ = ["conv_output_size", "conv_transpose_output_size", "window_span", "SPECS"]
 
 ODim = Optional[Dim]
 
@@ -46,8 +48,19 @@ def conv_output_size(n: ODim, k: Dim, s: Dim, d: Dim, pad: Any) -> ODim:
         return None
     if pad == "same" or pad == "causal":
         return ceil_div(n, s) if is_known(s) else None
-    total = 0 if pad == "valid" else pad
-    return (n + total - d * (k - 1) - 1) // s + 1 if is_known(s) else None
+    total = 2 * const(0, n) if pad == "valid" else pad  # ``2·0`` in a ``--why`` formula
+    return (n + total - window_span(k, d)) // s + 1 if is_known(s) else None
+
+
+def window_span(k: Dim, d: Dim) -> Dim:
+    """How many input cells a window of ``k`` taps with dilation ``d`` covers: ``d·(k − 1) + 1``
+    (just ``k`` undilated, which is how a ``--why`` formula then reads)."""
+    return k if is_known(d) and d == 1 else d * (k - 1) + 1
+
+
+def per_group(channels: Dim, groups: Dim) -> Dim:
+    """Channels one filter sees: ``channels // groups`` (all of them, plainly, for one group)."""
+    return channels if is_known(groups) and groups == 1 else channels // groups
 
 
 def conv_transpose_output_size(
@@ -85,9 +98,12 @@ def _keras_shape(batch: ODim, spatial: Tuple[ODim, ...], channels: ODim, fmt: st
     return (batch, *spatial, channels)
 
 
-def _check_window(type_name: str, shape: Shape, axes: Tuple[ODim, ...], k: Tuple[Dim, ...], d: Tuple[Dim, ...], pad: Any) -> None:
-    """A window larger than the (padded) input is a non-positive-dim finding with the deficit."""
-    for i, (n, kk, dd) in enumerate(zip(axes, k, d)):
+def _check_window(
+    type_name: str, shape: Shape, axes: Tuple[ODim, ...], k: Tuple[Dim, ...], s: Tuple[Dim, ...], d: Tuple[Dim, ...], pad: Any
+) -> None:
+    """A window larger than the (padded) input is a non-positive-dim finding with the deficit
+    (and the output size it would give, whose ``--why`` formula shows the arithmetic)."""
+    for i, (n, kk, ss, dd) in enumerate(zip(axes, k, s, d)):
         total = 0 if pad in ("valid",) else (pad[i] if isinstance(pad, tuple) else None)
         if total is None or not (is_known(n) and is_known(kk) and is_known(dd) and is_known(total)):
             continue
@@ -99,21 +115,23 @@ def _check_window(type_name: str, shape: Shape, axes: Tuple[ODim, ...], k: Tuple
                 f"{type_name}: the kernel spans {span} along spatial axis {i + 1} but the input has only "
                 f"{n}{padded}; it is {span - n - total} too small. Received: input shape {fmt_shape(shape)}",
                 received=n,
+                size=conv_output_size(n, kk, ss, dd, "valid" if pad == "valid" else total),
             )
 
 
 # -- Keras -------------------------------------------------------------------------------
-def _keras_conv_signature(kind: str) -> List[Tuple[str, Any]]:
+def _keras_conv_signature(kind: str, n: int) -> List[Tuple[str, Any]]:
     if kind == "conv":
         return [
             ("filters", REQUIRED), ("kernel_size", REQUIRED), ("strides", 1), ("padding", "valid"),
             ("data_format", None), ("dilation_rate", 1), ("groups", 1), ("activation", None), ("use_bias", True),
         ]
     if kind == "transpose":
+        # Keras' own order: Conv3DTranspose takes data_format before output_padding, 1D/2D after
+        middle = [("data_format", None), ("output_padding", None)] if n == 3 else [("output_padding", None), ("data_format", None)]
         return [
             ("filters", REQUIRED), ("kernel_size", REQUIRED), ("strides", 1), ("padding", "valid"),
-            ("output_padding", None), ("data_format", None), ("dilation_rate", 1), ("activation", None),
-            ("use_bias", True),
+            *middle, ("dilation_rate", 1), ("activation", None), ("use_bias", True),
         ]
     if kind == "separable":
         return [
@@ -135,7 +153,7 @@ class KerasConv(LayerSpec):
         self.rank_of = {name: n for n, name in names.items()}
         self.types = tuple(("keras", name) for name in names.values())
         self.aliases = {("keras", a): c for a, c in aliases.items()}
-        self.signatures = {("keras", name): _keras_conv_signature(kind) for name in names.values()}
+        self.signatures = {("keras", name): _keras_conv_signature(kind, n) for n, name in names.items()}
 
     def normalize(self, framework: str, type_name: str, params: Dict[str, Any], layout: str) -> Dict[str, Any]:
         n = self.rank_of[type_name]
@@ -211,7 +229,7 @@ class KerasConv(LayerSpec):
             )
             return _keras_shape(shape[0], out, attrs["filters"], attrs["data_format"])
         if pad == "valid":
-            _check_window(name, shape, spatial, k, d, "valid")
+            _check_window(name, shape, spatial, k, s, d, "valid")
         out = tuple(conv_output_size(n, kk, ss, dd, pad) for n, kk, ss, dd in zip(spatial, k, s, d))
         if self.kind == "depthwise":
             channels = None if c_in is None else c_in * attrs["depth_multiplier"]
@@ -225,7 +243,7 @@ class KerasConv(LayerSpec):
         if c_in is None:
             return [Weight("kernel", (None,))]  # type: ignore[arg-type]  # size unknown
         if self.kind == "conv":
-            out = [Weight("kernel", k + (c_in // attrs["groups"], attrs["filters"]))]
+            out = [Weight("kernel", k + (per_group(c_in, attrs["groups"]), attrs["filters"]))]
             bias_size: Dim = attrs["filters"]
         elif self.kind == "transpose":
             out = [Weight("kernel", k + (attrs["filters"], c_in))]
@@ -355,8 +373,8 @@ class TorchConv(LayerSpec):
     def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
         shape = inputs[0]
         n, name = attrs["n"], attrs["type"]
-        ensure_rank(shape, n + 2, name, "batch, channels, spatial...")
-        spatial = tuple(shape[2:])
+        batched = ensure_torch_rank(shape, n + 1, n + 2, name)  # (N, C, *spatial) or unbatched (C, *spatial)
+        spatial = tuple(shape[-n:])
         k, s, d = attrs["kernel_size"], attrs["stride"], attrs["dilation"]
         if self.transpose:
             out = tuple(
@@ -367,20 +385,20 @@ class TorchConv(LayerSpec):
             out = spatial
         else:
             totals = tuple(2 * p for p in attrs["padding"])
-            _check_window(name, shape, spatial, k, d, totals)
+            _check_window(name, shape, spatial, k, s, d, totals)
             out = tuple(conv_output_size(x, kk, ss, dd, t) for x, kk, ss, dd, t in zip(spatial, k, s, d, totals))
-        return (shape[0], attrs["out_channels"], *out)
+        return (*shape[:1 if batched else 0], attrs["out_channels"], *out)
 
     def requires(self, attrs: Dict[str, Any], inputs: List[Shape]) -> List[Requirement]:
-        return [Requirement(1, attrs["in_channels"], "in_channels")]
+        return [Requirement(-(attrs["n"] + 1), attrs["in_channels"], "in_channels")]  # batched or not
 
     def weights(self, attrs: Dict[str, Any], inputs: List[Shape]) -> List[Weight]:
         g = attrs["groups"]
         k = tuple(attrs["kernel_size"])
         if self.transpose:
-            out = [Weight("weight", (attrs["in_channels"], attrs["out_channels"] // g) + k)]
+            out = [Weight("weight", (attrs["in_channels"], per_group(attrs["out_channels"], g)) + k)]
         else:
-            out = [Weight("weight", (attrs["out_channels"], attrs["in_channels"] // g) + k)]
+            out = [Weight("weight", (attrs["out_channels"], per_group(attrs["in_channels"], g)) + k)]
         if attrs["bias"]:
             out.append(Weight("bias", (attrs["out_channels"],), role="bias"))
         return out
@@ -389,6 +407,8 @@ class TorchConv(LayerSpec):
         from . import _conv_numpy as K
 
         n = attrs["n"]
+        if xs[0].ndim == n + 1:  # unbatched (C, *spatial): PyTorch runs it as a batch of one
+            return self.forward(attrs, [xs[0][None]], weights)[0]
         s, d = tuple(attrs["stride"]), tuple(attrs["dilation"])
         w = weights["weight"]
         if self.transpose:

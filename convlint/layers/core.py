@@ -20,6 +20,7 @@ from .base import (
     Requirement,
     UnknownAttr,
     Weight,
+    ensure_torch_rank,
     flag,
 )
 from ._elementwise import (
@@ -77,18 +78,40 @@ _KERAS_INPUT_SIGNATURE = [
 ]
 
 
+def _input_dims(shape: Any, attr: str, type_name: str) -> Tuple[Optional[Dim], ...]:
+    """The axis sizes of an ``Input``'s shape argument, checked."""
+    if isinstance(shape, Unknown):
+        raise UnknownAttr(attr, shape.reason)
+    if not isinstance(shape, (list, tuple)):
+        raise bad_arg(type_name, attr, "must be a tuple of axis sizes (without the batch axis)", shape)
+    dims: List[Optional[Dim]] = []
+    for d in shape:
+        if isinstance(d, Unknown):
+            raise UnknownAttr(attr, d.reason)
+        if d is not None and (isinstance(d, bool) or not isinstance(d, (int, Expr))):
+            raise bad_arg(type_name, attr, "must contain integers or None", tuple(shape))
+        if is_known(d) and d < 0:  # type: ignore[operator]
+            raise bad_arg(type_name, attr, "cannot contain negative sizes", tuple(shape))
+        dims.append(d)
+    return tuple(dims)
+
+
 class InputSpec(LayerSpec):
     """``keras.Input`` / ``InputLayer`` and the torch front end's ``Input``: a graph source.
 
-    ``shape`` excludes the batch axis; an axis may be an int, a symbol, or ``None`` (Keras'
-    "any size").
+    ``shape`` excludes the batch axis, which stays ``None`` (any batch size) unless
+    ``batch_size`` fixes it.  ``batch_shape`` is the exact shape of the tensor, every axis
+    included: Keras' own spelling, and how the torch front end passes a tensor a factory made
+    (``torch.rand(16, 64, 64)`` is exactly ``(16, 64, 64)``; whether its first axis is a batch
+    is for each layer to say from the rank, as PyTorch does, so an unbatched ``(C, H, W)`` needs
+    no flag).  An axis may be an int, a symbol, or ``None`` (Keras' "any size").
     """
 
     types = (("keras", "Input"), ("keras", "InputLayer"), ("torch", "Input"))
     signatures = {
         ("keras", "Input"): _KERAS_INPUT_SIGNATURE,
         ("keras", "InputLayer"): _KERAS_INPUT_SIGNATURE,
-        ("torch", "Input"): [("shape", REQUIRED)],
+        ("torch", "Input"): [("shape", None), ("batch_shape", None)],
     }
 
     def min_inputs(self) -> int:
@@ -97,10 +120,10 @@ class InputSpec(LayerSpec):
     def normalize(self, framework: str, type_name: str, params: Dict[str, Any], layout: str) -> Dict[str, Any]:
         shape = params.get("shape")
         attr = "shape"
+        batch: Any = params.get("batch_size")
+        exact = False
         if shape is None and params.get("batch_shape") is not None:
-            shape, attr = params["batch_shape"], "batch_shape"
-            if isinstance(shape, (list, tuple)):
-                shape = tuple(shape)[1:]
+            shape, attr, exact = params["batch_shape"], "batch_shape", True
         if shape is None and params.get("input_shape") is not None:  # Keras 2 InputLayer spelling
             shape, attr = params["input_shape"], "input_shape"
         if shape is None:
@@ -109,23 +132,15 @@ class InputSpec(LayerSpec):
                 f"{type_name} needs a shape (without the batch axis), e.g. shape=(28, 28, 1). Received: shape=None",
                 attr="shape",
             )
-        if isinstance(shape, Unknown):
-            raise UnknownAttr(attr, shape.reason)
-        if not isinstance(shape, (list, tuple)):
-            raise bad_arg(type_name, attr, "must be a tuple of axis sizes (without the batch axis)", shape)
-        dims: List[Optional[Dim]] = []
-        for d in shape:
-            if isinstance(d, Unknown):
-                raise UnknownAttr(attr, d.reason)
-            if d is not None and (isinstance(d, bool) or not isinstance(d, (int, Expr))):
-                raise bad_arg(type_name, attr, "must contain integers or None", tuple(shape))
-            if is_known(d) and d < 0:  # type: ignore[operator]
-                raise bad_arg(type_name, attr, "cannot contain negative sizes", tuple(shape))
-            dims.append(d)
-        return {"type": type_name, "shape": tuple(dims)}
+        dims = _input_dims(shape, attr, type_name)
+        if exact:
+            return {"type": type_name, "shape": dims}
+        if isinstance(batch, Unknown) or isinstance(batch, bool) or not isinstance(batch, (int, type(None))):
+            batch = None  # an unresolved batch size only hides the batch axis' size
+        return {"type": type_name, "shape": (batch, *dims)}
 
     def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
-        return (None, *attrs["shape"])
+        return attrs["shape"]
 
     def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
         if not xs:
@@ -186,7 +201,7 @@ class TorchLinear(LayerSpec):
 
     def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
         shape = inputs[0]
-        _min_rank(shape, 2, attrs["type"])
+        ensure_torch_rank(shape, 1, None, attrs["type"])  # any leading axes, or none: (in_features,)
         return (*shape[:-1], attrs["out_features"])
 
     def requires(self, attrs: Dict[str, Any], inputs: List[Shape]) -> List[Requirement]:
@@ -253,7 +268,7 @@ class TorchBilinear(LayerSpec):
         if len(inputs) != 2:
             raise LayerError("merge-mismatch", f"{name} takes exactly 2 inputs. Received: {len(inputs)} inputs")
         a, b = inputs
-        _min_rank(a, 2, name)
+        ensure_torch_rank(a, 1, None, name)
         if len(a) != len(b):
             raise LayerError(
                 "merge-mismatch",
@@ -360,7 +375,16 @@ class TorchPReLU(LayerSpec):
         }
 
     def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
-        return inputs[0]
+        shape = inputs[0]
+        n = attrs["num_parameters"]
+        if len(shape) < 2 and is_known(n) and n != 1:  # PyTorch counts one channel in a 1D input
+            raise LayerError(
+                "channel-mismatch",
+                f"{attrs['type']}(num_parameters={n}) needs a channel axis (axis 1), which a 1D input lacks. "
+                f"Received: input shape {fmt_shape(shape)}",
+                attr="num_parameters",
+            )
+        return shape
 
     def requires(self, attrs: Dict[str, Any], inputs: List[Shape]) -> List[Requirement]:
         n = attrs["num_parameters"]
@@ -406,8 +430,31 @@ class TorchParameter(LayerSpec):
         return weights["weight"]
 
 
+# -- Lambda -----------------------------------------------------------------------------------
+class KerasLambda(LayerSpec):
+    """``keras.layers.Lambda(function)``: the front end runs ``function`` on the layer's input
+    (it is Python code, read like the rest of the file) and feeds this node what it returns, so
+    the node itself passes its input on.  ``function`` arrives as its source text, or as an
+    :class:`Unknown` when the front end could not follow it (the output is then unknown)."""
+
+    types = (("keras", "Lambda"),)
+    signatures = {("keras", "Lambda"): [("function", REQUIRED), ("output_shape", None), ("mask", None), ("arguments", None)]}
+
+    def normalize(self, framework: str, type_name: str, params: Dict[str, Any], layout: str) -> Dict[str, Any]:
+        if isinstance(params["function"], Unknown):
+            raise UnknownAttr("function", params["function"].reason)
+        return {"type": type_name}
+
+    def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
+        return inputs[0]
+
+    def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
+        return xs[0]
+
+
 SPECS: List[LayerSpec] = [
     InputSpec(),
+    KerasLambda(),
     TorchParameter(),
     KerasDense(),
     TorchLinear(),

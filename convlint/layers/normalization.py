@@ -18,6 +18,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from ..dims import Dim, Expr, is_known
 from ..graph import Shape, Unknown, fmt_shape
 from .base import (
+    KW_ONLY,
     REQUIRED,
     LayerError,
     LayerSpec,
@@ -456,7 +457,7 @@ class TorchNormNd(LayerSpec):
         sig: List[Tuple[str, Any]] = [] if lazy else [("num_features", REQUIRED)]
         sig += [("eps", 1e-5), ("momentum", 0.1), ("affine", defaults[0]), ("track_running_stats", defaults[1])]
         sig += [("process_group", None)] if sync else []
-        sig += [("device", None), ("dtype", None)]
+        sig += [("device", None), ("dtype", None), (KW_ONLY, None), ("bias", True)]
         self.signatures = {("torch", name): sig for name in self.rank_of}
 
     def normalize(self, framework: str, type_name: str, params: Dict[str, Any], layout: str) -> Dict[str, Any]:
@@ -466,7 +467,7 @@ class TorchNormNd(LayerSpec):
             "num_features": None if self.lazy else _count(params["num_features"], "num_features", type_name),
             "eps": _number(params["eps"], 1e-5),
             "affine": flag(params["affine"], "affine"),
-            "bias": flag(params.get("bias", True), "bias"),
+            "bias": flag(params["bias"], "bias"),
             "track_running_stats": flag(params["track_running_stats"], "track_running_stats"),
         }
 
@@ -534,7 +535,7 @@ class TorchGroupNorm(LayerSpec):
     signatures = {
         ("torch", "GroupNorm"): [
             ("num_groups", REQUIRED), ("num_channels", REQUIRED), ("eps", 1e-5), ("affine", True),
-            ("device", None), ("dtype", None),
+            ("device", None), ("dtype", None), (KW_ONLY, None), ("bias", True),
         ]
     }
 
@@ -553,7 +554,7 @@ class TorchGroupNorm(LayerSpec):
             "num_channels": c,
             "eps": _number(params["eps"], 1e-5),
             "affine": flag(params["affine"], "affine"),
-            "bias": flag(params.get("bias", True), "bias"),
+            "bias": flag(params["bias"], "bias"),
         }
 
     def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:

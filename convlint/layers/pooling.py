@@ -22,12 +22,13 @@ from .base import (
     choice,
     data_format,
     ensure_rank,
+    ensure_torch_rank,
     flag,
     int_tuple,
     non_negative,
     positive,
 )
-from .conv import conv_output_size
+from .conv import conv_output_size, window_span
 
 __all__ = ["torch_pool_output_size", "adaptive_windows", "SPECS"]
 
@@ -45,7 +46,7 @@ def torch_pool_output_size(n: ODim, k: Dim, s: Dim, p: Dim, d: Dim, ceil_mode: b
     """
     if n is None or not (is_known(s) and is_known(p)):
         return None
-    span = d * (k - 1) + 1
+    span = window_span(k, d)
     if not ceil_mode:
         return (n + 2 * p - span) // s + 1
     if not is_known(span):
@@ -63,9 +64,12 @@ def adaptive_windows(n: int, out: int) -> Tuple[List[int], List[int]]:
     return starts, ends
 
 
-def _deficit(type_name: str, shape: Shape, axes: Sequence[ODim], spans: Sequence[Dim], pads: Sequence[Dim]) -> None:
-    """A window larger than the (padded) input: a non-positive-dim error saying by how much."""
-    for i, (n, span, total) in enumerate(zip(axes, spans, pads)):
+def _deficit(
+    type_name: str, shape: Shape, axes: Sequence[ODim], spans: Sequence[Dim], pads: Sequence[Dim], sizes: Sequence[ODim]
+) -> None:
+    """A window larger than the (padded) input: a non-positive-dim error saying by how much
+    (carrying the output size it gives, whose ``--why`` formula shows the arithmetic)."""
+    for i, (n, span, total, size) in enumerate(zip(axes, spans, pads, sizes)):
         if not (is_known(n) and is_known(span) and is_known(total)):
             continue
         if span > n + total:  # type: ignore[operator]
@@ -75,6 +79,7 @@ def _deficit(type_name: str, shape: Shape, axes: Sequence[ODim], spans: Sequence
                 f"{type_name}: the pooling window spans {span} along spatial axis {i + 1} but the input has only "
                 f"{n}{padded}; it is {span - n - total} too small. Received: input shape {fmt_shape(shape)}",  # type: ignore[operator]
                 received=n,
+                size=size,
             )
 
 
@@ -96,18 +101,6 @@ def _keras_join(batch: ODim, spatial: Sequence[ODim], channels: ODim, fmt: str) 
     if fmt == "channels_first":
         return (batch, channels, *spatial)
     return (batch, *spatial, channels)
-
-
-def _torch_rank(shape: Shape, n: int, type_name: str) -> None:
-    """torch pooling takes ``(N, C, *spatial)`` or the unbatched ``(C, *spatial)``."""
-    if len(shape) not in (n + 1, n + 2):
-        raise LayerError(
-            "rank-mismatch",
-            f"{type_name} expects a {n + 2}D (batch, channels, spatial...) or {n + 1}D unbatched input. "
-            f"Received: a {len(shape)}D input of shape {fmt_shape(shape)}",
-            expected=n + 2,
-            received=len(shape),
-        )
 
 
 # -- NumPy ------------------------------------------------------------------------------
@@ -234,9 +227,9 @@ class KerasPool(LayerSpec):
         ensure_rank(shape, n + 2, name, "batch, spatial..., channels")
         spatial, channels = _keras_split(shape, attrs["data_format"])
         k, s, pad = attrs["pool_size"], attrs["strides"], attrs["padding"]
-        if pad == "valid":
-            _deficit(name, shape, spatial, k, (0,) * n)
         out = tuple(conv_output_size(x, kk, ss, 1, pad) for x, kk, ss in zip(spatial, k, s))
+        if pad == "valid":
+            _deficit(name, shape, spatial, k, (0,) * n, out)
         return _keras_join(shape[0], out, channels, attrs["data_format"])
 
     def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
@@ -430,15 +423,15 @@ class TorchPool(LayerSpec):
     def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
         shape = inputs[0]
         name, n = attrs["type"], attrs["n"]
-        _torch_rank(shape, n, name)
+        ensure_torch_rank(shape, n + 1, n + 2, name)  # (N, C, *spatial) or unbatched (C, *spatial)
         spatial = tuple(shape[-n:])
         k, s, p, d = attrs["kernel_size"], attrs["stride"], attrs["padding"], attrs["dilation"]
-        if not attrs["ceil_mode"]:
-            spans = tuple(dd * (kk - 1) + 1 for kk, dd in zip(k, d))
-            _deficit(name, shape, spatial, spans, tuple(2 * pp for pp in p))
         out = tuple(
             torch_pool_output_size(x, kk, ss, pp, dd, attrs["ceil_mode"]) for x, kk, ss, pp, dd in zip(spatial, k, s, p, d)
         )
+        if not attrs["ceil_mode"]:
+            spans = tuple(window_span(kk, dd) for kk, dd in zip(k, d))
+            _deficit(name, shape, spatial, spans, tuple(2 * pp for pp in p), out)
         return tuple(shape[:-n]) + out
 
     def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
@@ -493,10 +486,18 @@ class TorchAdaptivePool(LayerSpec):
     def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
         shape = inputs[0]
         n = attrs["n"]
-        _torch_rank(shape, n, attrs["type"])
+        ensure_torch_rank(shape, n + 1, self._max_rank(attrs), attrs["type"])
         spatial = tuple(shape[-n:])
         out = tuple(x if o is None else o for x, o in zip(spatial, attrs["output_size"]))
         return tuple(shape[:-n]) + out
+
+    def _max_rank(self, attrs: Dict[str, Any]) -> Optional[int]:
+        """PyTorch averages to a 1x1 (1x1x1) output with a mean over the last axes, which takes
+        any number of leading axes; every other adaptive pool takes (N, C, *spatial) or (C, *spatial)."""
+        n, out = attrs["n"], attrs["output_size"]
+        if self.kind == "avg" and n > 1 and all(is_known(o) and o == 1 for o in out):
+            return None
+        return n + 2
 
     def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
         x = xs[0]

@@ -2,9 +2,10 @@
 ``x.amax(dim=-1, keepdim=True)``, ``x.squeeze(1)``, ``x.unsqueeze(0)``.
 
 They are the modern spelling of global pooling (``x.mean((2, 3))`` after the last conv) and of
-adding a channel axis, so a linter that stops at them loses the classifier head.  The batch
-axis is never reduced or squeezed here: convlint does not know the batch size, so an op that
-touches axis 0 makes the shape unknown instead of guessing.
+adding a channel axis, so a linter that stops at them loses the classifier head.  A batch axis
+of unknown size (``None``) is never reduced or squeezed here: an op that would need its size
+makes the shape unknown instead of guessing.  An exact tensor (``torch.rand(4, 12, 12)``) has
+no such axis, and every op applies to it as PyTorch applies it.
 """
 
 from __future__ import annotations
@@ -43,6 +44,21 @@ def _axes(value: Any, rank: int, what: str, shape: Shape) -> Tuple[int, ...]:
     return tuple(sorted(out))
 
 
+def _reduced(dim: Any, shape: Shape, what: str) -> Tuple[int, ...]:
+    """The axes a reduction reduces (``dim=None``: all of them, to a 0D result); the size of
+    an unknown batch axis is only ever needed when it is kept, so reducing it is fine, but
+    ``dim=0`` on it is unknown (``keepdim`` or not, its rank and sizes depend on the op)."""
+    if dim is None:
+        return tuple(range(len(shape)))
+    if not shape:  # a 0D tensor takes dim 0 or -1, as PyTorch wraps it, and stays 0D
+        _axes(dim, 1, what, shape)
+        return ()
+    axes = _axes(dim, len(shape), what, shape)
+    if 0 in axes and shape[0] is None:
+        raise UnknownAttr("dim", f"{what} reduces the batch axis, whose size is not known statically")
+    return axes
+
+
 class TorchReduce(LayerSpec):
     """``x.mean(dim, keepdim)`` and the other reductions over given axes."""
 
@@ -53,16 +69,12 @@ class TorchReduce(LayerSpec):
         dim = params.get("dim")
         if dim is None:
             dim = params.get("axis")
-        if dim is None:
-            raise UnknownAttr("dim", f"{type_name}() over every axis reduces the batch too; its size is not known statically")
         return {"type": type_name, "dim": dim, "keepdim": flag(params.get("keepdim", False), "keepdim")}
 
     def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
         shape = inputs[0]
         what = f"{attrs['type']}(dim={attrs['dim']!r})"
-        axes = _axes(attrs["dim"], len(shape), what, shape)
-        if 0 in axes:
-            raise UnknownAttr("dim", f"{what} reduces the batch axis, whose size is not known statically")
+        axes = _reduced(attrs["dim"], shape, what)
         if attrs["keepdim"]:
             return tuple(1 if i in axes else d for i, d in enumerate(shape))
         return tuple(d for i, d in enumerate(shape) if i not in axes)
@@ -71,7 +83,7 @@ class TorchReduce(LayerSpec):
         import numpy as np
 
         x = xs[0]
-        axes = _axes(attrs["dim"], x.ndim, attrs["type"], x.shape)
+        axes = _reduced(attrs["dim"], x.shape, attrs["type"])
         fn = {
             "mean": np.mean, "sum": np.sum, "amax": np.max, "amin": np.min, "prod": np.prod,
             "nansum": np.nansum, "nanmean": np.nanmean,
@@ -101,11 +113,11 @@ class TorchSqueeze(LayerSpec):
     def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
         shape = inputs[0]
         what = "squeeze" + ("()" if attrs["dim"] is None else f"({attrs['dim']!r})")
-        if attrs["dim"] is None:
-            axes: Sequence[int] = range(1, len(shape))
+        if attrs["dim"] is None:  # a batch of unknown size is taken to be more than one sample
+            axes: Sequence[int] = range(1 if shape and shape[0] is None else 0, len(shape))
         else:
             axes = _axes(attrs["dim"], len(shape), what, shape)
-            if 0 in axes:
+            if 0 in axes and shape[0] is None:
                 raise UnknownAttr("dim", f"{what} may remove the batch axis, whose size is not known statically")
         drop = []
         for i in axes:
@@ -118,7 +130,7 @@ class TorchSqueeze(LayerSpec):
 
     def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
         x = xs[0]
-        axes = range(1, x.ndim) if attrs["dim"] is None else _axes(attrs["dim"], x.ndim, "squeeze", x.shape)
+        axes = range(x.ndim) if attrs["dim"] is None else _axes(attrs["dim"], x.ndim, "squeeze", x.shape)
         keep = tuple(s for i, s in enumerate(x.shape) if not (i in axes and s == 1))
         return x.reshape(keep)
 
@@ -145,9 +157,7 @@ class TorchUnsqueeze(LayerSpec):
     def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
         shape = inputs[0]
         axis = self._position(attrs, shape)
-        if axis == 0:
-            raise UnknownAttr("dim", "unsqueeze(0) moves the batch axis; convlint keeps the batch first")
-        return shape[:axis] + (1,) + shape[axis:]
+        return shape[:axis] + (1,) + shape[axis:]  # a batch axis of unknown size moves with it
 
     def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
         import numpy as np

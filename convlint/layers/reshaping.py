@@ -10,8 +10,9 @@ Every size rule is a small pure function over ``Dim`` (ints and symbols alike, `
 unknown).  Reshapes that merge axes also *explain* the merged size (``explain_dims``), so a
 wrong ``Linear(in_features)`` after a flatten can say ``in_features=400 = 16 * 5 * 5``.
 
-A note on ``view`` and the batch: the batch size is never known statically, so convlint reads
-a view per sample.  The first target axis is taken to be the batch (``-1``, ``x.size(0)`` or a
+A note on ``view`` and the batch: the batch size is rarely known statically, so convlint reads
+a view per sample (a tensor whose every size is known, as a factory call makes it, is reshaped
+as a whole, as PyTorch does).  The first target axis is taken to be the batch (``-1``, ``x.size(0)`` or a
 literal such as the ``1`` in ``x.view(1, -1)``) and the remaining axes must hold the elements
 of one sample.  PyTorch itself only fails when ``batch * elements`` is not divisible, which
 depends on the batch; a per-sample remainder means rows straddle samples for every batch size
@@ -271,6 +272,10 @@ def view_shape(shape: Shape, target: Sequence[Any], name: str = "view") -> Shape
     """
     what = _call_text(name, target)
     rank = len(shape)
+    if shape and is_known(shape[0]):  # an exact tensor (a factory's): PyTorch's own total count
+        exact = [shape[_axis(v.axis, rank, what, shape)] if isinstance(v, SizeOf) else v for v in target]
+        if not any(s is None for s in exact):
+            return reshape_dims(shape, exact, what, f"input shape {fmt_shape(shape)}", "in all")
     sizes: List[Any] = []
     for v in target:
         if isinstance(v, SizeOf):
@@ -648,8 +653,8 @@ class TorchUnflatten(LayerSpec):
         sizes = attrs["sizes"]
         what = f"Unflatten(dim={attrs['dim']}, unflattened_size={tuple(sizes)!r})"
         d = _axis(attrs["dim"], len(shape), what, shape)
-        if d == 0:
-            return (None,) + tuple(None if (is_known(v) and v == -1) else v for v in sizes[1:]) + tuple(shape[1:])
+        if shape[d] is None:  # the batch axis of any size
+            return tuple(shape[:d]) + tuple(None if (is_known(v) and v == -1) else v for v in sizes) + tuple(shape[d + 1:])
         received = f"input shape {fmt_shape(shape)}"
         out = reshape_dims((shape[d],), sizes, what, received, scope=f"in axis {d}")
         return tuple(shape[:d]) + tuple(out) + tuple(shape[d + 1:])
@@ -740,8 +745,7 @@ class TorchPermute(LayerSpec):
     def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
         shape = inputs[0]
         order = self.order(attrs, shape)
-        out = tuple(shape[d] for d in order)
-        return (None,) + out[1:] if order[0] != 0 else out
+        return tuple(shape[d] for d in order)  # an unknown batch size moves with its axis
 
     def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
         return xs[0].transpose(self.order(attrs, xs[0].shape))
@@ -864,9 +868,7 @@ def torch_pad_shape(shape: Shape, pairs: Sequence[Pair], mode: str, what: str) -
                         received=d,
                         attr="padding",
                     )
-        out[axis] = padded(d, a, b)
-        if axis == 0:
-            out[axis] = None
+        out[axis] = padded(d, a, b)  # the batch axis, when padded, stays unknown if it was
     return tuple(out)
 
 

@@ -2,8 +2,8 @@
 
 Pure text from the engine's results (no editor protocol here), so the command line could show
 the same.  The hover explains a layer with what the engine knows today: its input and output
-shapes, and its weight shapes multiplied out into the parameter count.  :func:`why_text` is
-the one place where the ``--why`` formulas plug in once they exist.
+shapes, and its weight shapes multiplied out into the parameter count; :func:`why_text` adds
+the ``--why`` formulas.
 """
 
 from __future__ import annotations
@@ -22,10 +22,21 @@ Layer = Tuple["ShapedModel", "LayerResult"]
 
 
 def why_text(shaped: "ShapedModel", result: "LayerResult") -> Optional[str]:
-    """Hook: the arithmetic behind a layer's output shape, as ``convlint --why`` prints it
-    (markdown).  ``None`` until that exists; the hover then shows the summary row and the
-    weight shapes only.  Replace the body, keep the signature."""
-    return None
+    """The arithmetic behind a layer's output shape and weights, as ``convlint --why`` prints it
+    (the catalogue's own formulas, :mod:`convlint.why`), as markdown; ``None`` when the layer
+    computes no size and holds no known weights."""
+    from ..output.why import step_text
+    from ..why import explain
+
+    try:
+        why = result.why if getattr(result, "why", None) is not None else explain(result, shaped.model.layout)
+    except Exception:  # a plugin spec that cannot run on traced numbers: the summary row stays
+        return None
+    if not why.steps:
+        return None
+    width = max(len(s.what) for s in why.steps)
+    lines = [f"{s.what.ljust(width)}  {step_text(s)}" for s in why.steps]
+    return f"**{why.title}**\n```\n" + "\n".join(lines) + "\n```"
 
 
 _SPACES = re.compile(r"\s+")

@@ -25,6 +25,8 @@ class RenderContext:
     color: bool = False
     summary: bool = False
     """Print a per-model layer table (``--summary``)."""
+    why: bool = False
+    """Print the formulas behind every size and count (``--why``; the runner computed them)."""
     version: str = ""
 
 
@@ -61,4 +63,24 @@ def _markdown(report: Report, context: RenderContext) -> str:
     return render(report, context)
 
 
-FORMATS: Dict[str, Renderer] = {"text": _text, "json": _json, "sarif": _sarif, "github": _github, "markdown": _markdown}
+def _mermaid(report: Report, context: RenderContext) -> str:
+    from .mermaid import render
+
+    return render(report, context)
+
+
+def _html(report: Report, context: RenderContext) -> str:
+    from .html import render
+
+    return render(report, context)
+
+
+FORMATS: Dict[str, Renderer] = {
+    "text": _text,
+    "json": _json,
+    "sarif": _sarif,
+    "github": _github,
+    "markdown": _markdown,
+    "mermaid": _mermaid,
+    "html": _html,
+}

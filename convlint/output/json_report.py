@@ -73,12 +73,26 @@ def layer_dict(result: Any, cost: Any = None) -> Dict[str, Any]:
         "shared": not result.first_use,
     }
     out.update(_layer_cost(result, cost))
+
     if not node.called:  # false: forward never calls it; null: forward was not followed as far as it
         out["called"] = node.called
+    if result.why is not None:
+        out["why"] = why_dict(result.why)
     cell = getattr(node, "cell", None)
     if cell is not None:
         out["cell"] = cell
     return out
+
+
+def why_dict(why: Any) -> Dict[str, Any]:
+    """``--why``: the layer's title and its steps (``formula`` is ``null`` for a plain number)."""
+    steps = []
+    for s in why.steps:
+        step: Dict[str, Any] = {"what": s.what, "formula": s.formula, "value": s.value}
+        if s.error:
+            step["error"] = True
+        steps.append(step)
+    return {"title": why.title, "steps": steps}
 
 
 def model_dict(shaped: Any) -> Dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Dict, List
 from ..diagnostics import SEVERITIES, Diagnostic, Report
 from . import RenderContext
 from .summary import model_table
+from .why import model_why
 
 _COLORS = {"error": "31", "warning": "33", "info": "36"}
 
@@ -80,6 +81,12 @@ def render(report: Report, context: RenderContext) -> str:
         for shaped in report.models:
             lines.append(model_table(shaped))
             lines.append("")
+    if context.why:
+        for shaped in report.models:
+            why = model_why(shaped)
+            if why is not None:
+                lines.append(why)
+                lines.append("")
     lines.extend(render_line(d, context.color) for d in report.diagnostics)
     lines.append(summary_line(report))
     fixable = fixable_line(report)

@@ -22,6 +22,7 @@ from .implied_import import ImpliedImport
 from .input_fit import InputFit
 from .internal_error import InternalError
 from .invalid_argument import InvalidArgument
+from .legacy_spelling import LegacyKerasSpelling
 from .max_activation_bytes import MaxActivationBytes
 from .max_layer_params import MaxLayerParams
 from .max_macs import MaxMacs
@@ -58,6 +59,7 @@ RULES: List[Type[Rule]] = [
     CropOnlyInTraining,
     UncalledLayer,
     DroppedBorder,
+    LegacyKerasSpelling,
     SyntaxError_,
     Unresolved,
     Unsupported,

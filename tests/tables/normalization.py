@@ -51,6 +51,8 @@ TORCH = [
     case("torch", "LazyBatchNorm2d", inp=(None, 5, 4, 4), out=(None, 5, 4, 4), params=10, id="lazy-bn2d"),
     case("torch", "LazyBatchNorm1d", (), {"affine": False}, inp=(None, 6), out=(None, 6), params=0, id="lazy-bn1d-no-affine"),
     case("torch", "LazyInstanceNorm2d", inp=(None, 3, 4, 4), out=(None, 3, 4, 4), params=6, id="lazy-in2d"),
+    case("torch", "LazyBatchNorm3d", (), {"momentum": 0.2}, inp=(None, 2, 3, 4, 4), out=(None, 2, 3, 4, 4), params=4, id="lazy-bn3d"),
+    case("torch", "LazyInstanceNorm3d", (), {"affine": False}, inp=(None, 2, 3, 4, 4), out=(None, 2, 3, 4, 4), params=0, id="lazy-in3d-no-affine"),
     case("torch", "LazyInstanceNorm1d", (1e-5, 0.1, False, False), inp=(None, 3, 5), out=(None, 3, 5), params=0, id="lazy-in1d-stateless"),
     case("torch", "SyncBatchNorm", (3,), inp=(None, 3, 4, 4, 5), out=(None, 3, 4, 4, 5), params=6, id="sync-bn-4d"),
     case("torch", "SyncBatchNorm", (3,), {"bias": False}, inp=(None, 3), out=(None, 3), params=3, id="sync-bn-features"),

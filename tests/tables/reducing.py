@@ -2,7 +2,10 @@
 
 from ._case import case, error
 
-TORCH_FUNCTIONS = {name: f"Tensor.{name}" for name in ("mean", "sum", "amax", "amin", "std", "var", "prod", "logsumexp", "squeeze", "unsqueeze")}
+TORCH_FUNCTIONS = {
+    name: f"Tensor.{name}"
+    for name in ("mean", "sum", "amax", "amin", "std", "var", "prod", "logsumexp", "nansum", "nanmean", "squeeze", "unsqueeze")
+}
 
 CASES = [
     case("torch", "mean", ([2, 3],), inp=(None, 16, 7, 7), out=(None, 16), id="global-mean"),
@@ -14,6 +17,8 @@ CASES = [
     case("torch", "var", (2,), {"keepdim": True}, inp=(None, 3, 6), out=(None, 3, 1), id="var"),
     case("torch", "prod", (1,), inp=(None, 3, 2), out=(None, 2), id="prod"),
     case("torch", "logsumexp", (1,), inp=(None, 3, 2), out=(None, 2), id="logsumexp"),
+    case("torch", "nansum", (), {"dim": (1, 2)}, inp=(None, 3, 4, 2), out=(None, 2), id="nansum"),
+    case("torch", "nanmean", (-1,), {"keepdim": True}, inp=(None, 3, 4), out=(None, 3, 1), id="nanmean"),
     case("torch", "squeeze", (2,), inp=(None, 8, 1, 5), out=(None, 8, 5), id="squeeze-1"),
     case("torch", "squeeze", (1,), inp=(None, 8, 1, 5), out=(None, 8, 1, 5), id="squeeze-noop"),
     case("torch", "squeeze", (), inp=(None, 8, 1, 1), out=(None, 8), id="squeeze-all"),

@@ -72,12 +72,17 @@ def classify(qualified: str) -> Optional[Tuple[str, str]]:
         return ("layer", last)
     if in_layers and last in MERGE_FUNCTIONS:
         return ("merge", MERGE_FUNCTIONS[last])
+    if in_layers and last == "merge":  # Keras 1 ``merge(inputs, mode=...)``
+        return ("legacy-merge", last)
     return None
 
 
 def is_shape_function(qualified: str) -> bool:
-    """``keras.ops.shape``, ``keras.backend.int_shape`` (and their tf.keras spellings)."""
+    """``keras.ops.shape``, ``keras.backend.shape`` / ``int_shape`` (and their tf.keras
+    spellings), ``tf.shape``: a tensor's shape, whose items are its axes' sizes."""
+    if qualified == "tensorflow.shape":
+        return True
     head, _, last = qualified.rpartition(".")
     return classify_root(qualified) and (
-        (last == "shape" and head.endswith(".ops")) or (last == "int_shape" and head.endswith(".backend"))
+        (last == "shape" and head.endswith((".ops", ".backend"))) or (last == "int_shape" and head.endswith(".backend"))
     )

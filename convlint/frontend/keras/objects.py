@@ -48,6 +48,12 @@ class LayerObj:
     input_shape: Any = None  # from input_shape= / input_dim= / batch_input_shape=, no batch dim
     notes: List[Tuple[str, ...]] = field(default_factory=list)  # (kind, message[, the unresolved value's reason])
     uid: int = field(default_factory=lambda: next(_ids))
+    op: Optional[str] = None
+    """The source spelling of a tensor op that acts as this layer (``ops.add``, ``+``): Keras 3
+    records ops, not layers, so reports show the spelling (``Node.op``)."""
+    function: Any = None
+    """A ``Lambda`` whose function changes the shape: (the interpreter's function value, its
+    source text), run on the layer's input in a functional call."""
 
 
 @dataclass(eq=False)
@@ -232,6 +238,7 @@ class Lowering:
             applied=call_span,
             name=name,
             layer_id=f"L{layer.uid}",
+            op=layer.op,
         )
         if first:
             for kind, message, *reason in layer.notes:

@@ -33,10 +33,12 @@ from ...shape_refs import dim_at, reads_tensor, tensor_refs
 from ..python.arrays import DataArray
 from ..python.semantics import Semantics
 from ..python.syntax import walk
-from ..python.values import NOT_HANDLED, ClassVal, FreeParam, Instance, QualName, SuperVal
+from ..python.values import NOT_HANDLED, BoundMethod, ClassVal, FreeParam, FuncVal, Instance, Partial, QualName, SuperVal
+from . import legacy
 from .lower import ancestors, lower_functional
 from .names import KERAS_ALIASES, KERAS_ROOTS, classify, classify_root, is_shape_function
 from .objects import FunctionalObj, LayerObj, Proto, SequentialObj, ShapeRef, TensorRef, snake_case
+from ...shape_refs import tensor_dim
 
 __all__ = ["KerasSemantics", "ArrayVal", "FrameworkVal"]
 
@@ -51,10 +53,24 @@ _ACTIVATIONS = {
     "softplus", "softsign", "leaky_relu", "hard_sigmoid", "hard_silu", "hard_swish", "mish", "log_softmax",
 }
 _MERGES = {"add": "Add", "subtract": "Subtract", "multiply": "Multiply", "maximum": "Maximum", "minimum": "Minimum"}
+# Element-wise math of one tensor (the other arguments numbers or a dtype): the shape stays.
+_ELEMENTWISE = {
+    "exp", "log", "sqrt", "rsqrt", "abs", "square", "negative", "sign", "floor", "ceil", "round", "sin", "cos", "tan",
+    "reciprocal", "log1p", "expm1", "erf", "stop_gradient", "identity", "cast", "clip", "clip_by_value", "pow",
+    "power", "add", "subtract", "multiply", "divide", "true_divide", "truediv", "maximum", "minimum",
+}
 _BINOP_MERGES = {"+": "Add", "-": "Subtract", "*": "Multiply"}
+# Layers made from ops that keep their inputs' shape (a Lambda of only these keeps its input's).
+_SHAPE_KEEPING = {"Activation", "Add", "Subtract", "Multiply", "Maximum", "Minimum", "Average"}
 # Array factories whose shape an example call reveals.
 _FACTORIES = {"zeros", "ones", "empty", "full", "normal", "uniform", "standard_normal", "truncated_normal", "random",
-              "rand", "randn"}
+              "rand", "randn", "random_normal", "random_uniform"}
+# Framework functions passed to a Lambda as they are (``Lambda(tf.nn.local_response_normalization)``)
+# that keep their input's shape.
+_SHAPE_KEEPING_FUNCTIONS = _ACTIVATIONS | {
+    "local_response_normalization", "lrn", "l2_normalize", "per_image_standardization", "exp", "log", "sqrt", "abs",
+    "square", "negative", "sign", "stop_gradient", "identity", "relu", "softmax",
+}
 _ARRAY_ROOTS = ("numpy", "keras", "tensorflow", "tf_keras", "jax", "torch")
 _FRAMEWORK_ROOTS = KERAS_ROOTS + ("torch", "numpy", "jax")
 _LAYER_METHODS = frozenset((
@@ -68,6 +84,20 @@ _LAYER_METHODS = frozenset((
 ArrayVal = DataArray
 """An array built by ``np.zeros(shape)`` and the like: unknown as a value (it is data), but
 its shape can give a model its input shape when passed to it."""
+
+
+@dataclass(frozen=True)
+class NoiseArray(DataArray):
+    """An array made in the shape of a tensor (``tf.random.normal(shape=(batch, dim))`` with
+    ``batch, dim = tf.shape(z)[0], tf.shape(z)[1]``): ``like`` is that tensor's key."""
+
+    like: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class LaterLambda(Unknown):
+    """The function of a ``Lambda`` that changes the shape: run on the input of each functional
+    call; where the layer is never called so (a ``Sequential``), the engine reports it."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +124,10 @@ class KerasSemantics(Semantics):
         self.in_call = 0  # > 0 while a ``call`` builds a graph
         self._shapes: Dict[str, Any] = {}
         self._builds_cache: Dict[int, bool] = {}  # node id -> builds Keras (nodes live as long as the run)
+        self.keras1 = legacy.looks_keras1(source)  # decides ``Conv2D(32, 3, 3)`` (see ``legacy``)
+        self.data_format: Optional[str] = None  # set by ``keras.backend.set_image_data_format(...)``
+        self.data_format_keras1 = False  # ... or by Keras 1's ``set_image_dim_ordering``
+
         self.cuts: Dict[str, Span] = {}
         """Where an unknown tensor or layer (by its ``?reason`` key) arose: a model whose graph
         meets one was not followed past that line (see ``lower.stop_of``)."""
@@ -267,14 +301,18 @@ class KerasSemantics(Semantics):
         last = parts[-1]
         if parts[0] in _ARRAY_ROOTS and last in _FACTORIES and classify(name) is None:
             return self.array(name, args, kwargs, node)
+        if is_shape_function(name) and args:
+            return self.shape_of(args[0])
         if not classify_root(name):
             if parts[0] in KERAS_ROOTS and _tensor_args(args):  # ``tf.nn.relu(x)``, ``tf.concat([x, y], -1)``
                 return self.op_on_tensors(name, args, kwargs, node)
             return FrameworkVal(f"{name}(...) is not a constant") if parts[0] in _FRAMEWORK_ROOTS else NOT_HANDLED
         if name.endswith(".backend.image_data_format"):
-            return "channels_last"  # Keras' default, the layout convlint reads Keras code in
-        if is_shape_function(name) and args:
-            return self.shape_of(args[0])
+            return self.data_format or "channels_last"  # Keras' default, the layout convlint reads Keras code in
+        if name.endswith((".backend.set_image_data_format", ".backend.set_image_dim_ordering")) and args:
+            return self.set_data_format(last, args[0], node)
+        if name.endswith(".backend.image_dim_ordering"):
+            return "th" if self.data_format == "channels_first" else "tf"
         if last == "is_keras_tensor" and args:
             return isinstance(args[0], TensorRef) or (False if not isinstance(args[0], Unknown) else args[0])
         kind = classify(name)
@@ -300,6 +338,13 @@ class KerasSemantics(Semantics):
             return self.make_sequential(args, kwargs, node)
         if what == "model":
             return self.make_functional(args, kwargs, node)
+        if what == "legacy-merge":  # Keras 1 ``merge([a, b], mode="sum")``
+            translation = legacy.translate_merge(args, kwargs)
+            if translation is None or not args:
+                return self.unfollowed(f"`{self.ip.code(node)}` (a Keras 1 merge mode convlint does not know)", node)
+            layer = self.make_layer(translation.type, translation.args, translation.kwargs, node)
+            layer.notes.append(("legacy", translation.message))
+            return self.apply_layer(layer, args[:1], {}, node)
         layer = self.make_layer(name, args[1:], kwargs, node)  # ``layers.add([a, b])``
         return self.apply_layer(layer, args[:1], kwargs, node)
 
@@ -309,15 +354,26 @@ class KerasSemantics(Semantics):
         first = args[0] if args else None
         tensors = _tensor_args(args)
         span = self.ip.span(node)
+        op = self.ip.code(node.func)
         if last in _ACTIVATIONS and len(args) == 1 and not kwargs and isinstance(first, TensorRef):
-            layer = LayerObj("Activation", (), {"activation": last}, span)
+            layer = LayerObj("Activation", (), {"activation": last}, span, op=op)
             return self.register(Proto(layer, [first.key]))
         if last in _MERGES and len(tensors) == 2 and not kwargs:
-            return self.register(Proto(LayerObj(_MERGES[last], (), {}, span), [t.key for t in tensors]))
+            tensors = [self.noise_as(t, tensors) for t in tensors]
+            return self.register(Proto(LayerObj(_MERGES[last], (), {}, span, op=op), [t.key for t in tensors]))
+        others = [a for a in list(args[1:]) + list(kwargs.values()) if not isinstance(a, TensorRef)]
+        if last in _ELEMENTWISE and isinstance(first, TensorRef) and len(tensors) == 1 and all(
+            _scalar(a) or isinstance(a, str) or a is None for a in others
+        ):  # ``ops.exp(x)``, ``ops.multiply(x, 2.0)``, ``tf.cast(x, "float32")``: x's shape
+            return first
         if last in ("concatenate", "concat") and isinstance(first, (list, tuple)) and len(tensors) > 1:
             axis = kwargs.get("axis", args[1] if len(args) > 1 else 0)
             if isinstance(axis, int) and not isinstance(axis, bool) and axis != 0:  # 0 joins batches
                 return self.register(Proto(LayerObj("Concatenate", (), {"axis": axis}, span), [t.key for t in tensors]))
+        if last == "expand_dims" and isinstance(first, TensorRef) and first.known:
+            expanded = self.expand_dims(first, kwargs.get("axis", args[1] if len(args) > 1 else None), span, op)
+            if expanded is not None:
+                return expanded
         if last == "reshape" and isinstance(first, TensorRef):
             shape = args[1] if len(args) > 1 else kwargs.get("shape", kwargs.get("newshape"))
             ints = isinstance(shape, (list, tuple)) and all(type(d) is int for d in shape)
@@ -327,6 +383,30 @@ class KerasSemantics(Semantics):
         if any(not t.known for t in tensors):
             return TensorRef(next(t.key for t in tensors if not t.known))  # already explained where it arose
         return self.unfollowed(f"`{self.ip.code(node)}` ({name})", node, tensors)
+
+    def noise_as(self, value: Any, partners: Sequence[Any]) -> Any:
+        """A random or constant array made in the shape of a tensor (``tf.random.normal(shape=
+        (batch, dim))`` with ``batch, dim = tf.shape(z)[0], tf.shape(z)[1]``), combined with a
+        tensor: it takes the place of that tensor, whose shape it has, so the engine checks the
+        broadcast as the framework does (the VAE's ``z_mean + tf.exp(...) * epsilon``)."""
+        if isinstance(value, NoiseArray) and value.like is not None and any(isinstance(p, TensorRef) for p in partners):
+            return TensorRef(value.like)
+        return value
+
+    def expand_dims(self, x: TensorRef, axis: Any, span: Span, op: str) -> Optional[TensorRef]:
+        """``ops.expand_dims(x, axis)`` as a ``Reshape`` of x's own sizes with a 1 inserted; the
+        rank comes from the one size query.  Not the batch axis (axis 0)."""
+        shape = self._tensor_shape(x.key)
+        if shape is None or isinstance(axis, bool) or not isinstance(axis, int):
+            return None
+        rank = len(shape)
+        position = axis if axis >= 0 else rank + 1 + axis
+        if not 1 <= position <= rank:
+            return None
+        sizes: List[Any] = [tensor_dim(x.key, i) for i in range(1, rank)]
+        sizes.insert(position - 1, 1)
+        layer = LayerObj("Reshape", (), {"target_shape": tuple(sizes)}, span, op=op)
+        return self.register(Proto(layer, [x.key]))
 
     def array(self, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> ArrayVal:
         last = name.rsplit(".", 1)[-1]
@@ -341,16 +421,45 @@ class KerasSemantics(Semantics):
             shape = (shape,)
         if isinstance(shape, list):
             shape = tuple(shape)
+        like = _shaped_like(shape)
         if not (isinstance(shape, tuple) and shape and all(isinstance(d, int) and not isinstance(d, bool) for d in shape)):
             shape = None
-        return ArrayVal(f"{self.ip.code(node)} is an array, not a constant", shape)
+        what = f"{self.ip.code(node)} is an array, not a constant"
+        return NoiseArray(what, shape, like) if like is not None else ArrayVal(what, shape)
 
     # -- layers and models ------------------------------------------------------------------
     def canonical(self, name: str) -> str:
         canonical = self.catalogue.canonical("keras", name)
         return KERAS_ALIASES.get(canonical, canonical)
 
+    def set_data_format(self, function: str, value: Any, node: cst.Call) -> None:
+        """``keras.backend.set_image_data_format("channels_first")`` (Keras 1:
+        ``set_image_dim_ordering("th")``): the layers built after it take that format."""
+        mapped = legacy.DIM_ORDERING.get(value) if function == "set_image_dim_ordering" and isinstance(value, str) else value
+        if mapped not in ("channels_first", "channels_last"):
+            self.ip.note("unresolved", f"{function}({self.ip.code(node.args[0].value)}): unknown image data format", node)
+            return None
+        self.data_format = mapped
+        self.data_format_keras1 = function == "set_image_dim_ordering"
+        if self.data_format_keras1:
+            self.ip.note(
+                "legacy",
+                f"Keras 1 spelling: use data_format={mapped!r} on each 2D/3D layer (or keras.backend."
+                f"set_image_data_format({mapped!r}), which in Keras 3 applies to 1D layers too)",
+                node,
+                force=True,
+            )
+        return None
+
     def make_layer(self, class_name: str, args: Sequence[Any], kwargs: Dict[str, Any], node: cst.Call) -> LayerObj:
+        function = None
+        if self.canonical(class_name) == "Lambda":
+            args, kwargs, function = self.lambda_function(list(args), dict(kwargs), node)
+        translation = None
+        if not any(isinstance(a, UnknownRest) for a in args):
+            translation = legacy.translate(class_name, args, kwargs, self.keras1)
+        if translation is not None:  # a Keras 1/2 spelling: analysed with the values it meant
+            class_name, args, kwargs = translation.type, translation.args, translation.kwargs
         type_name = self.canonical(class_name)
         sizes = type_name in _SIZE_FIRST
         args = list(args)
@@ -376,10 +485,20 @@ class KerasSemantics(Semantics):
         layer.input_shape = input_shape
         for value in list(args) + list(kwargs.values()):
             bad = _first_unknown(value)
+            if isinstance(bad, LaterLambda):
+                continue  # a Lambda run on its input when called: said by the engine if it never is
             if bad is not None and not isinstance(bad, FrameworkVal):
                 layer.notes.append(("unresolved", f"{type_name}: {bad.reason}", bad.reason))
         layer.args = tuple(_plain(a) for a in args)
         layer.kwargs = {k: _plain(v) for k, v in kwargs.items()}
+        if translation is not None:
+            layer.notes.append(("legacy", translation.message))
+        layer.function = function
+        implied = legacy.implied_data_format(type_name, self.data_format, self.data_format_keras1)
+        if implied is not None and "data_format" not in layer.kwargs:
+            names = self.parameter_names(type_name)
+            if "data_format" in names and names.index("data_format") >= len(layer.args):
+                layer.kwargs["data_format"] = implied
         if rest is not None:
             # Unexpanded *args/**kwargs: every argument not written out is unknown, so the
             # engine reports "cannot resolve" instead of a missing argument that is not missing.
@@ -390,6 +509,51 @@ class KerasSemantics(Semantics):
             if sizes and isinstance(value, Expr) and value.is_single_symbol() and not reads_tensor(value):
                 layer.notes.append(("unresolved", f"{type_name}: {value} {_AS_SYMBOL}{value}"))
         return layer
+
+    def lambda_function(self, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Tuple[List[Any], Dict[str, Any], Any]:
+        """A ``Lambda``'s function, tried on a placeholder tensor: one that keeps its input's
+        shape (``lambda x: x / 255.0``, ``ops.exp``, activations) is passed on as its source
+        text, so the layer works anywhere; any other is kept to be run on the real input of a
+        functional call (in a ``Sequential`` its output stays unknown)."""
+        fn = args[0] if args else kwargs.get("function")
+        at = node.args[0].value if node.args and not node.args[0].keyword else next(
+            (a.value for a in node.args if a.keyword is not None and a.keyword.value == "function"), node
+        )
+        text = self.ip.code(at)
+        kept: Any = None
+        framework = isinstance(fn, QualName) and fn.name.split(".")[0] in KERAS_ROOTS
+        if framework and fn.name.rsplit(".", 1)[-1] in _SHAPE_KEEPING_FUNCTIONS:
+            described: Any = text  # ``Lambda(tf.nn.local_response_normalization)``: keeps the shape
+        elif not isinstance(fn, (FuncVal, BoundMethod, Partial)) and type(fn).__name__ != "LambdaVal":
+            described = Unknown(f"the function {text} cannot be followed")
+        else:
+            probe = self.register(Proto(LayerObj("Input", (), {"shape": None}, self.ip.span(node)), []))
+            quiet, self.ip.quiet = self.ip.quiet, True
+            try:
+                result = self.ip.call(fn, [probe], {}, node)
+            finally:
+                self.ip.quiet = quiet
+            if isinstance(result, TensorRef) and self._keeps_shape(result.key, probe.key):
+                described = text
+            else:
+                described = LaterLambda(f"{text} changes its input's shape; convlint follows that only in a functional call")
+                kept = (fn, text)
+        if args:
+            args[0] = described
+        else:
+            kwargs["function"] = described
+        return args, kwargs, kept
+
+    def _keeps_shape(self, key: str, source: str) -> bool:
+        """Whether tensor ``key`` is ``source`` through shape-keeping ops only."""
+        if key == source:
+            return True
+        proto = self.registry.get(key)
+        return (
+            proto is not None
+            and proto.layer.type in _SHAPE_KEEPING
+            and all(self._keeps_shape(k, source) for k in proto.inputs)
+        )
 
     def parameter_names(self, type_name: str) -> List[str]:
         spec = self.catalogue.get("keras", type_name)
@@ -465,6 +629,8 @@ class KerasSemantics(Semantics):
             self.ip.note("unsupported", "a Keras Model without inputs/outputs (subclassing style) is not analysed", node)
             return Unknown("a Model without inputs/outputs")
         model = FunctionalObj(span, _tensors(inputs), _tensors(outputs))
+        if not args and ("input" in kwargs or "output" in kwargs):
+            model.notes.append(("legacy", "Keras 1 spelling (input, output -> inputs, outputs): use Model(inputs=..., outputs=...)", span))
         name = kwargs.get("name")
         model.name_kwarg = name if isinstance(name, str) else None
         for label, value in (("inputs", inputs), ("outputs", outputs)):
@@ -494,6 +660,19 @@ class KerasSemantics(Semantics):
 
     def apply_layer(self, layer: LayerObj, args: Sequence[Any], kwargs: Dict[str, Any], node: cst.Call) -> TensorRef:
         value = args[0] if args else kwargs.get("inputs")
+        tensors = value if isinstance(value, (list, tuple)) else [value]
+        if layer.function is not None and tensors and all(isinstance(t, TensorRef) and t.known for t in tensors):
+            # a Lambda whose function changes the shape: run it on this input, feed the layer its result
+            fn, text = layer.function
+            arguments = layer.kwargs.get("arguments")
+            result = self.ip.call(fn, [value], dict(arguments) if isinstance(arguments, dict) else {}, node)
+            followed = isinstance(result, TensorRef) and result.known
+            described = text if followed else Unknown(f"{text} is not followed on this input")
+            if layer.args:
+                layer.args = (described, *layer.args[1:])
+            else:
+                layer.kwargs["function"] = described
+            value = result if followed else value
         keys, problem = self.tensor_inputs(value, layer.type)
         if problem and not any(problem == n[1] for n in layer.notes):
             layer.notes.append(("unresolved", problem))
@@ -592,10 +771,12 @@ class KerasSemantics(Semantics):
             return left
         if isinstance(right, TensorRef) and not right.known:
             return right
+        if isinstance(left, TensorRef) or isinstance(right, TensorRef):  # noise shaped like a tensor
+            left, right = self.noise_as(left, [right]), self.noise_as(right, [left])
         if isinstance(left, Unknown) or isinstance(right, Unknown):
             return self.cut("?" + (left.reason if isinstance(left, Unknown) else right.reason), [left, right])
         if op in _BINOP_MERGES and isinstance(left, TensorRef) and isinstance(right, TensorRef):
-            layer = LayerObj(_BINOP_MERGES[op], (), {}, self.ip.span(node))
+            layer = LayerObj(_BINOP_MERGES[op], (), {}, self.ip.span(node), op=op)
             return self.register(Proto(layer, [left.key, right.key]))
         if isinstance(left, TensorRef) and _scalar(right) and op in ("+", "-", "*", "/", "**", "//"):
             return left
@@ -794,6 +975,23 @@ def _build_shape(first: Any) -> Any:
     if isinstance(first, (list, tuple)) and first and all(isinstance(t, TensorRef) for t in first):
         return [ShapeRef(t) for t in first]
     return Unknown("the input shape passed to build()")
+
+
+def _shaped_like(shape: Any) -> Optional[str]:
+    """The tensor key when ``shape`` is ``(x.shape[0], x.shape[1], ...)`` of one tensor ``x``,
+    axes in order from 0 (the sizes ``tf.shape(x)`` gives)."""
+    if not isinstance(shape, tuple) or not shape:
+        return None
+    keys = set()
+    for axis, d in enumerate(shape):
+        refs = tensor_refs(d) if isinstance(d, Expr) and d.is_single_symbol() else {}
+        if len(refs) != 1:
+            return None
+        ((key, ref_axis),) = refs.values()
+        if ref_axis != axis:
+            return None
+        keys.add(key)
+    return keys.pop() if len(keys) == 1 else None
 
 
 def _scalar(v: Any) -> bool:

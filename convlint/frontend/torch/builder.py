@@ -45,8 +45,11 @@ class Builder:
         self._ids.add(out)
         return out
 
-    def add_input(self, name: str, shape: Any, span: Span) -> TensorVal:
-        node = Node(self.unique(name), "Input", kwargs={"shape": shape}, span=span, name=name)
+    def add_input(self, name: str, shape: Any, span: Span, exact: bool = False) -> TensorVal:
+        """An ``Input`` node: ``shape`` without the batch axis (any batch size), or with
+        ``exact`` the tensor's whole shape, as a factory call made it (see ``InputSpec``)."""
+        kwargs = {"batch_shape" if exact else "shape": shape}
+        node = Node(self.unique(name), "Input", kwargs=kwargs, span=span, name=name)
         self.nodes.append(node)
         self.inputs.append(node.id)
         return TensorVal(node.id)

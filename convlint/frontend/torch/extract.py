@@ -369,11 +369,14 @@ def _script_model(sem: TorchSemantics, path: str) -> ModelGraph:
 
 
 # -- input shapes -----------------------------------------------------------------------------
-def _input_shapes(examples: List[Example], declared: Optional[Tuple[Any, ...]]) -> Optional[List[Any]]:
-    """The inputs' shapes (batch excluded) from the first example call, else the declaration."""
+def _input_shapes(examples: List[Example], declared: Optional[Tuple[Any, ...]]) -> Optional[List[Dict[str, Any]]]:
+    """The ``Input`` arguments of each input: a tensor of the first example call is exactly
+    the shape a factory gave it, batch axis included (``batch_shape``), so an unbatched
+    ``torch.rand(16, 64, 64)`` stays ``(16, 64, 64)``; a ``torchsummary`` size or a declaration
+    excludes the batch axis (``shape``: any batch size)."""
     for example in examples:
-        return [_unbatched(s, example.batched) for s in example.shapes]
-    return [tuple(declared)] if declared is not None else None
+        return [_example_input(s, example.batched) for s in example.shapes]
+    return [{"shape": tuple(declared)}] if declared is not None else None
 
 
 def _known_input_shapes(builder: Builder, examples: List[Example], declared: Optional[Tuple[Any, ...]]) -> None:
@@ -382,7 +385,11 @@ def _known_input_shapes(builder: Builder, examples: List[Example], declared: Opt
         return
     for i, node_id in enumerate(builder.inputs):
         node = next(n for n in builder.nodes if n.id == node_id)
-        node.kwargs["shape"] = shapes[i] if i < len(shapes) else Unknown("no example input for this argument")
+        _set_shape(node, shapes[i] if i < len(shapes) else None)
+
+
+def _set_shape(node: Node, kwargs: Optional[Dict[str, Any]]) -> None:
+    node.kwargs = dict(kwargs if kwargs is not None else {"shape": Unknown("no example input for this argument")})
 
 
 def _set_input_shapes(
@@ -394,7 +401,7 @@ def _set_input_shapes(
     shapes = _input_shapes(examples, declared)
     if shapes is not None:
         for i, node in enumerate(inputs):
-            node.kwargs["shape"] = shapes[i] if i < len(shapes) else Unknown("no example input for this argument")
+            _set_shape(node, shapes[i] if i < len(shapes) else None)
         return
     for i, node in enumerate(inputs):
         shape, how = _symbolic_shape(model, node.id, i)
@@ -411,10 +418,10 @@ def _set_input_shapes(
             )
 
 
-def _unbatched(shape: Any, batched: bool) -> Any:
+def _example_input(shape: Any, batched: bool) -> Dict[str, Any]:
     if not isinstance(shape, tuple) or not all(isinstance(d, int) and not isinstance(d, bool) for d in shape):
-        return Unknown("example input of unknown shape")
-    return tuple(shape[1:]) if batched else tuple(shape)
+        return {"shape": Unknown("example input of unknown shape")}
+    return {"batch_shape": shape} if batched else {"shape": shape}
 
 
 _FAMILY = re.compile(r"^(?:Lazy)?(Conv|ConvTranspose|BatchNorm|InstanceNorm|MaxPool|AvgPool)([123])d$")

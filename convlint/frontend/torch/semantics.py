@@ -144,6 +144,19 @@ def tensors_in(args: Sequence[Any], kwargs: Dict[str, Any]) -> List[TensorVal]:
     return [a for a in list(args) + list(kwargs.values()) if isinstance(a, TensorVal)]
 
 
+def literal_shape(value: Any) -> Optional[Tuple[int, ...]]:
+    """The shape of nested lists/tuples of numbers (``[[1.0, 2.0], [3.0, 4.0]]`` -> ``(2, 2)``),
+    or ``None`` when it is ragged or holds anything else."""
+    if isinstance(value, (int, float)):
+        return ()
+    if not isinstance(value, (list, tuple)):
+        return None
+    inner = [literal_shape(v) for v in value]
+    if any(s is None for s in inner) or len(set(inner)) > 1:
+        return None
+    return (len(value), *(inner[0] if inner else ()))  # type: ignore[misc]
+
+
 class TorchSemantics(Semantics):
     """PyTorch meaning of calls and values.  ``builder`` is set while a graph is being built
     (``forward`` of a model); ``script`` while module-level code runs, where layers applied to
@@ -624,8 +637,8 @@ class TorchSemantics(Semantics):
                 if isinstance(t, TensorVal) and t.node is None and t.shape is not None:
                     if self.script_builder is None:
                         self.script_builder = Builder()
-                    shape = tuple(t.shape[1:]) if t.shape else Unknown("tensor of unknown shape")
-                    t.node = self.script_builder.add_input("input", shape, self.ip.span(node)).node
+                    # exactly the shape the factory gave it, batch axis included (see InputSpec)
+                    t.node = self.script_builder.add_input("input", tuple(t.shape), self.ip.span(node), exact=True).node
         return self.script_builder
 
     def emit_op(
@@ -776,6 +789,10 @@ class TorchSemantics(Semantics):
             if not args:
                 return Unknown(op)
             return self.emit_op(TORCH_FUNCS[name], args[0], list(args[1:]), kwargs, node, op)
+        if name in ("tensor", "as_tensor") and args:
+            shape = literal_shape(args[0])  # ``torch.tensor([[1.0, 2.0]])``: the nesting is the shape
+            if shape is not None:
+                return TensorVal(None, shape)
         if name in ("tensor", "as_tensor", "from_numpy", "Tensor", "arange", "linspace"):
             return TensorVal(None, None, "tensor from data")
         if name in ("no_grad", "device", "manual_seed", "set_grad_enabled", "inference_mode"):
