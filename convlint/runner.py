@@ -1,10 +1,15 @@
 """The pipeline: files -> prefilter -> front end -> engine -> rules -> one sorted :class:`Report`.
 
 Files are independent, so kept files are checked in worker processes when there is enough
-work to pay for starting them (``PARALLEL_MIN_BYTES``, measured); the report is sorted by path
-and position, so the output never depends on scheduling.  Nothing escapes as a traceback: an
-unreadable file is a CL901 diagnostic, a crash while checking a file a CL999 diagnostic that
-also makes the run exit 2.
+work to pay for starting them (``PARALLEL_MIN_BYTES``, measured), and always for a file over
+``ISOLATE_BYTES``; the report is sorted by path and position, so the output never depends on
+scheduling.  A worker that dies (a parser crash, memory past the cap) fails only its own file,
+as a CL909 diagnostic naming the cause; the other files' results stand (:mod:`convlint.pool`).
+In-process checks (small runs, where starting workers would cost more than the work) are
+protected by the parse guard, which keeps what would crash away from the native parser.
+A big file is reduced to the statements that can matter before it is parsed
+(:mod:`convlint.reduce`).  Nothing escapes as a traceback: an unreadable file is a CL901
+diagnostic, a crash while checking a file a CL999 diagnostic that also makes the run exit 2.
 """
 
 from __future__ import annotations
@@ -14,8 +19,6 @@ import hashlib
 import dataclasses
 import io
 import os
-import re
-import sys
 from dataclasses import dataclass, field
 from typing import Any, Dict, Hashable, Iterable, List, Mapping, Optional, Sequence, Tuple, Type
 
@@ -24,10 +27,14 @@ from .diagnostics import Diagnostic, Report, sort_key
 from .discover import discover, maybe_model
 from .graph import Span
 from .noqa import apply_noqa
+from .pool import Died
 
-__all__ = ["Checker", "FileOutcome", "drop_subsumed", "run", "PARALLEL_MIN_BYTES"]
+__all__ = ["Checker", "FileOutcome", "drop_subsumed", "effective_jobs", "run", "ISOLATE_BYTES", "PARALLEL_MIN_BYTES"]
 
 INTERNAL = "CL999"
+ISOLATE_BYTES = 100_000
+"""A file this big (as big as :data:`~convlint.reduce.READ_CHARS`, past which files are
+reduced) is checked in a worker process, with its memory cap, even when alone."""
 PARALLEL_MIN_BYTES = 40_000
 """Below this much kept source, one process is faster than forking workers.  Measured on 2
 cores (keras sources, medians of 5): 30 kB serial 23 ms / 2 workers 28 ms; 60 kB 53 / 44 ms;
@@ -42,6 +49,8 @@ class FileOutcome:
     models: List[Any] = field(default_factory=list)
     diagnostics: List[Diagnostic] = field(default_factory=list)
     internal_error: bool = False
+    transient: bool = False
+    """The outcome depends on this machine and moment (a worker out of memory): not cached."""
     dependencies: List[Tuple[str, str]] = field(default_factory=list)
     """(path, SHA-256) of every project module read for this file: a cached outcome is used
     only while they are unchanged (``from .blocks import conv_block``)."""
@@ -74,33 +83,6 @@ def _decode(data: bytes) -> str:
         return data.decode(encoding)
 
 
-_NOT_BRACKET = re.compile(r"[^()\[\]{}]+")
-MAX_NESTING = 200
-"""CPython refuses more nested brackets than this ("too many nested parentheses"); libcst's
-native parser crashes the process on a few thousand, so such files never reach it."""
-
-
-def _too_deep(text: str) -> Optional[SyntaxError]:
-    """Python's own error for a file nested deeper than Python accepts, else ``None``."""
-    if text.count("(") + text.count("[") + text.count("{") <= MAX_NESTING:
-        return None
-    depth = deepest = 0
-    for ch in _NOT_BRACKET.sub("", text):
-        depth += 1 if ch in "([{" else -1
-        deepest = max(deepest, depth)
-    if deepest <= MAX_NESTING:
-        return None
-    import ast
-
-    try:  # the naive count also sees brackets in strings; let Python decide
-        ast.parse(text)
-    except SyntaxError as err:
-        return err
-    except (RecursionError, MemoryError, ValueError) as err:
-        return SyntaxError(f"too deeply nested ({type(err).__name__})")
-    return None
-
-
 class Checker:
     """Checks one file at a time with a fixed configuration, rule set and catalogue."""
 
@@ -127,9 +109,12 @@ class Checker:
 
     # -- one file ---------------------------------------------------------------------------
     def check_bytes(self, path: str, data: bytes) -> FileOutcome:
-        """Never raises: a crash becomes a CL999 diagnostic on the file."""
+        """Never raises: running out of memory is a CL909 diagnostic on the file, a crash a
+        CL999 one."""
         try:
             return self._check(path, data)
+        except MemoryError:
+            return self.out_of_memory(path)
         except Exception as err:  # a convlint bug: report it and go on with the other files
             return self._internal(path, f"internal error while checking this file ({type(err).__name__}: {err}); please report it")
 
@@ -139,6 +124,27 @@ class Checker:
     def unreadable(self, path: str, err: BaseException) -> FileOutcome:
         reason = getattr(err, "strerror", None) or str(err)
         return self._notes_only(path, "syntax-error", f"cannot read this file: {reason}")
+
+    def limited(self, path: str, message: str, line: int = 1) -> FileOutcome:
+        """A CL909 outcome: the file is past one of convlint's limits."""
+        return self._notes_only(path, "resource-limit", message, Span(line))
+
+    def out_of_memory(self, path: str) -> FileOutcome:
+        outcome = self.limited(path, "ran out of memory while checking this file; nothing in it was checked")
+        outcome.transient = True
+        return outcome
+
+    def died(self, path: str, death: Died) -> FileOutcome:
+        """The outcome of a file whose worker process died while checking it."""
+        if death.memory:
+            outcome = self.limited(path, f"the worker checking this file was {death.cause}, most likely for using "
+                                         "too much memory; nothing in it was checked")
+            outcome.transient = True
+            return outcome
+        outcome = self.limited(path, f"the worker checking this file was {death.cause} (a crash in convlint or "
+                                     "its parser; please report it); nothing in it was checked")
+        outcome.internal_error = True
+        return outcome
 
     def _internal(self, path: str, message: str) -> FileOutcome:
         from .rules.internal_error import InternalError
@@ -174,16 +180,27 @@ class Checker:
         return outcome
 
     def check_text(self, path: str, text: str) -> FileOutcome:
-        """Python source (a notebook's joined cells) -> outcome, fixes still as proposed."""
-        from .frontend import FrontendOptions, analyze_source
+        """Python source (a notebook's joined cells) -> outcome, fixes still as proposed.  A big
+        file is first reduced to the statements that can matter (:mod:`convlint.reduce`); it
+        gets no fixes (placing one needs the whole file parsed, what the reduction avoids)."""
+        from .frontend import FileNote, FileResult, FrontendOptions, analyze_source
+        from .reduce import reduce
 
-        deep = _too_deep(text)
-        if deep is not None:
-            return self._notes_only(path, "syntax-error", f"cannot parse this file: {deep.msg}", Span(deep.lineno or 1, deep.offset or 1))
-        options = FrontendOptions(input_shapes=self._input_shapes(path), catalogue=self.catalogue, parse=self.parse)
-        result = analyze_source(text, path, options)
+        reduced = reduce(text)
+        if reduced is not None and not reduced.total:
+            return self.limited(path, f"this file is {len(text) / 1e6:.1f} MB and convlint cannot split it at its "
+                                      "top-level statements (an unterminated string or bracket?) nor parse it whole; "
+                                      "nothing in it was checked")
+        unread = None if reduced is None or reduced.unread_from is None else "it depends on statements past convlint's reading budget"
+        options = FrontendOptions(input_shapes=self._input_shapes(path), catalogue=self.catalogue, parse=self.parse, unread=unread)
+        result = analyze_source(text if reduced is None else reduced.text, path, options)
         outcome = self.check_result(result)
         outcome.dependencies = [(dep, fingerprint(dep)) for dep in result.dependencies]
+        if reduced is not None:
+            _shift(outcome, reduced.original)
+            outcome.diagnostics = [dataclasses.replace(d, fix=None) if d.fix is not None else d for d in outcome.diagnostics]
+            note = FileNote("resource-limit", reduced.note(len(text)), Span(reduced.unread_from or 1))
+            outcome.diagnostics.extend(self._file_diagnostics(FileResult(path, notes=[note])))
         outcome.diagnostics = apply_noqa(outcome.diagnostics, text)
         return outcome
 
@@ -290,6 +307,22 @@ def drop_subsumed(diagnostics: List[Diagnostic], precedence: Mapping[str, int]) 
     return [d for d in diagnostics if d.cause is None or rank(d) >= best[d.cause]]
 
 
+def _shift(outcome: FileOutcome, original: Any) -> None:
+    """Lines of a reduced big file -> the file's own lines, for diagnostics and models."""
+
+    def span(s: Span) -> Span:
+        return Span(original(s.line), s.column, None if s.end_line is None else original(s.end_line), s.end_column)
+
+    outcome.diagnostics = [
+        dataclasses.replace(d, line=original(d.line), end_line=None if d.end_line is None else original(d.end_line))
+        for d in outcome.diagnostics
+    ]
+    for shaped in outcome.models:
+        shaped.model.span = span(shaped.model.span)
+        for node in shaped.model.nodes:
+            node.span = span(node.span)
+
+
 def _relocate(outcome: FileOutcome, nb: Any) -> None:
     """Joined-notebook lines -> (cell, line within cell), for diagnostics and models."""
 
@@ -344,23 +377,23 @@ def _portable(outcome: FileOutcome) -> FileOutcome:
     return outcome
 
 
-def _parallel(checker: Checker, items: List[Tuple[str, bytes]], jobs: int) -> List[FileOutcome]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+def _isolated(checker: Checker, items: List[Tuple[str, bytes]], jobs: int) -> List[FileOutcome]:
+    """Each file checked in a worker process; a worker that dies fails its own file only."""
+    from .pool import Died, Failed, isolated_map
 
     # fork shares the loaded checker (plugins, catalogue) with the workers for free; where fork
     # is unavailable the checker is pickled to each worker instead.
-    method = "fork" if sys.platform.startswith("linux") else None
-    context = multiprocessing.get_context(method)
     items = sorted(items, key=lambda it: -len(it[1]))  # big files first: better balance
     out: List[FileOutcome] = []
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(checker,)) as pool:
-        futures = [pool.submit(_work, item) for item in items]
-        for item, future in zip(items, futures):
-            try:
-                out.append(future.result())
-            except Exception:  # the result could not cross the process boundary: redo it here
-                out.append(checker.check_bytes(*item))
+    for item, result in zip(items, isolated_map(_work, items, jobs, _init_worker, (checker,))):
+        if isinstance(result, Died):
+            out.append(checker.died(item[0], result))
+        elif isinstance(result, Failed) and isinstance(result.error, MemoryError):
+            out.append(checker.out_of_memory(item[0]))
+        elif isinstance(result, Failed):  # the result could not cross the process boundary: redo it here
+            out.append(checker.check_bytes(*item))
+        else:
+            out.append(result)
     return out
 
 
@@ -369,6 +402,15 @@ def default_jobs() -> int:
         return len(os.sched_getaffinity(0))  # type: ignore[attr-defined]
     except (AttributeError, OSError):
         return os.cpu_count() or 1
+
+
+def effective_jobs(requested: Optional[int], files: int) -> int:
+    """Worker processes for ``files`` files: as asked (default: one per core), but never more
+    than the cores or the files (``-j 200`` on 2 cores made 200 processes fight: 34 s instead
+    of 0.95 s)."""
+    cores = default_jobs()
+    jobs = cores if requested is None or requested < 1 else min(requested, cores)
+    return max(1, min(jobs, files))
 
 
 def run(
@@ -401,18 +443,18 @@ def run(
                 outcomes.append(hit)
                 continue
         items.append((path, data))
-    jobs = default_jobs() if jobs is None or jobs < 1 else jobs
-    jobs = min(jobs, len(items))
-    if jobs > 1 and sum(len(d) for _, d in items) >= PARALLEL_MIN_BYTES:
+    jobs = effective_jobs(jobs, len(items))
+    parallel = jobs > 1 and sum(len(d) for _, d in items) >= PARALLEL_MIN_BYTES
+    if items and (parallel or any(len(d) > ISOLATE_BYTES for _, d in items)):
         checker.catalogue  # build it once, before forking
         try:
-            fresh = _parallel(checker, items, jobs)
-        except Exception:  # a worker died (BrokenProcessPool) or cannot start: do it in-process
+            fresh = _isolated(checker, items, jobs)
+        except Exception:  # workers cannot start here: do it in-process
             fresh = [checker.check_bytes(path, data) for path, data in items]
     else:
         fresh = [checker.check_bytes(path, data) for path, data in items]
     for outcome in fresh:
-        if cache is not None and not outcome.internal_error:
+        if cache is not None and not outcome.internal_error and not outcome.transient:
             cache.put(keys[outcome.path], _portable(outcome))
     outcomes.extend(fresh)
     return build_report(len(files), outcomes)

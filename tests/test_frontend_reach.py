@@ -239,7 +239,7 @@ def test_script_functional_ops_are_checked_where_they_raise() -> None:
     source = (ROOT / "fixtures/torch/script_ops_bad.py").read_text()
     (model,) = analyze_source(source, "script_ops_bad.py").models
     found = sorted((f.span.line, f.kind) for f in analyze(model).findings)
-    assert found == [(8, "non-positive-dim"), (9, "invalid-argument"), (13, "merge-mismatch"), (14, "merge-mismatch")]
+    assert found == [(8, "non-positive-dim"), (9, "invalid-argument"), (13, "merge-mismatch"), (14, "merge-mismatch"), (15, "reshape-size"), (16, "merge-mismatch")]
 
 
 @pytest.mark.oracle
@@ -257,4 +257,4 @@ def test_script_errors_are_exactly_the_statements_pytorch_rejects() -> None:
         except Exception:
             raised.add(stmt.lineno)
     (model,) = analyze_source(source, str(path)).models
-    assert {f.span.line for f in analyze(model).findings} == raised == {8, 9, 13, 14}
+    assert {f.span.line for f in analyze(model).findings} == raised == {8, 9, 13, 14, 15, 16}

@@ -1,8 +1,9 @@
 """Front ends: Python source -> ``ModelGraph``s, without importing or running it.
 
-The file is parsed once with libcst; each framework's extractor walks the same module.
-A syntax error, or a construct an extractor does not understand, becomes a :class:`FileNote`
-(shown as a CL9xx diagnostic), never an exception.
+The file is parsed once with libcst (after Python's own parser has checked that libcst's native
+parser can take it: ``python/guard.py``); each framework's extractor walks the same module.
+A syntax error, a source past the guard's limits, or a construct an extractor does not
+understand becomes a :class:`FileNote` (shown as a CL9xx diagnostic), never an exception.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class FileNote:
 
     ``kind``: ``syntax-error`` (file did not parse), ``unresolved`` (a value could not be
     folded), ``unsupported`` (a construct the front end does not follow), ``no-input-shape``,
+    ``resource-limit`` (past a limit of convlint's: too deep, too big, out of memory),
     ``internal`` (a front-end bug, reported instead of raised).
     """
 
@@ -58,6 +60,9 @@ class FrontendOptions:
     built-in one."""
     read: Optional[List[str]] = None
     """Where the front ends list the project modules they read (``analyze_source`` sets it)."""
+    unread: Optional[str] = None
+    """Why the end of the source was not given (a big file past its reading budget): the models
+    built before it may lack what the rest would add."""
     parse: Optional[Callable[[str], Any]] = None
     """Parses the file (default ``libcst.parse_module``): an editor re-parsing one buffer on
     every keystroke passes one that reuses the unchanged statements' trees."""
@@ -69,12 +74,28 @@ class FrontendOptions:
 
 def analyze_source(source: str, path: str, options: Optional[FrontendOptions] = None) -> FileResult:
     """Every model in ``source``; never raises for bad input."""
-    import libcst as cst
-
     import dataclasses
+
+    from .python.guard import forget, refusal
 
     result = FileResult(path)
     options = dataclasses.replace(options or FrontendOptions(), read=result.dependencies)
+    refused = refusal(source)
+    if refused is not None:
+        forget()
+        result.notes.append(FileNote(refused.kind, refused.message, Span(refused.line, refused.column)))
+        return result
+    try:
+        return _analyze(source, path, options, result)
+    finally:
+        forget()
+
+
+def _analyze(source: str, path: str, options: FrontendOptions, result: FileResult) -> FileResult:
+    import dataclasses
+
+    import libcst as cst
+
     try:
         module = (options.parse or cst.parse_module)(source)
     except cst.ParserSyntaxError as err:

@@ -33,6 +33,7 @@ from .no_input_shape import NoInputShape
 from .non_positive_dim import NonPositiveDim
 from .rank_mismatch import RankMismatch
 from .reshape_size import ReshapeSize
+from .resource_limit import ResourceLimit
 from .uncalled_layer import UncalledLayer
 from .syntax_error import SyntaxError_
 from .unknown_layer import UnknownLayer
@@ -68,6 +69,7 @@ RULES: List[Type[Rule]] = [
     UnresolvedArgument,
     AssumedValue,
     ImpliedImport,
+    ResourceLimit,
     InternalError,
 ]
 

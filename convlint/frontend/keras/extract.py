@@ -52,6 +52,12 @@ def extract(
     notes: List[FileNote] = []
     try:
         ip.run_module()
+    except OutOfSteps:
+        notes.append(steps_note(ip.stopped or Span(1)))
+    if options.unread:
+        ip.unread(options.unread)
+    try:
+        ip.steps = 0
         for func in _uncalled_builders(ip, sem):
             if id(func.node) not in ip.called and not _only_repeats(ip, sem, func):
                 ip.invoke(func, [], {}, func.node)

@@ -94,11 +94,14 @@ class OutOfSteps(Exception):
 
 
 def steps_note(span: Any, model: Optional[str] = None) -> Any:
-    """The note for a run that spent its step budget (huge unrolled loops, generated code)."""
+    """The note for a run that spent its step budget (huge unrolled loops, generated code),
+    at the statement where it stopped."""
     from .. import FileNote
 
-    message = (f"stopped after {MAX_STEPS} steps (more statements to follow than convlint follows); "
+    message = (f"stopped after {MAX_STEPS:,} steps (more statements to follow than convlint follows); "
                "models may be incomplete")
+    if model is None and span.line > 1:
+        message += "; the top-level code after this line was not run (definitions were read)"
     return FileNote("unsupported", message, span, model)
 
 
@@ -172,6 +175,8 @@ class Interpreter:
         self.depth = 0
         self.steps = 0
         self.max_steps = MAX_STEPS
+        self.stopped: Optional[Span] = None
+        """The top-level statement where the step budget ran out, if it did."""
         self.current: ModuleInfo = info
         self.star_modules: List[str] = []
         self._call_site: Any = None
@@ -240,14 +245,50 @@ class Interpreter:
     # -- running ---------------------------------------------------------------------------
     def run_module(self) -> None:
         """The file's top-level statements, in order (``__name__`` is ``"__main__"``); a
-        statement nested too deeply for Python's own recursion is skipped, not fatal."""
-        for stmt in self.info.module.body:
+        statement nested too deeply for Python's own recursion is skipped, not fatal.
+
+        When the step budget runs out, the statements from there on are skimmed (see
+        :meth:`skim`) and :class:`OutOfSteps` is raised for the caller's note: a model defined
+        after 50,000 statements of other code is still found, with what it lacks unknown."""
+        body = self.info.module.body
+        for index, stmt in enumerate(body):
             try:
                 self.exec_stmt(stmt, self.globals)
             except (ReturnSignal, BreakSignal, ContinueSignal, RaiseSignal):
                 break
             except RecursionError:
                 continue
+            except OutOfSteps:
+                self.stopped = Span(self.info.positions.top_level_line(index))
+                self.skim(body[index:])
+                raise
+
+    def skim(self, rest: Sequence[cst.CSTNode]) -> None:
+        """What the top-level statements ``rest`` would do, without running them: definitions
+        and classes are bound (a class body with a budget of its own), everything else is
+        skipped code, so whatever it could bind or change is unknown."""
+        self.max_steps = self.steps + MAX_STEPS
+        skipped: List[cst.CSTNode] = []
+        try:
+            for stmt in rest:
+                if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) and stmt is not rest[0]:
+                    try:
+                        self.exec_stmt(stmt, self.globals)
+                    except OutOfSteps:
+                        skipped.append(stmt)
+                        self.max_steps = self.steps  # spent: later classes stay unbound
+                else:
+                    skipped.append(stmt)
+            self.poison(skipped, self.globals, "code after the step budget ran out")
+        finally:
+            self.max_steps = MAX_STEPS
+
+    def unread(self, why: str) -> None:
+        """The module's source was cut short (a big file past its reading budget): every model
+        object the unread code could change may lack parts."""
+        for value in list(self.globals.vars.values()):
+            if self.sem.owns(value):
+                self.sem.poison(value, why)
 
     def run_body(self, body: Sequence[cst.CSTNode], scope: Scope) -> None:
         try:
@@ -279,6 +320,8 @@ class Interpreter:
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
                 self.exec_small(small, scope)
+        elif isinstance(stmt, cst.BaseSmallStatement):  # the body of ``for x in xs: a = x``
+            self.exec_small(stmt, scope)
         elif isinstance(stmt, cst.If):
             self.exec_if(stmt, scope)
         elif isinstance(stmt, cst.For):

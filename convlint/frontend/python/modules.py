@@ -16,6 +16,7 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
+from .guard import refusal
 from .imports import ImportTable
 from .positions import Positions
 from .scope import Scope
@@ -152,6 +153,8 @@ class Resolver:
             if parsed is None:
                 with open(key, "rb") as fh:
                     source = fh.read().decode("utf-8")
+                if refusal(source) is not None:  # what would crash or stall the parser
+                    return None
                 module = cst.parse_module(source)
                 parsed = (source, module, Positions(module, source), ImportTable.from_module(module))
                 if len(_PARSED) >= _PARSED_MAX:

@@ -18,6 +18,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import libcst as cst
 
 from ...graph import Span
+from .guard import python_tree
 from .syntax import walk
 
 __all__ = ["Positions"]
@@ -50,10 +51,24 @@ class Positions:
         """The module parsed by Python's ``ast`` (cheap; shared by the position lookups)."""
         if self._tree is None:
             try:
-                self._tree = ast.parse(self._source)
+                self._tree = python_tree(self._source)
             except (SyntaxError, ValueError, MemoryError, RecursionError):
                 self._tree = False
         return self._tree or None
+
+    def top_level_line(self, index: int) -> int:
+        """The line of the module's ``index``-th top-level statement (libcst counts a line of
+        ``a; b`` as one, ``ast`` as two), without libcst's costly metadata; 1 if unknown."""
+        tree = self.tree()
+        body = self._module.body
+        if tree is None or not 0 <= index < len(body):
+            return 1
+        at = sum(len(s.body) if isinstance(s, cst.SimpleStatementLine) else 1 for s in body[:index])
+        if at >= len(tree.body):
+            return 1
+        node = tree.body[at]
+        decorators = getattr(node, "decorator_list", None)
+        return decorators[0].lineno if decorators else node.lineno
 
     def _build(self) -> Dict[int, Span]:
         ours: Dict[type, List[cst.CSTNode]] = {t: [] for t in _KINDS}

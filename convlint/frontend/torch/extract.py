@@ -50,7 +50,9 @@ def extract(
     try:
         interp.run_module()
     except OutOfSteps:
-        extra_notes.append(steps_note(Span(1)))
+        extra_notes.append(steps_note(interp.stopped or Span(1)))
+    if options.unread:
+        interp.unread(options.unread)
     made = _run_factories(interp, sem)
     lines = source.splitlines()
     models: List[ModelGraph] = []
@@ -71,6 +73,7 @@ def extract(
         declared = (declared_shape(lines, line) if local else None) or configured_shape(options.input_shapes, path, cls.name)
         if cls.name in components and instance is None and not examples and declared is None:
             continue
+        interp.steps = 0  # each model has the whole budget
         model = _class_model(interp, sem, cls, instance, examples, declared, path, extra_notes)
         if model is not None:
             models.append(model)
@@ -79,6 +82,7 @@ def extract(
     for name, value in list(interp.globals.vars.items()):
         if isinstance(value, ContainerObj) and value.kind == "Sequential" and name in sem.sites and id(value) not in seen:
             seen.add(id(value))
+            interp.steps = 0
             model = _sequential_model(interp, sem, name, value, options, lines, path, extra_notes)
             if model is not None:
                 models.append(model)
