@@ -426,6 +426,8 @@ class Result:
     model: Optional[str] = None
     params: Optional[int] = None
     real_params: int = 0
+    lower_bound: Optional[int] = None
+    """The report's ``params_lower_bound`` when its total is not complete (``params`` is then None)."""
     matched: int = 0
     total: int = 0
     mismatches: List[str] = field(default_factory=list)
@@ -441,6 +443,18 @@ class Result:
     @property
     def all_shapes(self) -> bool:
         return self.found and self.matched == self.total
+
+    @property
+    def total_kind(self) -> str:
+        """``exact``, ``lower bound`` (at most the real total), ``wrong`` (a total that is not the
+        real one, or a bound above it) or ``unknown`` (no model, or neither)."""
+        if not self.found and self.params is None and self.lower_bound is None:
+            return "unknown"
+        if self.params is not None:
+            return "exact" if self.params == self.real_params else "wrong"
+        if self.lower_bound is not None:
+            return "lower bound" if self.lower_bound <= self.real_params else "wrong"
+        return "unknown"
 
 
 def _shape(shape: Optional[Sequence[Any]]) -> Optional[List[Any]]:
@@ -494,6 +508,7 @@ def compare(target: Target, layout: str, facts: Dict[str, Any], run: Run) -> Res
         result.mismatches = ["no model in the report shares a layer name with the real model"]
         return result
     result.model, result.params = model["name"], model["total_params"]
+    result.lower_bound = model.get("params_lower_bound")
     ours: Dict[str, List[Optional[List[Any]]]] = {}
     for layer in model["layers"]:
         if layer.get("called", True):
@@ -562,7 +577,7 @@ def table(results: Sequence[Result]) -> str:
            f"{'layers':>9} {'convlint s':>10} {'build s':>8}"
     lines = [head, "-" * len(head)]
     for r in results:
-        params = "-" if r.params is None else f"{r.params:,}"
+        params = f"{r.params:,}" if r.params is not None else f">= {r.lower_bound:,}" if r.lower_bound is not None else "-"
         found = "CRASH" if r.crashed else ("yes" if r.found else "no")
         secs = f"{statistics.median(r.seconds):.2f}" if r.seconds else "-"
         build = "-" if r.build_seconds is None else f"{r.build_seconds:.2f}"
@@ -578,9 +593,11 @@ def summary(results: Sequence[Result]) -> List[str]:
     for layout in LAYOUTS:
         rs = [r for r in results if r.layout == layout]
         matched, total = sum(r.matched for r in rs), sum(r.total for r in rs)
+        kinds = {k: sum(r.total_kind == k for r in rs) for k in ("exact", "lower bound", "wrong", "unknown")}
         out.append(f"{layout:<8}: found {sum(r.found for r in rs)}/{n}, exact totals {sum(r.exact for r in rs)}/{n}, "
                    f"all layer shapes {sum(r.all_shapes for r in rs)}/{n}, layers with the real shape "
                    f"{matched}/{total} = {100 * matched / max(total, 1):.1f}%")
+        out.append(f"{'':<8}  totals: " + ", ".join(f"{k} {v}" for k, v in kinds.items()))
     matched, total = sum(r.matched for r in results), sum(r.total for r in results)
     out.append(f"overall : layers with the real shape {matched}/{total} = {100 * matched / max(total, 1):.1f}%")
     crashed = [f"{r.target.name} ({r.layout}): {r.crashed}" for r in results if r.crashed]
@@ -635,7 +652,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     print(f"  {m}")
     if args.json:
         rows = [{"model": r.target.name, "framework": r.target.framework, "layout": r.layout, "found": r.found,
-                 "params": r.params, "real_params": r.real_params, "exact": r.exact, "matched": r.matched,
+                 "params": r.params, "params_lower_bound": r.lower_bound, "total_kind": r.total_kind,
+                 "real_params": r.real_params, "exact": r.exact, "matched": r.matched,
                  "total": r.total, "seconds": r.seconds, "crashed": r.crashed, "diagnostics": r.diagnostics,
                  "mismatches": r.mismatches} for r in results]
         args.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")

@@ -40,8 +40,9 @@ and ``ModelStatistics``, read in its source), for Keras and PyTorch alike:
   views and in-place activations are not merged, so it bounds what an inference holds at once;
 * ``param_bytes``: the parameter count (as the framework counts it) times the dtype size.
 
-A total is *exact* only when every term is known and (for MACs and activations) the model is
-``complete`` (every called layer's shape reached); otherwise it is the sum of the known terms,
+A total is *exact* only when every term is known and the model was followed to the end (no
+``Stop``; for MACs and activations, every called layer's shape reached, and for parameters the
+engine's ``complete``); otherwise it is the sum of the known terms,
 a lower bound (symbolic terms dropped, as they are never negative), which a budget may still
 act on when it is already over.  A symbolic peak is given where one step's live sum is at
 least every other's for every input size (their difference has no negative coefficient, each
@@ -109,14 +110,16 @@ def model_cost(shaped: ShapedModel, dtype: str = "float32", dtype_bytes: int = 4
     """Every layer's cost and the model's totals (see the module docstring for conventions)."""
     batched = _batched(shaped)
     layers = {r.node.id: _layer_cost(r, dtype_bytes, batched) for r in shaped.layers}
-    complete = bool(getattr(shaped, "complete", True))
+    complete = bool(getattr(shaped, "shapes_complete", True))  # every call reached, with a shape
     calls = [r for r in shaped.layers if r.node.called and r.node.type != "Input"]
     inputs = [r for r in shaped.layers if r.node.type == "Input"]
     macs = _total((layers[r.node.id].macs for r in calls), complete)
     activations = _total((layers[r.node.id].activation_bytes for r in calls), complete)
     input_bytes = _total((layers[r.node.id].activation_bytes for r in inputs), True)
-    # parameters do not depend on shapes being reached (torch ``Linear(256, 120)``): exact when each is known
-    params = _total((layers[r.node.id].param_bytes for r in shaped.layers if r.first_use), True)
+    # parameters do not depend on shapes being reached (torch ``Linear(256, 120)``): exact when the
+    # parameter total is (``ShapedModel.complete``: every count known, every module followed)
+    params_complete = bool(getattr(shaped, "complete", True))
+    params = _total((layers[r.node.id].param_bytes for r in shaped.layers if r.first_use), params_complete)
     peak, live = _peak(shaped, layers, complete)
     return ModelCost(dtype, dtype_bytes, layers, macs, activations, input_bytes, peak, params, live)
 

@@ -13,7 +13,7 @@ from typing import Any, Hashable, List, Optional, Tuple
 
 from .edits import Fix
 
-__all__ = ["SEVERITIES", "Diagnostic", "Report", "severity_rank", "sort_key"]
+__all__ = ["SEVERITIES", "Related", "Diagnostic", "Report", "severity_rank", "sort_key"]
 
 SEVERITIES: Tuple[str, ...] = ("info", "warning", "error")
 """Severities from least to most severe; ``fail-on`` compares by this order."""
@@ -28,13 +28,30 @@ def severity_rank(severity: str) -> int:
 
 
 @dataclass(frozen=True, **_SLOTS)
+class Related:
+    """Another place that matters to the person fixing a diagnostic: where the layer whose
+    application fails is constructed (SARIF ``relatedLocations``).  ``cell`` as in
+    :class:`Diagnostic`."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    cell: Optional[int] = None
+
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
+        return (Related, tuple(getattr(self, f.name) for f in fields(self)))
+
+
+@dataclass(frozen=True, **_SLOTS)
 class Diagnostic:
     """One reported problem.  Positions are 1-based; ``cell`` is the notebook code cell (1-based)
     when the file is a notebook, and ``line`` is then the line within that cell.
 
     ``cause`` says what the problem is about when other diagnostics may be about the same thing
     (a :class:`~convlint.graph.Cause`); the runner keeps one message per cause.  It is internal:
-    not compared, not shown, not serialised.
+    not compared, not shown, not serialised.  ``related``: other locations that matter (the
+    constructor of a layer whose application is reported).
 
     ``fix`` is the one unambiguous repair, when there is one (:class:`~convlint.edits.Fix`):
     its ``edits`` are shown and applied once :mod:`convlint.fix` has resolved and checked them."""
@@ -52,6 +69,7 @@ class Diagnostic:
     name: str = ""
     fix: Optional[Fix] = None
     cause: Optional[Hashable] = field(default=None, compare=False)
+    related: Tuple[Related, ...] = ()
 
     def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
         # Explicit, because frozen + slots pickling was broken in some 3.10 releases, and

@@ -35,8 +35,11 @@ __all__ = ["Finding", "Constraint", "LayerResult", "ShapedModel", "analyze", "sy
 class Finding:
     """Something the engine found about one node.
 
-    ``kind`` is a :class:`~convlint.layers.base.LayerError` kind, or one of ``unknown-layer``,
-    ``unknown-value``, ``internal`` (a catalogue bug, reported instead of raised).  ``cause``
+    ``span`` is where the framework raises: for a problem with the layer's input, where the
+    layer is applied (``defined`` then points at its constructor); for one with its own
+    arguments, where they are written.  ``kind`` is a :class:`~convlint.layers.base.LayerError`
+    kind, or one of ``unknown-layer``, ``unknown-value``, ``internal`` (a catalogue bug,
+    reported instead of raised).  ``cause``
     is set where a front-end note may be about the same thing (see :class:`~convlint.graph.Cause`).
     """
 
@@ -47,6 +50,8 @@ class Finding:
     expected: Any = None
     attr: Optional[str] = None
     cause: Optional[Cause] = None
+    defined: Optional[Span] = None
+    """The layer's constructor, when ``span`` is its application on another line."""
 
 
 @dataclass(frozen=True)
@@ -125,15 +130,29 @@ class ShapedModel:
         raise KeyError(node_id)
 
     def _total(self, attr: str) -> Optional[Dim]:
+        """The exact sum of a count over every layer (once per weight set), or ``None`` when
+        the model is not :attr:`complete`."""
+        if not self.complete:
+            return None
         total: Dim = 0
         for r in self.layers:
-            if not r.first_use:
-                continue
-            value = getattr(r, attr)
-            if value is None:
-                return None
-            total = total + value
+            if r.first_use:
+                total = total + getattr(r, attr)
         return total
+
+    def _known(self, attr: str) -> int:
+        """The sum of the counts that are known numbers: a lower bound of the real total."""
+        return sum(v for r in self.layers if r.first_use for v in [getattr(r, attr)] if isinstance(v, int))
+
+    @property
+    def complete(self) -> bool:
+        """True when the parameter totals are exact: the front end followed the whole model
+        (no :class:`~convlint.graph.Stop`) and every layer's count is known, as a number or a
+        formula over symbolic sizes.  The one answer to "is this total exact?": every report
+        and rule asks it, and shows a lower bound (:attr:`params_lower_bound`) otherwise."""
+        if self.model.stop is not None:
+            return False
+        return all(r.params is not None and r.trainable_params is not None for r in self.layers if r.first_use)
 
     @property
     def total_params(self) -> Optional[Dim]:
@@ -151,9 +170,45 @@ class ShapedModel:
         return total - trainable
 
     @property
-    def complete(self) -> bool:
+    def params_lower_bound(self) -> int:
+        """The parameters convlint could count: the real total is at least this (it equals
+        it when the model is complete and its counts are numbers)."""
+        return self._known("params")
+
+    @property
+    def trainable_lower_bound(self) -> int:
+        return self._known("trainable_params")
+
+    @property
+    def non_trainable_lower_bound(self) -> int:
+        return sum(
+            r.params - r.trainable_params
+            for r in self.layers
+            if r.first_use and isinstance(r.params, int) and isinstance(r.trainable_params, int)
+        )
+
+    @property
+    def incomplete_reason(self) -> Optional[str]:
+        """Why the totals are only lower bounds (``None`` when they are exact)."""
+        if self.complete:
+            return None
+        if self.model.stop is not None:  # the first cause: what follows it is its consequence
+            return str(self.model.stop)
+        unknown = [r for r in self.layers if r.first_use and (r.params is None or r.trainable_params is None)]
+        first = unknown[0].node.name or unknown[0].node.id
+        more = f" and {len(unknown) - 1} more layer{'s' if len(unknown) > 2 else ''}" if len(unknown) > 1 else ""
+        return f"the parameters of {first}{more} are unknown"
+
+    @property
+    def shapes_known(self) -> bool:
         """True when every called node's shape is known (possibly symbolic)."""
         return all(r.output_shape is not None for r in self.layers if r.node.called)
+
+    @property
+    def shapes_complete(self) -> bool:
+        """True when the whole model was followed (no stop, no module ``forward`` did not reach)
+        and every layer call's shape is known: what MACs and activation figures need to be exact."""
+        return self.shapes_known and self.model.stop is None and all(r.node.called is not None for r in self.layers)
 
 
 _SPATIAL_NAMES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
@@ -197,7 +252,8 @@ def analyze(model: ModelGraph, catalogue: Optional[Catalogue] = None) -> ShapedM
                         f"{node.type} is reused on an input it cannot share weights with: its weights "
                         f"were built as {_weights_str(first.weights)} but this call needs "
                         f"{_weights_str(result.weights)}. Received: input shape {_shape_str(in_shapes)}",
-                        node.span,
+                        node.site,
+                        defined=node.defined_elsewhere,
                     )
                 )
                 result.output_shape = None
@@ -255,7 +311,7 @@ def _analyze_node(
                 "unknown-layer",
                 node.id,
                 f"convlint does not know the {model.framework} layer '{node.type}'; "
-                + ("shapes after it are unknown" if node.called else "its parameters (counted although forward never calls it) are unknown"),
+                + ("shapes after it are unknown" if node.called else _uncalled_params(node)),
                 node.span,
             )
         )
@@ -276,7 +332,7 @@ def _analyze_node(
         params = bind(signature, args, kwargs, node.type) if signature else kwargs
         params.update({k: _as_data(v) for k, v in node.call_kwargs.items()})
         attrs = spec.normalize(model.framework, key[1], params, model.layout)
-        result.attrs = attrs
+        result.attrs = attrs  # from here on, errors are about the input: raised where it is applied
         if any(s is None for s in in_shapes) or len(in_shapes) < spec.min_inputs():
             # Unknown input: the output is unknown, but the arguments were still checked.
             _set_input_free_weights(result, spec, attrs)
@@ -290,7 +346,8 @@ def _analyze_node(
         result.dim_notes = _dim_notes(spec, attrs, shapes)
         _check_output(node, result.output_shape, shapes)
     except LayerError as err:
-        findings.append(_finding_from_error(node, err, in_shapes, results))
+        on_input = result.attrs is not None
+        findings.append(_finding_from_error(node, err, in_shapes, results, on_input))
         result.output_shape = None
         result.weights = []
         result.params = result.trainable_params = None
@@ -322,6 +379,11 @@ def _analyze_node(
         result.output_shape = None
         result.params = result.trainable_params = None
     return result
+
+
+def _uncalled_params(node: Node) -> str:
+    how = "forward never calls it" if node.called is False else "forward was not followed as far as it"
+    return f"its parameters (counted although {how}) are unknown"
 
 
 def _unknown_cause(model: ModelGraph, node: Node, reason: str) -> Cause:
@@ -432,8 +494,10 @@ def _check_output(node: Node, out: Shape, inputs: List[Shape]) -> None:
 
 
 def _finding_from_error(
-    node: Node, err: LayerError, in_shapes: List[Optional[Shape]], results: Dict[str, LayerResult]
+    node: Node, err: LayerError, in_shapes: List[Optional[Shape]], results: Dict[str, LayerResult], on_input: bool
 ) -> Finding:
+    """The finding for ``err``: at the layer's application when it is about the input
+    (``on_input``), at its constructor when its own arguments are wrong."""
     message = err.message
     if err.expected is not None and err.attr and err.kind == "channel-mismatch":
         how = ""
@@ -447,6 +511,8 @@ def _finding_from_error(
                         break
         shown = fmt(err.expected) if isinstance(err.expected, (int, Expr)) else err.expected
         message += f". Expected {err.attr}={shown}" + (f" = {how}" if how and how != str(shown) else "")
+    if on_input:
+        return Finding(err.kind, node.id, message, node.site, expected=err.expected, attr=err.attr, defined=node.defined_elsewhere)
     return Finding(err.kind, node.id, message, node.span, expected=err.expected, attr=err.attr)
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "unresolved_cause",
     "input_shape_cause",
     "Node",
+    "Stop",
     "ModelGraph",
     "Shape",
     "fmt_shape",
@@ -150,19 +151,59 @@ class Node:
     op: Optional[str] = None
     """Source spelling of a functional op (``F.relu``, ``torch.flatten``, ``view``), shown as the
     layer type in reports instead of ``type`` when set."""
-    called: bool = True
+    called: Optional[bool] = True
     """False for a PyTorch submodule that ``forward`` never calls: it has no input and no
-    shape, but ``model.parameters()`` still counts its weights, so the totals do too."""
+    shape, but ``model.parameters()`` still counts its weights, so the totals do too.  ``None``
+    for one ``forward`` did not reach because it was not followed to the end: counted the
+    same way, but whether it is ever called is not known."""
+    applied: Optional[Span] = None
+    """Where the layer is applied, when that is not where it is constructed (``span``):
+    ``conv = nn.Conv2d(...)`` in ``__init__``, ``conv(x)`` in ``forward``.  The framework
+    raises a shape error there, so that is where convlint reports one."""
 
     @property
     def display_type(self) -> str:
         return self.op or self.type
 
     @property
+    def site(self) -> Span:
+        """Where the framework raises an error about this node's input: the application when
+        it is on another line than the constructor, else the constructor (a ``Sequential``
+        item, ``Dense(10)(x)`` on one line: nothing moves)."""
+        if self.applied is not None and self.applied.line != self.span.line:
+            return self.applied
+        return self.span
+
+    @property
+    def defined_elsewhere(self) -> Optional[Span]:
+        """The constructor's span when :attr:`site` is another line (a related location)."""
+        return self.span if self.site is not self.span else None
+
+    @property
     def weight_key(self) -> str:
         """Which weights a node uses: its layer object's, else its own (front ends keep the
         ids of nodes without a layer apart from every layer id)."""
         return self.layer_id or self.id
+
+
+@dataclass(frozen=True)
+class Stop:
+    """Where a front end stopped following how a model is built (``forward`` after a call it
+    cannot follow, a builder after an unknown tensor, a constructor after a loop it cannot
+    unroll): layers past it may exist that the graph lacks, so its parameter total is only a
+    lower bound.  ``what`` names what was not followed (``"__init__"``, ``"the model"``);
+    ``cell``: the notebook cell of ``span``."""
+
+    what: str
+    span: Optional[Span] = None
+    detail: str = ""
+    cell: Optional[int] = None
+
+    def __str__(self) -> str:
+        cell = f"cell {self.cell}, " if self.cell is not None else ""
+        where = f" past {cell}line {self.span.line}" if self.span is not None else ""
+        detail = f": {self.detail}" if self.detail else ""
+        return f"{self.what} not followed{where}{detail}"
 
 
 @dataclass
@@ -187,6 +228,8 @@ class ModelGraph:
     cell: Optional[int] = None
     dim_refs: Dict[str, DimRef] = field(default_factory=dict)
     """Size symbols in node arguments that stand for another node's output dim (see DimRef)."""
+    stop: Optional[Stop] = None
+    """Set when the front end could not follow the whole model: its layers may be incomplete."""
     budgets: Dict[str, int] = field(default_factory=dict)
     """The model's own budgets, from a ``# convlint: max-macs=300M`` comment above it (keys as in
     ``[tool.convlint]``); they override the configuration's for this model."""

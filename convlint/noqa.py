@@ -2,6 +2,10 @@
 
 ``# noqa`` alone silences every code on its line; ``# noqa: CL103, CL3`` only those codes or
 prefixes.  Internal errors (CL999) are never silenced: they mean convlint itself failed.
+
+As in ruff, a comment applies to the line a diagnostic is reported on, never to its related
+locations: an error reported where a layer is applied (``y = fc(x)``) is silenced on that
+line, not on the line that builds the layer.
 """
 
 from __future__ import annotations

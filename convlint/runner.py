@@ -345,12 +345,16 @@ def _relocate(outcome: FileOutcome, nb: Any) -> None:
                 at, es = span(Span(e.line, e.column, e.end_line, e.end_column))
                 edits.append(dataclasses.replace(e, line=es.line, end_line=es.end_line, cell=at))
             fix = fix.with_edits(tuple(edits))
-        return dataclasses.replace(d, cell=cell, line=s.line, end_line=s.end_line, fix=fix)
+        related = tuple(dataclasses.replace(r, cell=c, line=rs.line) for r in d.related for c, rs in [span(Span(r.line, r.column))])
+        return dataclasses.replace(d, cell=cell, line=s.line, end_line=s.end_line, fix=fix, related=related)
 
     outcome.diagnostics = [diagnostic(d) for d in outcome.diagnostics]
     for shaped in outcome.models:
         model = shaped.model
         model.cell, model.span = span(model.span)
+        if model.stop is not None and model.stop.span is not None:
+            cell, at = span(model.stop.span)
+            model.stop = dataclasses.replace(model.stop, span=at, cell=cell)
         for node in model.nodes:
             cell, node.span = span(node.span)
             node.cell = cell

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -132,3 +132,12 @@ def implied_namespace(source: str) -> Dict[str, Any]:
         except ImportError:
             out[local] = getattr(importlib.import_module(module), attr)
     return out
+
+
+def raising_line(error: BaseException, path: Any) -> Optional[int]:
+    """The line of ``path`` (a fixture run from its source) where ``error`` was raised: the
+    innermost frame of the traceback in that file, the line a user's traceback points at."""
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(path)]
+    return frames[-1].lineno if frames else None

@@ -155,6 +155,45 @@ def test_notebook_cells(tmp_path, capsys):
     assert f"{path}:cell 2:" in capsys.readouterr().out
 
 
+def test_notebook_error_applied_in_another_cell(tmp_path, capsys):
+    nb = {
+        "cells": [
+            {"cell_type": "code", "source": ["import torch\n", "from torch import nn\n", "fc = nn.Linear(1024, 512)\n"]},
+            {"cell_type": "code", "source": ["x = torch.rand(10, 1023)\n", "y = fc(x)\n"]},
+        ],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+    }
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(nb))
+    code, report = run_json([str(path)], capsys)
+    (d,) = report["diagnostics"]
+    assert (d["code"], d["cell"], d["line"]) == ("CL103", 2, 2)  # where PyTorch raises
+    assert [(r["cell"], r["line"]) for r in d["related"]] == [(1, 3)]  # where the Linear is built
+    assert main([str(path)]) == 1
+    assert "(defined at cell 1, line 3)" in capsys.readouterr().out
+
+
+def test_notebook_stop_names_its_cell(tmp_path, capsys):
+    init = ["class Net(nn.Module):\n", "    def __init__(self):\n", "        super().__init__()\n",
+            "        self.stem = nn.Conv2d(3, 8, 3)\n", "        self.blocks = nn.Sequential()\n",
+            "        for c in cfg:\n", "            self.blocks.append(nn.Conv2d(8, 8, 3))\n",
+            "    def forward(self, x):\n", "        return self.blocks(self.stem(x))\n",
+            "Net()(torch.randn(1, 3, 32, 32))\n"]
+    nb = {
+        "cells": [
+            {"cell_type": "code", "source": ["import torch\n", "from torch import nn\n", "from mystery import cfg\n"]},
+            {"cell_type": "code", "source": init},
+        ],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+    }
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(nb))
+    code, report = run_json([str(path)], capsys)
+    (m,) = report["models"]
+    assert (m["complete"], m["params_lower_bound"]) == (False, 224)
+    assert m["incomplete_reason"] == "__init__ not followed past cell 2, line 6: self.blocks.0 is unknown"
+
+
 def test_parallel_output_equals_serial(tmp_path, capsys, monkeypatch):
     for i in range(12):
         (tmp_path / f"m{i:02d}.py").write_text(BROKEN if i % 3 == 0 else GOOD if i % 3 == 1 else BAD)
@@ -415,7 +454,8 @@ def test_cost_fields_and_markdown_of_the_shipped_fixtures(capsys, monkeypatch):
     assert main(["fixtures", "--no-cache", "--jobs", "1", "--format", "markdown"]) == 1
     out = capsys.readouterr().out
     assert out.count("<details><summary>Model ") == len(report["models"])
-    assert "| `fixtures/torch/lenet_bad_fc.py:12:20` | CL103 |" in out.replace("| error ", "|")
+    assert "| `fixtures/torch/lenet_bad_fc.py:20:20` | CL103 |" in out.replace("| error ", "|")  # where torch raises
+    assert "Expected in_features=400 = 16 * 5 * 5 (defined at line 12) |" in out
     assert "- MACs (one sample): 658,238 (658k)" in out
 
 

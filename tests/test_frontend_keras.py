@@ -155,7 +155,8 @@ def test_functional_graph() -> None:
     uses = [n for n in model.nodes if n.name == "dense"]
     assert [n.id for n in uses] == ["dense", "dense:1"]
     assert uses[0].layer_id == uses[1].layer_id
-    assert uses[0].span.line == 9 and uses[1].span.line == 14  # a reuse points at its call
+    assert uses[0].span.line == 9 and uses[1].span.line == 9  # where the layer is built
+    assert uses[0].site.line == 13 and uses[1].site.line == 14  # where each call applies it (where Keras raises)
     assert model.node("concatenate_1").inputs == ["dense", "dense:1"]
     assert model.outputs == ["dense_2", "dense:1"]
     assert conv.inputs == ["img"] and ids["img"] == "img"

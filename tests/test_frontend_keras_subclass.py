@@ -81,12 +81,13 @@ def test_subclassed_model_graph() -> None:
         ("add", "Add", 14),
         ("blocks.0", "Conv2D", 23),
         ("blocks.1", "Conv2D", 23),
-        ("pool", "MaxPooling2D", 33),  # second use: the call's line, same layer object
+        ("pool", "MaxPooling2D", 21),  # second use: the same layer object, built on line 21...
         ("gap", "GlobalAveragePooling2D", 24),
         ("fc", "Dense", 25),
     ]
     pools = [n for n in model.nodes if n.name == "pool"]
     assert pools[0].layer_id == pools[1].layer_id and pools[0].id != pools[1].id
+    assert [n.site.line for n in pools] == [29, 33]  # ...applied on lines 29 and 33
     assert len({n.layer_id for n in model.nodes}) == len(model.nodes) - 1
     shaped = analyze(model)
     assert not shaped.findings

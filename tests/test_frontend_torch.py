@@ -381,7 +381,8 @@ def test_straight_line_linear_mismatch_is_found() -> None:
     model = one("import torch\nfrom torch import nn\na = torch.rand(10, 1023)\nfc = nn.Linear(1024, 512)\ny = fc(a)\n")
     shaped = analyze(model)
     (finding,) = shaped.findings
-    assert (finding.kind, finding.span.line, finding.expected) == ("channel-mismatch", 4, 1023)
+    # reported where torch raises, the call on line 5; the constructor (line 4) is related
+    assert (finding.kind, finding.span.line, finding.expected, finding.defined.line) == ("channel-mismatch", 5, 1023, 4)
 
 
 def test_control_flow_makes_shapes_unknown_not_wrong() -> None:
@@ -672,7 +673,8 @@ def test_lenet_with_a_hand_computed_in_features_names_the_fitting_value() -> Non
     path = Path(__file__).resolve().parent.parent / "fixtures" / "torch" / "lenet_bad_fc.py"
     model = one(path.read_text())
     (finding,) = analyze(model).findings
-    assert (finding.kind, finding.span.line, finding.expected) == ("channel-mismatch", 12, 400)
+    assert (finding.kind, finding.span.line, finding.expected) == ("channel-mismatch", 20, 400)  # self.fc1(x)
+    assert finding.defined is not None and finding.defined.line == 12
     assert finding.message.endswith("Expected in_features=400 = 16 * 5 * 5")
 
 

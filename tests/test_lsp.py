@@ -80,7 +80,9 @@ async def test_diagnostics_from_the_buffer_on_open_and_change(client: LanguageCl
     (d,) = [d for d in found if d.code == "CL103"]
     assert d.severity == lsp.DiagnosticSeverity.Error and d.source == "convlint"
     assert d.message.startswith("Linear(in_features=256) does not match its input: axis 1 has size 400")
-    assert (d.range.start.line, d.range.start.character) == (11, 19)
+    assert (d.range.start.line, d.range.start.character) == (19, 19)  # self.fc1(x), where PyTorch raises
+    (related,) = d.related_information  # self.fc1 = nn.Linear(...), where it is defined
+    assert (related.location.uri, related.location.range.start.line, related.message) == (uri, 11, "Linear 'fc1' is defined here")
     change(client, uri, 2, LENET.replace("16 * 4 * 4", "16 * 5 * 5"))
     await diagnostics_for(client, uri, lambda ds: not any(d.code == "CL103" for d in ds))
     assert not path.exists()

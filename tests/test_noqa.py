@@ -123,3 +123,30 @@ def test_notebook_cell_lines_after_a_form_feed():
     nb = notebook_source(json.dumps(doc))
     assert nb.locate(7) == (1, 7)
     assert nb.source == cell
+
+APPLIED_ELSEWHERE = """\
+import torch
+from torch import nn
+
+fc = nn.Linear(1024, 512){at_constructor}
+y = fc(torch.rand(10, 1023)){at_application}
+"""
+
+
+def _applied(at_constructor: str = "", at_application: str = ""):
+    pm = make_plugin_manager()
+    checker = Checker(Config(), collect_rules(pm), make_catalogue(pm))
+    source = APPLIED_ELSEWHERE.format(at_constructor=at_constructor, at_application=at_application)
+    return [(d.code, d.line, [r.line for r in d.related]) for d in checker.check_source("m.py", source).diagnostics]
+
+
+def test_an_error_at_the_application_names_the_constructor():
+    assert _applied() == [("CL103", 5, [4])]
+
+
+def test_noqa_applies_on_the_reported_line_only_as_in_ruff():
+    # the diagnostic is on the application (where PyTorch raises): that line's noqa silences it...
+    assert _applied(at_application="  # noqa: CL103") == []
+    # ...and one on the constructor, a related location, does not (ruff matches a noqa comment
+    # against the line a diagnostic is reported on, never against other locations)
+    assert _applied(at_constructor="  # noqa: CL103") == [("CL103", 5, [4])]

@@ -31,6 +31,7 @@ from convlint.dims import prod  # noqa: E402
 from convlint.frontend import FrontendOptions, analyze_source  # noqa: E402
 from convlint.plugins import collect_rules, make_catalogue, make_plugin_manager  # noqa: E402
 from convlint.runner import Checker  # noqa: E402
+from test_oracle_fixtures_torch import PARTIAL  # noqa: E402  (fixtures not followed to the end on purpose)
 
 pytestmark = pytest.mark.oracle
 
@@ -90,12 +91,16 @@ def test_macs_match_torchinfo(path: Path) -> None:
         if model is None:
             continue  # straight-line tensor code: no module to summarise
         cost = shaped.cost
-        assert cost.macs.exact, f"{graph.name}: convlint's MAC total is not exact"
         given = [graph.node(i).kwargs for i in graph.inputs]
         exact = all("batch_shape" in kw for kw in given)
         batch = given[0]["batch_shape"][0] if exact else BATCH
         shapes = [tuple(kw["batch_shape"]) if exact else (BATCH, *kw["shape"]) for kw in given]
         calls, total = _torchinfo_calls(model, shapes)
+        if path.name in PARTIAL:  # not followed to the end on purpose: a lower bound, never more
+            assert not cost.macs.exact and cost.macs.value <= total // batch, graph.name
+            compared += 1
+            continue
+        assert cost.macs.exact, f"{graph.name}: convlint's MAC total is not exact"
         leaves = {n for n, m in model.named_modules() if not list(m.children())}
         ours: Dict[str, List[Any]] = {}
         for r in shaped.layers:

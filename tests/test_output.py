@@ -11,11 +11,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from convlint.diagnostics import Diagnostic, Report
+from convlint.diagnostics import Diagnostic, Related, Report
 from convlint.dims import sym
 from convlint.cost import model_cost
 from convlint.engine import LayerResult, ShapedModel
-from convlint.graph import ModelGraph, Node, Span
+from convlint.graph import ModelGraph, Node, Span, Stop
 from convlint.layers import default_catalogue
 from convlint.layers.base import Weight, count_params
 from convlint.output import FORMATS, RenderContext
@@ -139,9 +139,11 @@ def test_json_contract():
     assert m["layers"][1]["params"] == 128 and m["layers"][1]["trainable_params"] == 64
     assert m["layers"][2]["output_shape"] is None and m["layers"][2]["shared"] is True
     assert m["layers"][3]["params"] is None  # symbolic
-    assert m["total_params"] is None
+    assert m["total_params"] is None and m["complete"] is True  # symbolic, but every layer counted
+    assert m["params_lower_bound"] is None and m["incomplete_reason"] is None
     d = data["diagnostics"][0]
     assert d["code"] == "CL101" and d["line"] == 14 and d["column"] == 5 and d["model"] == "model"
+    assert d["related"] == []
     assert data["diagnostics"][2]["cell"] == 3
 
 
@@ -215,3 +217,68 @@ def test_markdown_escapes_cells():
     from convlint.output.markdown import cell
 
     assert cell("a | b\\c\nd") == "a \\| b\\\\c<br>d"
+
+
+# -- a total that is only a lower bound, and an error reported where a layer is applied -----
+def incomplete_report() -> Report:
+    """A torch model whose ``__init__`` was not followed past line 11, with a Linear whose
+    application (line 20) fails and whose constructor is on line 9."""
+    model = ModelGraph("Net", "torch", "net.py", Span(5, 1), stop=Stop("__init__", Span(11, 9), "self.features.0 is unknown"))
+    rows = [
+        _result(Node("x", "Input", span=Span(15, 5)), None, (None, 3, 8, 8)),
+        _result(Node("conv", "Conv2d", span=Span(8, 21), name="conv", layer_id="conv", applied=Span(16, 13)),
+                (None, 3, 8, 8), (None, 4, 6, 6), (("weight", (4, 3, 3, 3), "weight", True), ("bias", (4,), "bias", True))),
+        _result(Node("fc", "Linear", span=Span(9, 19), name="fc", layer_id="fc", applied=Span(20, 16)), (None, 144), None,
+                (("weight", (10, 100), "weight", True), ("bias", (10,), "bias", True))),
+    ]
+    model.nodes = [r.node for r in rows]
+    related = (Related("net.py", 9, 19, "Linear 'fc' is defined here"),)
+    diags = [Diagnostic("CL103", "error", "net.py", 20, 16, 20, 27, "Linear(in_features=100) does not match", "Net",
+                        name="channel-mismatch", related=related)]
+    return Report(files_checked=1, models=[ShapedModel(model, rows, [])], diagnostics=diags)
+
+
+def test_incomplete_total_is_a_lower_bound_in_the_summary():
+    lines = model_table(incomplete_report().models[0]).splitlines()
+    assert " Total params: ≥ 1,122 (__init__ not followed past line 11: self.features.0 is unknown)" in lines
+    assert " Trainable params: ≥ 1,122" in lines and " Non-trainable params: ≥ 0" in lines
+
+
+def test_incomplete_total_in_json():
+    data = json.loads(FORMATS["json"](incomplete_report(), context()))
+    jsonschema.Draft202012Validator(report_schema()).validate(data)
+    (m,) = data["models"]
+    assert m["total_params"] is None and m["trainable_params"] is None and m["non_trainable_params"] is None
+    assert m["complete"] is False and m["params_lower_bound"] == 112 + 1010
+    assert m["incomplete_reason"] == "__init__ not followed past line 11: self.features.0 is unknown"
+    (d,) = data["diagnostics"]
+    assert (d["line"], d["column"]) == (20, 16)
+    assert d["related"] == [{"path": "net.py", "line": 9, "column": 19, "message": "Linear 'fc' is defined here"}]
+
+
+def test_schema_refuses_an_incomplete_model_with_a_total():
+    data = json.loads(FORMATS["json"](incomplete_report(), context()))
+    data["models"][0]["total_params"] = 1122  # a lower bound passed off as the total
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(report_schema()).validate(data)
+    data["models"][0]["params_lower_bound"] = None  # incomplete, but no bound said
+    data["models"][0]["total_params"] = None
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(report_schema()).validate(data)
+
+
+def test_related_location_in_text_sarif_and_github():
+    r = incomplete_report()
+    d = r.diagnostics[0]
+    assert render_line(d) == "net.py:20:16: CL103 Linear(in_features=100) does not match (defined at line 9)"
+    data = json.loads(FORMATS["sarif"](r, context()))
+    sarif_validator().validate(data)
+    (res,) = data["runs"][0]["results"]
+    assert res["locations"][0]["physicalLocation"]["region"]["startLine"] == 20
+    assert res["relatedLocations"] == [{
+        "id": 0,
+        "physicalLocation": {"artifactLocation": {"uri": "net.py"}, "region": {"startLine": 9, "startColumn": 19}},
+        "message": {"text": "Linear 'fc' is defined here"},
+    }]
+    assert annotation(d).endswith("::CL103 Linear(in_features=100) does not match (defined at line 9)")
+    assert "line=20,col=16" in annotation(d)

@@ -254,6 +254,27 @@ def test_dense_on_feature_map():
     assert codes(rule, conv_stack("flatten")) == []
 
 
+def test_dense_on_a_feature_map_later_pooled_is_the_intended_pointwise_layer():
+    # ConvNeXt's block: Dense on the (N, H, W, C) map, then the network goes on and pools it
+    model = conv_stack("relu")
+    model.layers.append(layer("gelu", "Activation", ["dense"], (None, 26, 26, 10), (None, 26, 26, 10)))
+    model.layers.append(layer("gap", "GlobalAveragePooling2D", ["gelu"], (None, 26, 26, 10), (None, 10)))
+    model.model.outputs = ["gap"]
+    assert codes(RULES["CL301"], model) == []
+    model.model.outputs = ["gap", "gelu"]  # the unflattened map is also an output: a mistake there
+    assert codes(RULES["CL301"], model) == ["CL301"]
+
+
+def test_dense_on_feature_map_on_the_fixtures():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "fixtures" / "keras"
+    checker = Checker(Config(), RULES, CATALOGUE)
+    found = {name: [(d.code, d.line) for d in checker.check_source(name, (root / name).read_text()).diagnostics if d.code == "CL301"]
+             for name in ("dense_on_feature_map.py", "convnext_like.py")}
+    assert found == {"dense_on_feature_map.py": [("CL301", 7)], "convnext_like.py": []}
+
+
 def test_dense_on_a_sequence_is_not_reported():
     rows = [
         layer("input", "Input", [], None, (None, 20)),

@@ -70,6 +70,12 @@ def lsp_diagnostic(a: Analysis, d: Diagnostic, codec: Any) -> Tuple[str, lsp.Dia
         source=SOURCE,
         data={"name": d.name, "model": d.model, "fixable": d.fix is not None},
     )
+    if d.related:  # where the layer whose application fails is defined
+        out.related_information = []
+        for r in d.related:
+            at, where = _range(a, r.line, r.column, None, None, codec)
+            location = lsp.Location(uri=a.layout.parts[at].uri, range=where)
+            out.related_information.append(lsp.DiagnosticRelatedInformation(location=location, message=r.message))
     return a.layout.parts[index].uri, out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..diagnostics import Diagnostic, Report
 from . import RenderContext
+from .text import defined_at
 
 _LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -25,7 +26,8 @@ def annotation(d: Diagnostic) -> str:
     title = f"{d.code} ({d.name})" if d.name else d.code
     props.append(f"title={_prop(title)}")
     where = f"cell {d.cell}, " if d.cell is not None else ""
-    return f"::{_LEVELS.get(d.severity, 'notice')} {','.join(props)}::{_data(where + d.code + ' ' + d.message)}"
+    message = where + d.code + " " + d.message + defined_at(d)
+    return f"::{_LEVELS.get(d.severity, 'notice')} {','.join(props)}::{_data(message)}"
 
 
 def render(report: Report, context: RenderContext) -> str:

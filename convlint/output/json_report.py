@@ -1,17 +1,20 @@
 """``--format json``: the report contract (``convlint/report.schema.json``; the field meanings
-are in the design notes' report format and the README).
+are in the README, "JSON report").
 
 Version 2 added the cost fields: per layer ``macs`` and ``activation_bytes``; per model
 ``dtype``, ``total_macs``, ``activation_bytes``, ``input_bytes``, ``peak_activation_bytes``,
 ``param_bytes``, each exact (an int, or a string expression when symbolic) or ``null``, and
-beside each a ``*_lower_bound`` int when only a lower bound is known."""
+beside each a ``*_lower_bound`` int when only a lower bound is known.  It also made the
+parameter totals honest: ``complete`` says whether they count every parameter; when not, they
+are ``null`` and ``params_lower_bound`` / ``incomplete_reason`` say what was counted and why.
+Diagnostics gained ``related`` locations (where a layer applied elsewhere is defined)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any, Dict, List, Optional
 
-from ..diagnostics import Diagnostic, Report
+from ..diagnostics import Diagnostic, Related, Report
 from ..dims import fmt, is_known
 from . import RenderContext
 
@@ -70,8 +73,9 @@ def layer_dict(result: Any, cost: Any = None) -> Dict[str, Any]:
         "shared": not result.first_use,
     }
     out.update(_layer_cost(result, cost))
-    if not node.called:
-        out["called"] = False
+
+    if not node.called:  # false: forward never calls it; null: forward was not followed as far as it
+        out["called"] = node.called
     if result.why is not None:
         out["why"] = why_dict(result.why)
     cell = getattr(node, "cell", None)
@@ -104,7 +108,11 @@ def model_dict(shaped: Any) -> Dict[str, Any]:
         "total_params": _count(shaped.total_params),
         "trainable_params": _count(shaped.trainable_params),
         "non_trainable_params": _count(shaped.non_trainable_params),
+        "complete": shaped.complete,
     }
+    # when the totals above are null for want of a part of the model: how many were counted, and why
+    out["params_lower_bound"] = None if shaped.complete else shaped.params_lower_bound
+    out["incomplete_reason"] = shaped.incomplete_reason
     out.update(cost_dict(shaped))
     if m.cell is not None:
         out["cell"] = m.cell
@@ -128,6 +136,14 @@ def diagnostic_dict(d: Diagnostic) -> Dict[str, Any]:
         out["cell"] = d.cell
     if d.fix is not None and d.fix.edits:
         out["fix"] = fix_dict(d.fix)
+    out["related"] = [_related(r) for r in d.related]
+    return out
+
+
+def _related(r: Related) -> Dict[str, Any]:
+    out: Dict[str, Any] = {"path": r.path, "line": r.line, "column": r.column, "message": r.message}
+    if r.cell is not None:
+        out["cell"] = r.cell
     return out
 
 

@@ -7,9 +7,9 @@ from typing import Any, List
 
 from ..diagnostics import Report
 from . import RenderContext
-from .summary import HEADERS, cost_lines, layer_rows
-from .text import location, summary_line
-from .units import amount, number
+from .summary import HEADERS, cost_lines, layer_rows, params_text
+from .text import defined_at, location, summary_line
+from .units import amount
 
 _RIGHT = {"Weights", "Biases", "Param #", "MACs", "Output bytes"}
 
@@ -30,15 +30,14 @@ def model_section(shaped: Any) -> List[str]:
     m = shaped.model
     where = f"{m.path}:{'cell %d:' % m.cell if m.cell else ''}{m.span.line}"
     cost = getattr(shaped, "cost", None)
-    params = shaped.total_params
-    headline = f"{number(params)} params"
+    headline = f"{params_text(shaped)} params"
     if cost is not None:
         headline += f"; MACs: {amount(cost.macs)}"
     title = f"Model <code>{cell(m.name)}</code> ({m.framework}, <code>{cell(where)}</code>): {cell(headline)}"
     out = [f"<details><summary>{title}</summary>", ""]
     out.extend(_table(list(HEADERS), layer_rows(shaped)))
     out.append("")
-    totals = [f"Total params: {number(params)}"] + cost_lines(shaped)
+    totals = [f"Total params: {params_text(shaped)}"] + cost_lines(shaped)
     out.extend(f"- {cell(t)}" for t in totals)
     out += ["", "</details>", ""]
     return out
@@ -47,7 +46,7 @@ def model_section(shaped: Any) -> List[str]:
 def render(report: Report, context: RenderContext) -> str:
     lines = ["### convlint", "", f"**{summary_line(report)}**", ""]
     if report.diagnostics:
-        rows = [(d.severity, f"`{location(d)}`", d.code, d.message) for d in report.diagnostics]
+        rows = [(d.severity, f"`{location(d)}`", d.code, d.message + defined_at(d)) for d in report.diagnostics]
         lines.extend(_table(["Severity", "Location", "Code", "Message"], rows))
         lines.append("")
     for shaped in report.models:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List
 
-from ..diagnostics import Diagnostic, Report
+from ..diagnostics import Diagnostic, Related, Report
 from . import RenderContext
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -30,6 +30,17 @@ def _uri(path: str) -> str:
     return path[2:] if path.startswith("./") else path
 
 
+def _location(path: str, region: Dict[str, Any]) -> Dict[str, Any]:
+    return {"physicalLocation": {"artifactLocation": {"uri": _uri(path)}, "region": region}}
+
+
+def _related(i: int, r: Related) -> Dict[str, Any]:
+    out = {"id": i, **_location(r.path, {"startLine": r.line, "startColumn": r.column}), "message": {"text": r.message}}
+    if r.cell is not None:
+        out["properties"] = {"cell": r.cell}
+    return out
+
+
 def _result(d: Diagnostic, index: Dict[str, int]) -> Dict[str, Any]:
     region: Dict[str, Any] = {"startLine": d.line, "startColumn": d.column}
     if d.end_line is not None:
@@ -40,8 +51,10 @@ def _result(d: Diagnostic, index: Dict[str, int]) -> Dict[str, Any]:
         "ruleId": d.code,
         "level": _LEVELS.get(d.severity, "note"),
         "message": {"text": d.message},
-        "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(d.path)}, "region": region}}],
+        "locations": [_location(d.path, region)],
     }
+    if d.related:
+        out["relatedLocations"] = [_related(i, r) for i, r in enumerate(d.related)]
     if d.code in index:
         out["ruleIndex"] = index[d.code]
     props: Dict[str, Any] = {}

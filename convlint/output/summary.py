@@ -3,7 +3,7 @@ what each layer costs (MACs for one sample, the bytes of its output) and the mod
 
 from __future__ import annotations
 
-from typing import Any, List, Optional
+from typing import Any, Callable, List
 
 from ..dims import fmt, is_known
 from ..graph import fmt_shape
@@ -31,6 +31,8 @@ def layer_rows(shaped: Any) -> List[tuple]:
             continue
         if r.node.type == "Parameter":  # an nn.Parameter: counted, read by forward, never called
             shape = "nn.Parameter"
+        elif r.node.called is None:
+            shape = "not reached"
         else:
             shape = "not called" if not r.node.called else "?" if r.output_shape is None else fmt_shape(r.output_shape)
         if not r.first_use and r.params != 0:
@@ -75,11 +77,28 @@ def model_table(shaped: Any) -> str:
     out = [f'Model: "{m.name}" ({m.framework}, {where})', rule, line(HEADERS), rule]
     out.extend(line(row) for row in rows)
     out.append(rule)
-    total: Optional[Any] = shaped.total_params
-    out.append(f" Total params: {_count(total)}")
-    out.append(f" Trainable params: {_count(shaped.trainable_params)}")
-    out.append(f" Non-trainable params: {_count(shaped.non_trainable_params)}")
+    out.append(f" Total params: {params_text(shaped, _count)}")
+    if shaped.complete:
+        out.append(f" Trainable params: {_count(shaped.trainable_params)}")
+        out.append(f" Non-trainable params: {_count(shaped.non_trainable_params)}")
+    else:
+        out.append(f" Trainable params: {_at_least(shaped.trainable_lower_bound)}")
+        out.append(f" Non-trainable params: {_at_least(shaped.non_trainable_lower_bound)}")
     out.extend(" " + text for text in cost_lines(shaped))
-    if not shaped.complete:
+    if not shaped.shapes_known:
         out.append(" (? = not reached: an earlier layer's shape is unknown or wrong)")
     return "\n".join(out)
+
+
+def params_text(shaped: Any, exact: Callable[[Any], str] = number) -> str:
+    """The parameter total as it may be shown: exact (``exact`` formats it), or a lower bound
+    with its reason, ``≥ 314 (__init__ not followed past line 32: ...)``: never a partial sum
+    passed off as the total."""
+    if shaped.complete:
+        return exact(shaped.total_params)
+    return f"{_at_least(shaped.params_lower_bound)} ({shaped.incomplete_reason})"
+
+
+def _at_least(count: int) -> str:
+    """A lower bound, never shown as an exact number: ``≥ 6,624,904``."""
+    return f"≥ {count:,}"

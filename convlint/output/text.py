@@ -22,12 +22,23 @@ def location(d: Diagnostic) -> str:
     return f"{d.path}:{cell}{d.line}:{d.column}"
 
 
+def defined_at(d: Diagnostic) -> str:
+    """`` (defined at line 7)``: where the layer of a diagnostic reported at its application
+    is constructed (another cell, another file: said so); empty without related locations."""
+    parts = []
+    for r in d.related:
+        cell = f"cell {r.cell}, " if r.cell is not None and r.cell != d.cell else ""
+        path = f"{r.path}:" if r.path != d.path else ""
+        parts.append(f"{path}{cell}line {r.line}")
+    return f" (defined at {', '.join(parts)})" if parts else ""
+
+
 def render_line(d: Diagnostic, color: bool = False) -> str:
     """One diagnostic; ``[*]`` after the code marks one ``--fix`` repairs (ruff's mark)."""
     where = _paint(location(d), "1", color)
     code = _paint(d.code, "1;" + _COLORS.get(d.severity, "0"), color)
     mark = " [*]" if d.fix is not None and d.fix.edits else ""
-    return f"{where}: {code}{mark} {d.message}"
+    return f"{where}: {code}{mark} {d.message}{defined_at(d)}"
 
 
 def fixable_line(report: Report) -> str:

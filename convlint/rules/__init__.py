@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, ClassVar, Dict, Hashable, Iterator, Mapping, Optional, Sequence, Tuple
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Related
 from ..edits import Fix
 from ..graph import Span
 
@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..config import Config
     from ..engine import ShapedModel
     from ..frontend import FileNote, FileResult
+    from ..graph import ModelGraph, Node
 
 __all__ = ["Rule", "FindingRule", "NoteRule", "CODE_RE", "NAME_RE", "validate_rules"]
 
@@ -80,6 +81,7 @@ class Rule:
         cell: Optional[int] = None,
         cause: Optional[Hashable] = None,
         fix: Optional[Fix] = None,
+        related: Sequence[Related] = (),
     ) -> Diagnostic:
         """A diagnostic of this rule at ``span`` (the runner adjusts severity and cell); ``fix``
         is its repair, proposed as changes to a layer call (see :mod:`convlint.edits`)."""
@@ -97,7 +99,28 @@ class Rule:
             name=cls.name,
             fix=fix,
             cause=cause,
+            related=tuple(related),
         )
+
+    @classmethod
+    def at_application(
+        cls,
+        model: "ModelGraph",
+        node: "Node",
+        message: str,
+        span: Optional[Span] = None,
+        cause: Optional[Hashable] = None,
+        fix: Optional[Fix] = None,
+    ) -> Diagnostic:
+        """A diagnostic about how ``node`` is applied: at ``span`` (default: where it is
+        applied, :attr:`~convlint.graph.Node.site`), with its constructor as a related location
+        when that is another line."""
+        span = span or node.site
+        related = ()
+        if span.line != node.span.line:
+            label = f"{node.display_type} '{node.name or node.id}'"
+            related = (Related(model.path, node.span.line, node.span.column, f"{label} is defined here"),)
+        return cls.at(model.path, span, message, model.name, model.cell, cause, fix, related)
 
     @classmethod
     def summary(cls) -> str:
@@ -146,8 +169,16 @@ class FindingRule(Rule):
     def check(self, model: "ShapedModel", config: "Config") -> Iterator[Diagnostic]:
         for finding in model.findings:
             if finding.kind == self.kind:
-                m = model.model
-                yield self.at(m.path, finding.span, finding.message, m.name, m.cell, finding.cause)
+                yield self.reported(model, finding)
+
+    @classmethod
+    def reported(cls, model: "ShapedModel", finding: Any, fix: Optional[Fix] = None) -> Diagnostic:
+        """The diagnostic for ``finding``: where the engine placed it, with the layer's
+        constructor as a related location when the finding is at its application."""
+        m = model.model
+        if finding.defined is not None:
+            return cls.at_application(m, model.result(finding.node_id).node, finding.message, finding.span, finding.cause, fix)
+        return cls.at(m.path, finding.span, finding.message, m.name, m.cell, finding.cause, fix=fix)
 
 
 class NoteRule(Rule):

@@ -47,6 +47,10 @@ class BudgetRule(Rule):
         """(the model's total, each layer call's share of it by node id)."""
         raise NotImplementedError
 
+    def unknown_part(self, model: "ShapedModel") -> Optional[str]:
+        """Why the total is only a lower bound, when the rule can say (``None``: not said)."""
+        return None
+
     def check(self, model: "ShapedModel", config: "Config") -> Iterator[Diagnostic]:
         m = model.model
         pragmas = getattr(m, "budgets", None) or {}
@@ -62,7 +66,8 @@ class BudgetRule(Rule):
         if total.exact:
             size = self.measure.format(n=number)
         else:
-            size = self.measure.format(n=f"at least {number}") + " (the rest is unknown)"
+            why = self.unknown_part(model)
+            size = self.measure.format(n=f"at least {number}") + f" (the rest is unknown{': ' + why if why else ''})"
         message = (
             f"model '{m.name}' {size}, over the budget of {self._number(budget)} ({self.key}, {source}) "
             f"by {value - budget:,}"

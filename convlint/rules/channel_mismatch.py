@@ -62,8 +62,7 @@ class Net(nn.Module):
     )
 
     def check(self, model: "ShapedModel", config: "Config") -> Iterator[Diagnostic]:
-        m = model.model
         for finding in model.findings:
             if finding.kind == self.kind:
                 fix = channel_fix(model, finding)
-                yield self.at(m.path, finding.span, finding.message, m.name, m.cell, finding.cause, fix=fix)
+                yield self.reported(model, finding, fix)

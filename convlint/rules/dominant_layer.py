@@ -27,7 +27,8 @@ class DominantLayer(Rule):
     Reports a fully connected layer (``Dense``, ``Linear``) of a convolutional network holding
     more than ``dominant-layer-share`` (default 0.5) of all the model's parameters.
     Convolutions are exempt (in a conv stack the deepest convolution is legitimately the
-    largest), and so are plain MLPs (their first layer always dominates).
+    largest), and so are plain MLPs (their first layer always dominates).  Only an exact total
+    counts: on a model convlint could not follow to the end, every share would be overstated.
 
     ## Why is this bad?
     The classic case is a ``Dense`` layer after ``Flatten`` on a large feature map: most of the
@@ -70,8 +71,8 @@ model = keras.Sequential([
 
     def check(self, model: "ShapedModel", config: "Config") -> Iterator[Diagnostic]:
         total = model.total_params
-        if not is_known(total) or total <= 0:
-            return
+        if not model.complete or not is_known(total) or total <= 0:
+            return  # a share of a lower bound overstates every layer
         if any(f.kind not in _NOT_SHAPE_ERRORS for f in model.findings):
             return  # the model cannot run as written: its weight distribution is not meaningful yet
         weighted = [r for r in model.layers if r.first_use and is_known(r.params) and r.params > 0]

@@ -55,8 +55,7 @@ model = keras.Sequential([
     )
 
     def check(self, model: "ShapedModel", config: "Config") -> Iterator[Diagnostic]:
-        m = model.model
         for finding in model.findings:
             if finding.kind == self.kind:
                 fix = same_padding_fix(model, finding)
-                yield self.at(m.path, finding.span, finding.message, m.name, m.cell, finding.cause, fix=fix)
+                yield self.reported(model, finding, fix)

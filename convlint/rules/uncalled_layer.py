@@ -66,8 +66,9 @@ class Net(nn.Module):
     def check(self, model: "ShapedModel", config: "Config") -> Iterator[Diagnostic]:
         m = model.model
         for r in model.layers:
-            if r.node.called or r.params == 0 or r.node.type == "Parameter":
-                continue  # an nn.Parameter is read, not called: forward may well use it
+            if r.node.called is not False or r.params == 0 or r.node.type == "Parameter":
+                continue  # an nn.Parameter is read, not called: forward may well use it; a module
+                # forward did not reach (``called is None``) may be called past where it stopped
             holds = f"its {r.params:,} parameters" if is_known(r.params) else "its parameters"
             yield self.at(
                 m.path,

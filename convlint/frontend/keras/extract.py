@@ -28,7 +28,7 @@ from ..python.interp import Interpreter, OutOfSteps, steps_note
 from ..python.modules import ModuleInfo, Resolver, package_of
 from ..python.syntax import walk
 from ..python.values import ClassVal, FuncVal, Instance
-from .lower import ancestors, lower_functional, lower_sequential, model_label
+from .lower import ancestors, lower_functional, lower_sequential, model_label, stop_of
 from .names import KERAS_ROOTS
 from .objects import FunctionalObj, LayerObj, Proto, SequentialObj, TensorRef
 from .semantics import KerasSemantics, _tensors, assign_paths
@@ -79,6 +79,8 @@ def extract(
         if graph is not None:
             models.append(graph)
         model_notes.extend(more)
+    for graph in models:
+        graph.stop = stop_of(graph, sem.cuts)
     notes.extend(FileNote(k, m, span, model, cause) for k, m, span, model, cause in ip.notes)
     notes.extend(model_notes)
     unique: Dict[Tuple[str, str, Span, Optional[str]], FileNote] = {}
@@ -145,8 +147,10 @@ def _lower(ip: Interpreter, sem: KerasSemantics, options: FrontendOptions) -> Tu
         seen_spans.add(key)
         kind = "Sequential" if isinstance(model, SequentialObj) else "Model"
         name = model_label(model, sem.model_origin.get(id(model)) or kind)
-        lower = lower_sequential if isinstance(model, SequentialObj) else lower_functional
-        graph, model_notes = lower(model, name, sem.path, sem.registry, options.input_shapes)
+        if isinstance(model, SequentialObj):
+            graph, model_notes = lower_sequential(model, name, sem.path, sem.registry, options.input_shapes)
+        else:
+            graph, model_notes = lower_functional(model, name, sem.path, sem.registry, options.input_shapes, sem.cut_sources)
         graphs.append(graph)
         notes.extend(model_notes)
     return graphs, notes

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
-from ...graph import ModelGraph, Unknown
+from ...graph import ModelGraph, Span, Stop, Unknown
 from .. import FileNote
 from .objects import FunctionalObj, LayerObj, Lowering, Proto, SequentialObj, TensorRef, spatial_rank
 
-__all__ = ["lower_sequential", "lower_functional", "model_label", "ancestors"]
+__all__ = ["lower_sequential", "lower_functional", "model_label", "ancestors", "stop_of"]
 
 # Layers after which the input rank cannot be guessed from the layers that follow.
 _RANK_BARRIERS = {"Flatten", "Reshape", "Permute", "RepeatVector", "Embedding", "Lambda", "TextVectorization"}
@@ -148,13 +148,35 @@ def _inline_functional(
     return [mapping.get(t.key, t.key) for t in model.outputs]
 
 
+def _before_cuts(keys: Set[str], model: FunctionalObj, registry: Dict[str, Proto], cut_sources: Dict[str, Set[str]]) -> Set[str]:
+    """The layers before the unknown tensors the model's graph meets: what made the tensors
+    each unknown was computed from, when they come from the model's own inputs (Keras keeps
+    them: the real graph runs through the construct convlint could not follow)."""
+    cuts = {k for key in keys for k in registry[key].inputs if k.startswith("?")}
+    cuts.update(t.key for t in model.outputs if not t.known)
+    fed = [s for cut in cuts for s in cut_sources.get(cut, ())]
+    if not fed:
+        return set()
+    inputs = {t.key for t in model.inputs}
+    return {k for k in ancestors(fed, registry) - keys if ancestors([k], registry) & inputs}
+
+
 def lower_functional(
-    model: FunctionalObj, name: str, path: str, registry: Dict[str, Proto], input_shapes: Dict[str, Tuple[Any, ...]]
+    model: FunctionalObj,
+    name: str,
+    path: str,
+    registry: Dict[str, Proto],
+    input_shapes: Dict[str, Tuple[Any, ...]],
+    cut_sources: Optional[Dict[str, Set[str]]] = None,
 ) -> Tuple[ModelGraph, List[FileNote]]:
+    """``cut_sources``: the tensors each unknown tensor came from (layers before a construct
+    convlint does not follow are then kept: their parameters are the model's)."""
     low = Lowering(name, path, model.span, input_shapes)
     for kind, message, span in model.notes:
         low.note(kind, message, span)
     keys = ancestors([t.key for t in model.outputs], registry) | {t.key for t in model.inputs if t.key in registry}
+    if cut_sources:
+        keys |= _before_cuts(keys, model, registry, cut_sources)
     protos = sorted((registry[k] for k in keys), key=lambda p: p.uid)
     consumers: Dict[str, str] = {}
     for p in protos:
@@ -178,3 +200,15 @@ def lower_functional(
     low.graph.inputs.sort(key=lambda node_id: order.get(node_id, len(order)))
     low.graph.outputs = [mapping.get(t.key, t.key) for t in model.outputs]
     return low.graph, low.notes
+
+
+def stop_of(graph: ModelGraph, cuts: Dict[str, Span]) -> Optional[Stop]:
+    """Where the model's layers stop being known: the first unknown tensor a node consumes or
+    the model outputs.  Keras builds a model from the tensors that reach its outputs, so the
+    layers before such a tensor are missing from the graph (and those after it cannot know
+    their input): its parameter total is a lower bound.  ``cuts``: where each unknown arose."""
+    keys = [k for node in graph.nodes for k in node.inputs] + list(graph.outputs)
+    for key in keys:
+        if key.startswith("?"):
+            return Stop("the model", cuts.get(key), key[1:])
+    return None

@@ -216,8 +216,8 @@ class Lowering:
         call_span: Optional[Span] = None,
         tensors: Optional[Dict[str, str]] = None,
     ) -> Node:
-        """A node applying ``layer``; its span is the constructor's, except for a second use of
-        the same object, which points at that call (where a reuse problem would be).
+        """A node applying ``layer``: its span is the constructor's, ``applied`` the call's
+        (where Keras raises a problem with the input, a reuse's included).
         ``tensors`` maps tensor keys to the nodes they became, for sizes read off a tensor's
         shape (``Dense(x.shape[-1])``)."""
         name = self.layer_name(layer, prefix)
@@ -234,7 +234,8 @@ class Lowering:
             args=rebind(layer.args, node_of, self.graph.dim_refs),
             kwargs=rebind(dict(layer.kwargs), node_of, self.graph.dim_refs),
             inputs=list(inputs),
-            span=layer.span if first or call_span is None else call_span,
+            span=layer.span,
+            applied=call_span,
             name=name,
             layer_id=f"L{layer.uid}",
             op=layer.op,

@@ -23,7 +23,7 @@ Choices worth knowing:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -128,6 +128,13 @@ class KerasSemantics(Semantics):
         self.data_format: Optional[str] = None  # set by ``keras.backend.set_image_data_format(...)``
         self.data_format_keras1 = False  # ... or by Keras 1's ``set_image_dim_ordering``
 
+        self.cuts: Dict[str, Span] = {}
+        """Where an unknown tensor or layer (by its ``?reason`` key) arose: a model whose graph
+        meets one was not followed past that line (see ``lower.stop_of``)."""
+        self.cut_sources: Dict[str, Set[str]] = {}
+        """The known tensors (proto keys) each unknown tensor was computed from: the layers that
+        made them belong to the model the unknown flows into (``lower_functional``)."""
+
     # -- what the interpreter asks ----------------------------------------------------------
     @property
     def building(self) -> bool:
@@ -171,6 +178,10 @@ class KerasSemantics(Semantics):
         return False
 
     def flow_note(self, stmt: cst.CSTNode, construct: str) -> Optional[str]:
+        # what ``forget`` and ``poison`` will call the tensors and layers this flow makes unknown
+        span = self.ip.span(stmt)
+        self.cuts.setdefault(f"?it depends on {construct}", span)
+        self.cuts.setdefault(f"?{_UNFOLLOWED_LAYERS}(it depends on {construct})", span)
         if self.builds_keras(stmt):
             return f"cannot follow {construct} statically; models built under it may be incomplete"
         if self.depth > 0:
@@ -179,12 +190,19 @@ class KerasSemantics(Semantics):
 
     def forget(self, value: Any, why: str) -> Any:
         if isinstance(value, TensorRef):
-            return TensorRef("?" + why)
+            return self.cut("?" + why, [value])
         return NOT_HANDLED
+
+    def cut(self, key: str, sources: Sequence[Any]) -> TensorRef:
+        """The unknown tensor ``key``, computed from the tensors ``sources``."""
+        known = {t.key for t in sources if isinstance(t, TensorRef) and t.known}
+        if known:
+            self.cut_sources.setdefault(key, set()).update(known)
+        return TensorRef(key)
 
     def poison(self, value: Any, why: str) -> None:
         if isinstance(value, SequentialObj):  # ``model.add(...)`` under a block convlint cannot follow
-            value.items.append(Unknown(f"layers added under a block convlint cannot follow ({why})"))
+            value.items.append(Unknown(f"{_UNFOLLOWED_LAYERS}({why})"))
 
     def truth(self, value: Any) -> Optional[bool]:
         if isinstance(value, (LayerObj, SequentialObj, FunctionalObj)):
@@ -364,7 +382,7 @@ class KerasSemantics(Semantics):
                 return self.register(Proto(layer, [first.key]))
         if any(not t.known for t in tensors):
             return TensorRef(next(t.key for t in tensors if not t.known))  # already explained where it arose
-        return self.unfollowed(f"`{self.ip.code(node)}` ({name})", node)
+        return self.unfollowed(f"`{self.ip.code(node)}` ({name})", node, tensors)
 
     def noise_as(self, value: Any, partners: Sequence[Any]) -> Any:
         """A random or constant array made in the shape of a tensor (``tf.random.normal(shape=
@@ -658,7 +676,17 @@ class KerasSemantics(Semantics):
         keys, problem = self.tensor_inputs(value, layer.type)
         if problem and not any(problem == n[1] for n in layer.notes):
             layer.notes.append(("unresolved", problem))
-        return self.register(Proto(layer, keys, call_span=self.ip.span(node)))
+        span = self.ip.span(node)
+        for key in keys:  # an unknown not placed where it arose is placed where a layer meets it
+            if key.startswith("?"):
+                self.cuts.setdefault(key, self.cut_at(key) or span)
+        return self.register(Proto(layer, keys, call_span=span))
+
+    def cut_at(self, key: str) -> Optional[Span]:
+        """Where the undecided flow that made ``key`` unknown stands, for a name it made
+        unknown (``x depends on a while loop``), else ``None``."""
+        _, sep, construct = key.partition(" depends on ")
+        return self.cuts.get(f"?it depends on {construct}") if sep else None
 
     def apply_model(self, model: Any, args: Sequence[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
         model.used_as_layer = True
@@ -698,9 +726,12 @@ class KerasSemantics(Semantics):
                 current = "?" + reason
         return current
 
-    def unfollowed(self, what: str, node: cst.CSTNode) -> TensorRef:
+    def unfollowed(self, what: str, node: cst.CSTNode, sources: Sequence[Any] = ()) -> TensorRef:
+        """An unknown tensor made by ``what`` at ``node`` from the tensors ``sources``."""
         self.ip.note("unsupported", f"{what} is not followed; shapes from here on are unknown", node)
-        return TensorRef(f"?{what} is not followed")
+        key = f"?{what} is not followed"
+        self.cuts.setdefault(key, self.ip.span(node))
+        return self.cut(key, sources)
 
     # -- calls of objects -------------------------------------------------------------------
     def call_object(self, callee: Any, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
@@ -743,7 +774,7 @@ class KerasSemantics(Semantics):
         if isinstance(left, TensorRef) or isinstance(right, TensorRef):  # noise shaped like a tensor
             left, right = self.noise_as(left, [right]), self.noise_as(right, [left])
         if isinstance(left, Unknown) or isinstance(right, Unknown):
-            return TensorRef("?" + (left.reason if isinstance(left, Unknown) else right.reason))
+            return self.cut("?" + (left.reason if isinstance(left, Unknown) else right.reason), [left, right])
         if op in _BINOP_MERGES and isinstance(left, TensorRef) and isinstance(right, TensorRef):
             layer = LayerObj(_BINOP_MERGES[op], (), {}, self.ip.span(node), op=op)
             return self.register(Proto(layer, [left.key, right.key]))
@@ -765,7 +796,7 @@ class KerasSemantics(Semantics):
         unknown = next((t for t in tensors if not t.known), None)
         if unknown is not None:
             return unknown  # already explained where it arose
-        return self.unfollowed(what, node)
+        return self.unfollowed(what, node, tensors)
 
     # -- subclassed models and layers -------------------------------------------------------
     def instantiate(self, cls: ClassVal, args: List[Any], kwargs: Dict[str, Any], node: cst.CSTNode) -> Any:
@@ -848,7 +879,7 @@ class KerasSemantics(Semantics):
     def run_call(self, inst: Instance, args: List[Any], kwargs: Dict[str, Any], node: cst.CSTNode, site: Any = None) -> Any:
         call = inst.cls.method("call")
         if call is None:
-            return self.unfollowed(f"{inst.cls.name} (it has no call method)", node)
+            return self.unfollowed(f"{inst.cls.name} (it has no call method)", node, _tensor_args(list(args)))
         build = inst.cls.method("build")
         if build is not None and not inst.ext.get("built"):  # layers created in build(input_shape)
             inst.ext["built"] = True
@@ -906,6 +937,9 @@ class KerasSemantics(Semantics):
                         break
             self._builds_cache[id(node)] = known
         return known
+
+
+_UNFOLLOWED_LAYERS = "layers added under a block convlint cannot follow "
 
 
 def _is_keras(inst: Instance) -> bool:

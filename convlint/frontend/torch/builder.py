@@ -64,8 +64,11 @@ class Builder:
         name: str,
         layer_id: Optional[str] = None,
         op: Optional[str] = None,
-        called: bool = True,
+        called: Optional[bool] = True,
+        applied: Optional[Span] = None,
     ) -> TensorVal:
+        """A node for ``type_`` built at ``span`` and, when that is elsewhere, applied at
+        ``applied``."""
         node_id = self.unique(name, self.layer_ids if layer_id is None else frozenset())
         if layer_id is not None:
             self.layer_ids.add(layer_id)
@@ -82,6 +85,7 @@ class Builder:
             layer_id=layer_id,
             op=op,
             called=called,
+            applied=applied,
         )
         self.nodes.append(node)
         derived = bool(inputs) and not any(t.informative for t in inputs)

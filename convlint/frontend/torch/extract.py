@@ -19,7 +19,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from ...dims import sym
-from ...graph import ModelGraph, Node, Span, Unknown
+from ...graph import ModelGraph, Node, Span, Stop, Unknown
 from ...source_lines import split_lines
 from .. import FileNote, FrontendOptions
 from ..input_shapes import configured_shape, declared_shape
@@ -28,6 +28,7 @@ from ..python.modules import ModuleInfo, Resolver, package_of
 from ..python.syntax import walk
 from ..python.values import ClassVal, FuncVal, Instance
 from .builder import Builder, Example
+from .registration import construction_stop
 from .semantics import TorchSemantics
 from .values import ContainerObj, ModuleObj, ParamVal, TensorVal, is_module
 
@@ -244,12 +245,15 @@ def _class_model(
         result = interp.invoke(forward, [obj, *inputs], {}, forward.node, site=span)
         _add_uncalled(interp, builder, obj)
         _add_parameters(builder, obj, span)
+        stop = construction_stop(obj)
     except OutOfSteps:
         notes.append(steps_note(span, cls.name))
         result = None
+        stop = Stop("the model", None, "the step budget ran out")
     finally:
         _stop(interp, sem)
-    model = ModelGraph(cls.name, "torch", path, span, builder.nodes, list(builder.inputs), _outputs(result), "channels_first", dim_refs=builder.dim_refs)
+    model = ModelGraph(cls.name, "torch", path, span, builder.nodes, list(builder.inputs), _outputs(result), "channels_first",
+                       dim_refs=builder.dim_refs, stop=stop)
     _set_input_shapes(model, examples, declared, notes)
     return model
 
@@ -284,16 +288,17 @@ def _no_parameters(type_name: str) -> bool:
 
 
 def _add_uncalled(interp: Interpreter, builder: Builder, root: Instance) -> None:
-    """Submodules ``forward`` never called: no shape, but ``model.parameters()`` counts them,
-    so they join the graph as uncalled nodes (the totals then match PyTorch's).  Only when
-    ``forward`` was followed to the end without a note: otherwise "never called" is a guess."""
-    if any(note[3] == interp.model for note in interp.notes):
-        return
+    """Submodules ``forward`` did not call: no shape, but ``model.parameters()`` counts them
+    whether or not ``forward`` reaches them, so they join the graph as uncalled nodes (the
+    totals then match PyTorch's).  "Never called" (``called=False``) only when ``forward`` was
+    followed to the end without a note; otherwise it is not known (``called=None``)."""
+    followed = not any(note[3] == interp.model for note in interp.notes)
     called = {n.layer_id for n in builder.nodes}
     for module in _leaf_modules(root, set()):
         if module.path is not None and module.path not in called and not _no_parameters(module.type):
             span = module.span or interp.span(module.call)
-            builder.emit(module.type, module.args, module.kwargs, [], span, module.path, module.path, called=False)
+            builder.emit(module.type, module.args, module.kwargs, [], span, module.path, module.path,
+                         called=False if followed else None)
 
 
 def _add_parameters(builder: Builder, root: Instance, span: Span) -> None:
@@ -344,12 +349,15 @@ def _sequential_model(
         x = builder.add_input("input", None, span)
         _known_input_shapes(builder, examples, declared)
         result = sem.apply_module(seq, [x], {}, seq.call or site)
+        stop = construction_stop(seq)
     except OutOfSteps:
         notes.append(steps_note(span, name))
         result = None
+        stop = Stop("the model", None, "the step budget ran out")
     finally:
         _stop(interp, sem)
-    model = ModelGraph(name, "torch", path, span, builder.nodes, list(builder.inputs), _outputs(result), "channels_first", dim_refs=builder.dim_refs)
+    model = ModelGraph(name, "torch", path, span, builder.nodes, list(builder.inputs), _outputs(result), "channels_first",
+                       dim_refs=builder.dim_refs, stop=stop)
     _set_input_shapes(model, examples, declared, notes)
     return model
 

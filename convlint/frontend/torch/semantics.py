@@ -451,11 +451,14 @@ class TorchSemantics(Semantics):
             ip.quiet = False
             ip.model = ip.model or cls.name
             self.constructing += 1
+            first_note = len(ip.notes)
             try:
                 ip.invoke(init, [obj] + list(args), kwargs, node)
             finally:
                 ip.quiet, ip.model = saved
                 self.constructing -= 1
+                # what could not be followed while it was built: where its registration may lack modules
+                obj.ext["construction_notes"] = ip.notes[first_note:]
         return obj
 
     def call_object(self, callee: Any, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
@@ -557,7 +560,9 @@ class TorchSemantics(Semantics):
         return None
 
     # -- applying modules ---------------------------------------------------------------
-    def apply_module(self, obj: Any, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
+    def apply_module(self, obj: Any, args: List[Any], kwargs: Dict[str, Any], node: cst.Call, item: bool = False) -> Any:
+        """Apply ``obj`` at the call ``node``; ``item``: as an item of an ``nn.Sequential``, whose
+        place in the list is where it is applied (the call of the container runs it)."""
         tensors = [a for a in args if isinstance(a, TensorVal)]
         if self.builder is None or self.script:
             if isinstance(obj, ModuleObj) and self.script and tensors:
@@ -575,7 +580,9 @@ class TorchSemantics(Semantics):
                 path = obj.type.lower()
                 layer_id = f"{path}@{id(obj)}"
             inputs = tensors or [UNKNOWN_TENSOR("no tensor argument")]
-            return self.builder.emit(obj.type, obj.args, obj.kwargs, inputs, (obj.span or self.ip.span(obj.call)), path, layer_id)
+            applied = None if item else self.ip.span(node)
+            return self.builder.emit(obj.type, obj.args, obj.kwargs, inputs, (obj.span or self.ip.span(obj.call)), path, layer_id,
+                                     applied=applied)
         if isinstance(obj, ContainerObj):
             if obj.kind != "Sequential":
                 return self.unknown_tensor(f"calling an nn.{obj.kind}", node)
@@ -583,15 +590,15 @@ class TorchSemantics(Semantics):
             for _, child in obj.items:
                 if not is_module(child):
                     return UNKNOWN_TENSOR("a Sequential item convlint cannot resolve")  # noted where it was built
-                x = self.apply_module(child, [x], {}, node)
+                x = self.apply_module(child, [x], {}, node, item=True)
             return x
         forward = obj.cls.method("forward")
         if forward is None and obj.ext.get("seq") is not None:
-            return self.apply_module(obj.ext["seq"], args, kwargs, node)
+            return self.apply_module(obj.ext["seq"], args, kwargs, node, item)
         if forward is None and obj.ext.get("layer") is not None:  # a layer subclass keeping its forward
             layer = obj.ext["layer"]
             layer.path = layer.path or obj.ext.get("path")
-            return self.apply_module(layer, args, kwargs, node)
+            return self.apply_module(layer, args, kwargs, node, item)
         if forward is None:
             return self.unknown_tensor(f"{obj.cls.name} (no forward method found)", node)
         return self.ip.invoke(forward, [obj] + list(args), kwargs, node)
@@ -612,7 +619,8 @@ class TorchSemantics(Semantics):
             return inputs[0]
         path = obj.path or obj.type.lower()
         layer_id = obj.path or f"{path}@{id(obj)}"
-        return builder.emit(obj.type, obj.args, obj.kwargs, inputs, (obj.span or self.ip.span(obj.call)), path, layer_id)
+        return builder.emit(obj.type, obj.args, obj.kwargs, inputs, (obj.span or self.ip.span(obj.call)), path, layer_id,
+                            applied=self.ip.span(node))
 
     # -- functional ops -----------------------------------------------------------------
     def _graph(self, *tensors: Any, node: Optional[cst.CSTNode] = None) -> Optional[Builder]:
