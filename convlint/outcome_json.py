@@ -35,17 +35,18 @@ class _Types:
     def __init__(self) -> None:
         from . import edits
         from .cost import Amount, LayerCost, ModelCost
-        from .diagnostics import Diagnostic
+        from .diagnostics import Diagnostic, Related
         from .dims import Expr, FloorDiv
         from .engine import Constraint, Finding, LayerResult, ShapedModel
-        from .graph import Cause, DimRef, ModelGraph, Node, SizeOf, Span, Unknown, UnknownRest
+        from .graph import Cause, DimRef, ModelGraph, Node, SizeOf, Span, Stop, Unknown, UnknownRest
         from .layers.base import Weight
         from .runner import FileOutcome
+        from .why import Step, Why
 
         classes = (Diagnostic, FloorDiv, Constraint, Finding, LayerResult, ShapedModel, Cause, DimRef, ModelGraph,
                    Node, SizeOf, Span, Unknown, UnknownRest, Weight, FileOutcome, Amount, LayerCost, ModelCost,
                    edits.Edit, edits.Fix, edits.SetArgument, edits.RenameArgument, edits.RemoveArgument,
-                   edits.RenameCallee, edits.InsertLayerBefore)
+                   edits.RenameCallee, edits.InsertLayerBefore, Related, Stop, Step, Why)
         self.by_name: Dict[str, type] = {cls.__name__: cls for cls in classes}
         assert len(self.by_name) == len(classes), "registered names must be unique"
         self.fields: Dict[type, Tuple[str, ...]] = {

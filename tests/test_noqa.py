@@ -99,7 +99,7 @@ def test_input_shape_comment_after_a_form_feed():
         "        return self.fc(torch.flatten(self.conv(x), 1))\n"
     )
     found = codes_of(source)
-    assert ("CL103", 10) in found and not any(code == "CL904" for code, _ in found)  # the comment was read
+    assert ("CL103", 12) in found and not any(code == "CL904" for code, _ in found)  # the comment was read (error at the application)
 
 
 def test_columns_after_a_form_feed():
