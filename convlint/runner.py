@@ -319,13 +319,19 @@ def _shift(outcome: FileOutcome, original: Any) -> None:
         return Span(original(s.line), s.column, None if s.end_line is None else original(s.end_line), s.end_column)
 
     outcome.diagnostics = [
-        dataclasses.replace(d, line=original(d.line), end_line=None if d.end_line is None else original(d.end_line))
+        dataclasses.replace(d, line=original(d.line), end_line=None if d.end_line is None else original(d.end_line),
+                            related=tuple(dataclasses.replace(r, line=original(r.line)) for r in d.related))
         for d in outcome.diagnostics
     ]
     for shaped in outcome.models:
-        shaped.model.span = span(shaped.model.span)
-        for node in shaped.model.nodes:
+        model = shaped.model
+        model.span = span(model.span)
+        if model.stop is not None and model.stop.span is not None:
+            model.stop = dataclasses.replace(model.stop, span=span(model.stop.span))
+        for node in model.nodes:
             node.span = span(node.span)
+            if node.applied is not None:
+                node.applied = span(node.applied)
 
 
 def _relocate(outcome: FileOutcome, nb: Any) -> None:
@@ -355,7 +361,7 @@ def _relocate(outcome: FileOutcome, nb: Any) -> None:
         if model.stop is not None and model.stop.span is not None:
             cell, at = span(model.stop.span)
             model.stop = dataclasses.replace(model.stop, span=at, cell=cell)
-        for node in model.nodes:
+        for node in model.nodes:  # (``node.applied`` is read by the engine and rules only, before this)
             cell, node.span = span(node.span)
             node.cell = cell
 
