@@ -33,54 +33,23 @@ class RenderContext:
 Renderer = Callable[[Report, RenderContext], str]
 
 
-def _text(report: Report, context: RenderContext) -> str:
-    from .text import render
+def _lazy(module: str) -> Renderer:
+    """A renderer that imports its module (``convlint.output.<module>``) on first use, so a run
+    pays only for the format it prints."""
 
-    return render(report, context)
+    def render(report: Report, context: RenderContext) -> str:
+        from importlib import import_module
 
+        return import_module(f"{__name__}.{module}").render(report, context)
 
-def _json(report: Report, context: RenderContext) -> str:
-    from .json_report import render
-
-    return render(report, context)
-
-
-def _sarif(report: Report, context: RenderContext) -> str:
-    from .sarif import render
-
-    return render(report, context)
-
-
-def _github(report: Report, context: RenderContext) -> str:
-    from .github import render
-
-    return render(report, context)
-
-
-def _markdown(report: Report, context: RenderContext) -> str:
-    from .markdown import render
-
-    return render(report, context)
-
-
-def _mermaid(report: Report, context: RenderContext) -> str:
-    from .mermaid import render
-
-    return render(report, context)
-
-
-def _html(report: Report, context: RenderContext) -> str:
-    from .html import render
-
-    return render(report, context)
+    render.__name__ = f"render_{module}"
+    return render
 
 
 FORMATS: Dict[str, Renderer] = {
-    "text": _text,
-    "json": _json,
-    "sarif": _sarif,
-    "github": _github,
-    "markdown": _markdown,
-    "mermaid": _mermaid,
-    "html": _html,
+    name: _lazy(module)
+    for name, module in (
+        ("text", "text"), ("json", "json_report"), ("sarif", "sarif"), ("github", "github"),
+        ("markdown", "markdown"), ("mermaid", "mermaid"), ("html", "html"),
+    )
 }
