@@ -1,8 +1,9 @@
 """The installed ``convlint`` entry points, found without importing :mod:`importlib.metadata`.
 
 Importing ``importlib.metadata`` (it pulls in ``email``, ``zipfile``, ``csv``...) and building a
-distribution object for every installed package cost about 50 ms of each run, a third of what
-a one-file run spends above the ``import libcst`` floor.  The standard path search it performs
+distribution object for every installed package cost 37 ms of CPU on each run (7 ms this way;
+medians of fresh processes, 42 distributions installed), a third of what a one-file run spent
+above the ``import libcst`` floor.  The standard path search it performs
 is simple, so it is done here directly: every directory on ``sys.path`` is listed, and of each
 ``*.dist-info`` / ``*.egg-info`` folder only ``entry_points.txt`` is read, and parsed only when
 it has a ``[convlint]`` section.  That costs one ``open`` per installed distribution and needs

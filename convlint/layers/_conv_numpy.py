@@ -142,15 +142,22 @@ def plan_conv(n: int, c: int, f: int, k: Sequence[int], s: Sequence[int], d: Seq
     raise AssertionError("unreachable: the general path always has a plan")
 
 
+def _direct(plan: ConvPlan, mode: str) -> bool:
+    """Zero padding on the stride-1 path is written straight into the unfolded columns: no
+    padded copy of the input (the copy costs as much as the input, and time)."""
+    return plan.stride1 and mode == "zeros"
+
+
 def conv_workspace(x_shape: Sequence[int], weight_shape: Sequence[int], s: Sequence[int], d: Sequence[int],
-                   pads: Pads, groups: int = 1) -> int:
+                   pads: Pads, groups: int = 1, mode: str = "zeros") -> int:
     """Bytes of the temporaries :func:`conv` makes for these shapes, its output excluded: the
-    padded copy of the input (when padding) and one block's workspace."""
+    padded copy of the input (when it needs one) and one block's workspace."""
     n, c = x_shape[:2]
     f, k = weight_shape[0], tuple(weight_shape[2:])
     padded = tuple(v + l + r for v, (l, r) in zip(x_shape[2:], pads))
-    padded_copy = _F32 * n * c * math.prod(padded) if any(l or r for l, r in pads) else 0
-    return padded_copy + plan_conv(n, c // groups, f // groups, k, s, d, padded).workspace
+    plan = plan_conv(n, c // groups, f // groups, k, s, d, padded)
+    copy = any(l or r for l, r in pads) and not _direct(plan, mode)
+    return (_F32 * n * c * math.prod(padded) if copy else 0) + plan.workspace
 
 
 def conv(
@@ -169,25 +176,28 @@ def conv(
     x = np.asarray(x, dtype=np.float32)
     weight = np.asarray(weight, dtype=np.float32)
     b = None if bias is None else np.asarray(bias, dtype=np.float32)
-    xp = _pad_cf(x, pads, mode)
-    n, c = xp.shape[:2]
+    n, c = x.shape[:2]
     f, k = weight.shape[0], weight.shape[2:]
-    out_sp = _out_sizes(xp.shape[2:], k, s, d)
+    padded = tuple(v + l + r for v, (l, r) in zip(x.shape[2:], pads))
+    out_sp = _out_sizes(padded, k, s, d)
     out = np.empty((n, f) + out_sp, dtype=np.float32)
     cg, fg = c // groups, f // groups
-    plan = plan_conv(n, cg, fg, k, s, d, xp.shape[2:])
+    plan = plan_conv(n, cg, fg, k, s, d, padded)
+    direct = _direct(plan, mode)
+    src = x if direct else _pad_cf(x, pads, mode)
     span0 = d[0] * (k[0] - 1) + 1
     for g in range(groups):
         wg = weight[g * fg:(g + 1) * fg]
         bg = None if b is None else b[g * fg:(g + 1) * fg]
         for b0, r0 in _blocks(n, out_sp[0], plan):
             b1, r1 = min(n, b0 + plan.samples), min(out_sp[0], r0 + plan.rows)
-            slab = xp[b0:b1, g * cg:(g + 1) * cg, r0 * s[0]:(r1 - 1) * s[0] + span0]
             target = out[b0:b1, g * fg:(g + 1) * fg, r0:r1]
+            part = src[b0:b1, g * cg:(g + 1) * cg]
+            rows = (r0 * s[0], (r1 - 1) * s[0] + span0)  # the padded input rows the block reads
             if plan.stride1:
-                _stride1_block(slab, wg, d, target, bg)
+                _stride1_block(part, pads if direct else tuple((0, 0) for _ in pads), rows, padded, wg, d, target, bg)
             else:
-                _offsets_block(slab, wg, s, d, target, bg)
+                _offsets_block(part[:, :, rows[0]:rows[1]], wg, s, d, target, bg)
     return out
 
 
@@ -231,14 +241,15 @@ def _offsets_block(xp: np.ndarray, weight: np.ndarray, s: Sequence[int], d: Sequ
     _finish(acc.reshape((n_batch, weight.shape[0]) + tuple(out_sp)), out, bias)
 
 
-def _stride1_block(xp: np.ndarray, weight: np.ndarray, d: Sequence[int], out: np.ndarray, bias: Optional[np.ndarray]) -> None:
-    """Stride-1 path on an already padded block: flatten the spatial axes, unfold only the last
-    kernel axis, and take every other kernel offset as a row-offset view (no copy; BLAS reads
-    it strided)."""
-    n_batch, c = xp.shape[:2]
+def _stride1_block(x: np.ndarray, pads: Pads, rows: Tuple[int, int], full: Sequence[int], weight: np.ndarray,
+                   d: Sequence[int], out: np.ndarray, bias: Optional[np.ndarray]) -> None:
+    """Stride-1 path for the padded input rows ``rows`` (of a padded input of shape ``full``)
+    of ``x`` padded by ``pads``: flatten the spatial axes, unfold only the last kernel axis, and
+    take every other kernel offset as a row-offset view (no copy; BLAS reads it strided)."""
+    n_batch, c = x.shape[:2]
     k = weight.shape[2:]
     f = weight.shape[0]
-    padded = xp.shape[2:]
+    padded = (rows[1] - rows[0],) + tuple(full[1:])
     out_sp = out.shape[2:]
     flat_strides = [math.prod(padded[i + 1:]) for i in range(len(padded))]
     data = math.prod(padded)
@@ -248,7 +259,14 @@ def _stride1_block(xp: np.ndarray, weight: np.ndarray, d: Sequence[int], out: np
     # written once into slot 0, the other slots are shifted copies of it
     cols = np.empty((n_batch, c, k_last, length), dtype=np.float32)
     base = cols[:, :, 0, :]
-    base[:, :, :data].reshape((n_batch, c) + tuple(padded))[...] = xp
+    block = base[:, :, :data].reshape((n_batch, c) + tuple(padded))
+    if any(l or r for l, r in pads):
+        block[...] = 0.0
+    top = pads[0][0]
+    lo, hi = max(rows[0], top), min(rows[1], top + x.shape[2])  # padded rows that hold input rows
+    if hi > lo:
+        inner = tuple(slice(l, l + v) for (l, _), v in zip(pads[1:], x.shape[3:]))
+        block[(slice(None), slice(None), slice(lo - rows[0], hi - rows[0])) + inner] = x[:, :, lo - top:hi - top]
     base[:, :, data:] = 0.0
     for j in range(1, k_last):
         shift = j * d_last

@@ -440,7 +440,7 @@ class TorchConv(LayerSpec):
             crops = tuple((p, p - o) for p, o in zip(attrs["padding"], attrs["output_padding"]))
             per_group = K.conv_transpose_workspace(group, k + (cin // g, cout // g), s, d, crops)
             return g * per_group + FORWARD_TEMPORARIES * 4 * math.prod(output)
-        return K.conv_workspace(shape, (cout, cin // g) + k, s, d, _torch_pads(attrs), g)
+        return K.conv_workspace(shape, (cout, cin // g) + k, s, d, _torch_pads(attrs), g, attrs.get("padding_mode", "zeros"))
 
     def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
         from . import _conv_numpy as K
