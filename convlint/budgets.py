@@ -16,7 +16,6 @@ the same spellings.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 from typing import Any, Dict, Mapping, Optional
 
 __all__ = ["BUDGETS", "BudgetError", "parse_amount", "effective_budget", "short_count", "short_bytes"]
@@ -60,6 +59,8 @@ def parse_amount(value: Any, kind: str = "count") -> int:
         raise BudgetError(_hint(value, kind))
     if prefix in _BINARY and not byte:
         raise BudgetError(_hint(value, kind))  # "256Mi" without B
+    from decimal import Decimal, InvalidOperation  # only a written amount needs it (and decimal is slow to import)
+
     try:
         exact = Decimal(number.replace("_", "")) * (_BINARY.get(prefix) or _DECIMAL[prefix])
     except InvalidOperation:  # pragma: no cover - the pattern admits only digits

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field, fields
-from typing import Any, Hashable, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Hashable, List, Optional, Tuple
 
-from .edits import Fix
+if TYPE_CHECKING:  # pragma: no cover
+    from .edits import Fix  # imported where fixes are made: most runs propose none
 
 __all__ = ["SEVERITIES", "Related", "Diagnostic", "Report", "severity_rank", "sort_key"]
 

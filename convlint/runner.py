@@ -19,7 +19,7 @@ import dataclasses
 import io
 import os
 from dataclasses import dataclass, field
-from typing import Any, Dict, Hashable, Iterable, List, Mapping, Optional, Sequence, Tuple, Type
+from typing import TYPE_CHECKING, Any, Dict, Hashable, Iterable, List, Mapping, Optional, Sequence, Tuple, Type
 
 from .config import Config
 from .diagnostics import Diagnostic, Report, sort_key
@@ -27,7 +27,9 @@ from .discover import find_files, maybe_model
 from .files import read_regular
 from .graph import Span
 from .noqa import apply_noqa
-from .pool import Died
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .pool import Died  # imported when workers start: a small run checks in-process
 
 __all__ = ["Checker", "FileOutcome", "drop_subsumed", "effective_jobs", "run", "ISOLATE_BYTES", "PARALLEL_MIN_BYTES"]
 

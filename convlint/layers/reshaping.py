@@ -22,7 +22,6 @@ but a few, so convlint reports it as an error and says it assumed a batch of 1.
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..dims import Dim, Expr, exact_div, is_known, prod
@@ -190,6 +189,8 @@ def upsampled_size(n: ODim, scale: float) -> ODim:
         return int(math.floor(float(n) * scale))  # type: ignore[arg-type]
     if float(scale).is_integer():
         return n * int(scale)
+    from fractions import Fraction  # a fractional scale on a symbolic size is rare; the import is not cheap
+
     frac = Fraction(scale).limit_denominator(1000)
     if float(frac) != scale:
         return None

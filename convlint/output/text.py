@@ -6,8 +6,6 @@ from typing import Dict, List
 
 from ..diagnostics import SEVERITIES, Diagnostic, Report
 from . import RenderContext
-from .summary import model_table
-from .why import model_why
 
 _COLORS = {"error": "31", "warning": "33", "info": "36"}
 
@@ -77,11 +75,15 @@ def summary_line(report: Report) -> str:
 
 def render(report: Report, context: RenderContext) -> str:
     lines: List[str] = []
-    if context.summary:
+    if context.summary:  # the tables' modules are imported only for the options that print them
+        from .summary import model_table
+
         for shaped in report.models:
             lines.append(model_table(shaped))
             lines.append("")
     if context.why:
+        from .why import model_why
+
         for shaped in report.models:
             why = model_why(shaped)
             if why is not None:

@@ -33,11 +33,11 @@ import re
 from typing import TYPE_CHECKING, Any, ClassVar, Dict, Hashable, Iterator, Mapping, Optional, Sequence, Tuple
 
 from ..diagnostics import Diagnostic, Related
-from ..edits import Fix
 from ..graph import Span
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..config import Config
+    from ..edits import Fix
     from ..engine import ShapedModel
     from ..frontend import FileNote, FileResult
     from ..graph import ModelGraph, Node

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Optional
 
 from ..dims import is_known, prod
-from ..edits import Fix, InsertLayerBefore, SetArgument
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..edits import Fix
     from ..engine import Finding, LayerResult, ShapedModel
 
 __all__ = ["argument_position", "channel_fix", "flatten_fix", "same_padding_fix"]
@@ -58,6 +58,8 @@ def channel_fix(model: "ShapedModel", finding: "Finding") -> Optional[Fix]:
         if _int(declared) and declared == prod(shape[1:]):
             return flatten_fix(model, result)
         return None  # flatten and resize, or resize for the last axis: not one repair
+    from ..edits import Fix, SetArgument  # here, not at import: most runs propose no fix
+
     position = argument_position(result, finding.attr, framework)
     change = SetArgument(finding.attr, finding.expected, position, _formula(model, result, shape, finding.expected))
     return Fix.of(f"Set {finding.attr}={finding.expected}", node.span, node.type, change)
@@ -85,6 +87,8 @@ def flatten_fix(model: "ShapedModel", result: "LayerResult") -> Optional[Fix]:
     shape = result.input_shapes[0] if result.input_shapes else None
     if shape is None or len(shape) <= 2:
         return None
+    from ..edits import Fix, InsertLayerBefore, SetArgument
+
     node = result.node
     framework = model.model.framework
     if framework == "keras":
@@ -130,4 +134,6 @@ def same_padding_fix(model: "ShapedModel", finding: "Finding") -> Optional[Fix]:
     position = argument_position(result, "padding", framework)
     if position is None:
         return None
+    from ..edits import Fix, SetArgument
+
     return Fix.of('Use padding="same"', node.span, node.type, SetArgument("padding", "same", position), safe=False)

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional
 
 from ..diagnostics import Diagnostic
 from ..dims import fmt, prod, subs
-from ..solve import Fit, solve_model
 from . import Rule
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..config import Config
     from ..engine import ShapedModel
+    from ..solve import Fit
 
 
 class InputFit(Rule):
@@ -77,6 +77,8 @@ class Net(nn.Module):
     def check(self, model: "ShapedModel", config: "Config") -> Iterator[Diagnostic]:
         if not model.constraints:
             return
+        from ..solve import solve_model  # only a model with a size constraint needs the solver
+
         try:
             fit = solve_model(model)
         except Exception:  # a rule never raises; an unsolvable model is simply not reported
@@ -107,7 +109,7 @@ class Net(nn.Module):
             yield dataclasses.replace(diagnostic, severity="info")
 
 
-def _solutions_text(fit: Fit) -> str:
+def _solutions_text(fit: "Fit") -> str:
     """``H = W = 28`` out of ``fits: H = W = 28`` / ``fits only H = 28, W = 32``."""
     text = fit.describe()
     for prefix in ("fits: ", "fits only "):
