@@ -7,6 +7,8 @@ reported, 2 for usage and configuration errors and for internal failures.
 from __future__ import annotations
 
 import argparse
+import atexit
+import gc
 import os
 import sys
 from collections import Counter
@@ -127,9 +129,19 @@ def _cache(args: argparse.Namespace, config: Config, pm: "PluginManager") -> "Ca
     return Cache(directory, make_salt(__version__, config, plugins, options))
 
 
+def _skip_final_collections() -> None:
+    """Once the interpreter exits, its last garbage collections walk every object still alive
+    (libcst's node classes, the catalogue, the report): 12 ms of a one-file run.  Freezing the
+    heap at exit (``atexit`` handlers run before those collections) skips that walk; the
+    process is ending, so nothing is lost.  Registered once however often ``main`` runs."""
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
+
+
 def main(argv: Optional[Sequence[str]] = None, *, plugins: Sequence[object] = ()) -> int:
     """Run convlint; ``plugins`` are registered in addition to the installed ones (tests).
     ``convlint server`` starts the language server instead (see :mod:`convlint.lsp`)."""
+    _skip_final_collections()
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["server"]:
         from .lsp import main as serve
