@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from convlint import reduce as reducing
+from convlint.relevant import relevant
 from convlint.config import parse_config
 from convlint.frontend.python.split import split
 from convlint.plugins import collect_rules, make_catalogue, make_plugin_manager
@@ -108,7 +109,7 @@ def test_split_agrees_with_python_on_this_project():
 # -- what is kept ------------------------------------------------------------------------------
 def kept_text(source: str) -> str:
     chunks = split(source)
-    keep = reducing._relevant(source, chunks)
+    keep = relevant(source, chunks, reducing.READ_CHARS)
     return "".join(source[c.start:c.end] for i, c in enumerate(chunks) if i in keep)
 
 
