@@ -5,6 +5,8 @@ several times), symbolic tensors (``Input`` and every layer call), ``Sequential`
 (filled by a list or by ``.add``) and functional ``Model``s.  These classes record exactly
 that; :func:`sequential_graph` and :func:`functional_graph` turn a finished model into a
 :class:`~convlint.graph.ModelGraph` (auto names, ids, input shapes, inlined sub-models).
+The mutable objects are plain classes, compared by identity: a dataclass would add only its
+start-up cost (see :mod:`convlint.frontend.python.values`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from functools import lru_cache
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 from ...dims import Expr, sym
@@ -36,46 +38,53 @@ __all__ = [
 _ids = itertools.count()
 
 
-@dataclass(eq=False)
 class LayerObj:
     """A constructed layer: canonical ``type``, folded arguments, where it was written."""
 
-    type: str
-    args: Tuple[Any, ...]
-    kwargs: Dict[str, Any]
-    span: Span
-    name: Optional[str] = None
-    input_shape: Any = None  # from input_shape= / input_dim= / batch_input_shape=, no batch dim
-    notes: List[Tuple[str, ...]] = field(default_factory=list)  # (kind, message[, the unresolved value's reason])
-    uid: int = field(default_factory=lambda: next(_ids))
-    op: Optional[str] = None
-    """The source spelling of a tensor op that acts as this layer (``ops.add``, ``+``): Keras 3
-    records ops, not layers, so reports show the spelling (``Node.op``)."""
-    function: Any = None
-    """A ``Lambda`` whose function changes the shape: (the interpreter's function value, its
-    source text), run on the layer's input in a functional call."""
+    def __init__(
+        self, type: str, args: Tuple[Any, ...], kwargs: Dict[str, Any], span: Span, name: Optional[str] = None,
+        input_shape: Any = None, notes: Optional[List[Tuple[str, ...]]] = None, uid: Optional[int] = None,
+        op: Optional[str] = None, function: Any = None,
+    ) -> None:
+        self.type = type
+        self.args = args
+        self.kwargs = kwargs
+        self.span = span
+        self.name = name
+        self.input_shape = input_shape  # from input_shape= / input_dim= / batch_input_shape=, no batch dim
+        self.notes: List[Tuple[str, ...]] = [] if notes is None else notes  # (kind, message[, the unresolved value's reason])
+        self.uid = next(_ids) if uid is None else uid
+        self.op = op
+        """The source spelling of a tensor op that acts as this layer (``ops.add``, ``+``): Keras 3
+        records ops, not layers, so reports show the spelling (``Node.op``)."""
+        self.function = function
+        """A ``Lambda`` whose function changes the shape: (the interpreter's function value, its
+        source text), run on the layer's input in a functional call."""
 
 
-@dataclass(eq=False)
 class Proto:
     """One application of a layer (or an ``Input``) in the functional world, before naming."""
 
-    layer: LayerObj
-    inputs: List[str]  # proto uids as strings, or "?reason" for an unknown tensor
-    prefix: str = ""
-    call_span: Optional[Span] = None  # where it is applied (reported for a reused layer)
-    uid: int = field(default_factory=lambda: next(_ids))
+    def __init__(
+        self, layer: LayerObj, inputs: List[str], prefix: str = "", call_span: Optional[Span] = None,
+        uid: Optional[int] = None,
+    ) -> None:
+        self.layer = layer
+        self.inputs = inputs  # proto uids as strings, or "?reason" for an unknown tensor
+        self.prefix = prefix
+        self.call_span = call_span  # where it is applied (reported for a reused layer)
+        self.uid = next(_ids) if uid is None else uid
 
     @property
     def key(self) -> str:
         return f"p{self.uid}"
 
 
-@dataclass(eq=False)
 class TensorRef:
     """A symbolic Keras tensor: the output of a proto (``key``) or an unknown (``?reason``)."""
 
-    key: str
+    def __init__(self, key: str) -> None:
+        self.key = key
 
     @property
     def known(self) -> bool:
@@ -107,30 +116,37 @@ class ShapeRef:
         return tuple(self.fold_item(i) for i in range(count))
 
 
-@dataclass(eq=False)
 class SequentialObj:
     """A ``Sequential`` being filled; ``items`` are layers, tensors (``Input``) or sub-models."""
 
-    span: Span
-    items: List[Any] = field(default_factory=list)
-    name_kwarg: Optional[str] = None
-    var_name: Optional[str] = None
-    build_shape: Any = None
-    notes: List[Tuple[str, str, Span]] = field(default_factory=list)
-    used_as_layer: bool = False
+    def __init__(
+        self, span: Span, items: Optional[List[Any]] = None, name_kwarg: Optional[str] = None,
+        var_name: Optional[str] = None, build_shape: Any = None, notes: Optional[List[Tuple[str, str, Span]]] = None,
+        used_as_layer: bool = False,
+    ) -> None:
+        self.span = span
+        self.items: List[Any] = [] if items is None else items
+        self.name_kwarg = name_kwarg
+        self.var_name = var_name
+        self.build_shape = build_shape
+        self.notes: List[Tuple[str, str, Span]] = [] if notes is None else notes
+        self.used_as_layer = used_as_layer
 
 
-@dataclass(eq=False)
 class FunctionalObj:
     """``Model(inputs, outputs)``."""
 
-    span: Span
-    inputs: List[TensorRef]
-    outputs: List[TensorRef]
-    name_kwarg: Optional[str] = None
-    var_name: Optional[str] = None
-    notes: List[Tuple[str, str, Span]] = field(default_factory=list)
-    used_as_layer: bool = False
+    def __init__(
+        self, span: Span, inputs: List[TensorRef], outputs: List[TensorRef], name_kwarg: Optional[str] = None,
+        var_name: Optional[str] = None, notes: Optional[List[Tuple[str, str, Span]]] = None, used_as_layer: bool = False,
+    ) -> None:
+        self.span = span
+        self.inputs = inputs
+        self.outputs = outputs
+        self.name_kwarg = name_kwarg
+        self.var_name = var_name
+        self.notes: List[Tuple[str, str, Span]] = [] if notes is None else notes
+        self.used_as_layer = used_as_layer
 
 
 ModelObj = Union[SequentialObj, FunctionalObj]

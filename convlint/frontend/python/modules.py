@@ -11,7 +11,6 @@ looked for in the project unless a file of that name is really there.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
@@ -34,19 +33,23 @@ fresh globals (``ModuleInfo``), so nothing one file's analysis computes leaks in
 _PARSED_MAX = 256
 
 
-@dataclass(eq=False)
 class ModuleInfo:
-    """One parsed module: its source, tree, positions, import table and (once run) globals."""
+    """One parsed module: its source, tree, positions, import table and (once run) globals.
+    (A plain class, compared by identity: see :mod:`convlint.frontend.python.values`.)"""
 
-    name: str
-    path: str
-    source: str
-    module: cst.Module
-    positions: Positions
-    imports: ImportTable
-    package: str = ""
-    """The dotted package this module lives in (for relative imports)."""
-    globals: Optional[Scope] = None
+    def __init__(
+        self, name: str, path: str, source: str, module: cst.Module, positions: Positions, imports: ImportTable,
+        package: str = "", globals: Optional[Scope] = None,
+    ) -> None:
+        self.name = name
+        self.path = path
+        self.source = source
+        self.module = module
+        self.positions = positions
+        self.imports = imports
+        self.package = package
+        """The dotted package this module lives in (for relative imports)."""
+        self.globals = globals
 
     @classmethod
     def parse(

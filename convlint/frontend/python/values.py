@@ -7,11 +7,17 @@ imports gets a value of its own here: functions with the scope they close over, 
 their namespace, instances with their attributes, imported names not read from disk.  A
 framework's own objects (layers, tensors, models) are its semantics' business; the core only
 passes them around.
+
+The interpreter's own objects (functions, classes, instances...) are plain classes: they are
+compared by identity and never printed, so a dataclass would only add its cost at start-up
+(Python 3.11 compiles each generated method: about 2M instructions a class, where a plain
+class costs 0.1M).  The value types compared by value (:class:`QualName`, the unknowns)
+stay frozen dataclasses.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple
 
 import libcst as cst
@@ -78,36 +84,42 @@ class QualName:
         return QualName(f"{self.name}.{attr}")
 
 
-@dataclass(eq=False)
 class FuncVal:
     """A function or method defined in the code: its ``def``, the scope it closes over, the
     class it was defined in (for ``super()``) and the module it lives in."""
 
-    node: cst.FunctionDef
-    scope: "Scope"
-    owner: Optional["ClassVal"] = None
-    module: Optional["ModuleInfo"] = None
-    kind: str = "function"
-    """``function``, ``staticmethod``, ``classmethod`` or ``property``."""
+    def __init__(
+        self, node: cst.FunctionDef, scope: "Scope", owner: Optional["ClassVal"] = None,
+        module: Optional["ModuleInfo"] = None, kind: str = "function",
+    ) -> None:
+        self.node = node
+        self.scope = scope
+        self.owner = owner
+        self.module = module
+        self.kind = kind
+        """``function``, ``staticmethod``, ``classmethod`` or ``property``."""
 
     @property
     def name(self) -> str:
         return self.node.name.value
 
 
-@dataclass(eq=False)
 class ClassVal:
     """A class defined in the code: its namespace (methods, class attributes), its bases
     (local classes or imported names) and ``kind``, the framework's word for it (``None`` for
     a plain class; ``"torch.module"``, ``"keras.model"``...)."""
 
-    name: str
-    node: cst.ClassDef
-    bases: List[Any]
-    namespace: Dict[str, Any] = field(default_factory=dict)
-    kind: Optional[str] = None
-    module: Optional["ModuleInfo"] = None
-    decorators: Tuple[str, ...] = ()
+    def __init__(
+        self, name: str, node: cst.ClassDef, bases: List[Any], namespace: Optional[Dict[str, Any]] = None,
+        kind: Optional[str] = None, module: Optional["ModuleInfo"] = None, decorators: Tuple[str, ...] = (),
+    ) -> None:
+        self.name = name
+        self.node = node
+        self.bases = bases
+        self.namespace: Dict[str, Any] = {} if namespace is None else namespace
+        self.kind = kind
+        self.module = module
+        self.decorators = decorators
 
     def mro(self) -> Iterator["ClassVal"]:
         """This class, then its local bases depth-first (enough for model code)."""
@@ -143,61 +155,61 @@ class ClassVal:
         return any(c is other for c in self.mro())
 
 
-@dataclass(eq=False)
 class Instance:
     """An instance of a class defined in the code: the attributes its methods set.
     ``ext`` holds what a framework's semantics records about it (its input shape, its
     attribute path, the layers of an ``nn.Sequential`` subclass...)."""
 
-    cls: ClassVal
-    attrs: Dict[str, Any] = field(default_factory=dict)
-    ext: Dict[str, Any] = field(default_factory=dict)
+    def __init__(self, cls: ClassVal, attrs: Optional[Dict[str, Any]] = None, ext: Optional[Dict[str, Any]] = None) -> None:
+        self.cls = cls
+        self.attrs: Dict[str, Any] = {} if attrs is None else attrs
+        self.ext: Dict[str, Any] = {} if ext is None else ext
 
 
-@dataclass(eq=False)
 class BoundMethod:
     """``obj.method``: a method of the code (``func`` a :class:`FuncVal`), or a method of a
     built-in or framework value (``func`` its name)."""
 
-    self_obj: Any
-    func: Any
+    def __init__(self, self_obj: Any, func: Any) -> None:
+        self.self_obj = self_obj
+        self.func = func
 
 
-@dataclass(eq=False)
 class SuperVal:
     """``super()`` inside a method of ``cls``, on ``self_obj``."""
 
-    cls: ClassVal
-    self_obj: Any
+    def __init__(self, cls: ClassVal, self_obj: Any) -> None:
+        self.cls = cls
+        self.self_obj = self_obj
 
 
-@dataclass(eq=False)
 class Partial:
     """``functools.partial(func, *args, **kwargs)``: calling it calls ``func`` with these
     arguments first."""
 
-    func: Any
-    args: Tuple[Any, ...] = ()
-    kwargs: Dict[str, Any] = field(default_factory=dict)
+    def __init__(self, func: Any, args: Tuple[Any, ...] = (), kwargs: Optional[Dict[str, Any]] = None) -> None:
+        self.func = func
+        self.args = args
+        self.kwargs: Dict[str, Any] = {} if kwargs is None else kwargs
 
 
-@dataclass(eq=False)
 class ModuleVal:
     """A module of the project read from disk (never imported): its top-level names."""
 
-    name: str
-    info: "ModuleInfo"
+    def __init__(self, name: str, info: "ModuleInfo") -> None:
+        self.name = name
+        self.info = info
 
 
-@dataclass(eq=False)
 class Record:
     """An object that is only its attributes: ``types.SimpleNamespace(...)``, the namespace
     ``argparse`` returns, an ``EasyDict``-style config."""
 
-    kind: str
-    attrs: Dict[str, Any] = field(default_factory=dict)
-    assumed: bool = False
-    """True when the values are declared defaults (a command line may change them)."""
+    def __init__(self, kind: str, attrs: Optional[Dict[str, Any]] = None, assumed: bool = False) -> None:
+        self.kind = kind
+        self.attrs: Dict[str, Any] = {} if attrs is None else attrs
+        self.assumed = assumed
+        """True when the values are declared defaults (a command line may change them)."""
 
 
 @dataclass(frozen=True)
@@ -208,27 +220,30 @@ class ConstArray:
     values: Tuple[Any, ...]
 
 
-@dataclass(eq=False)
 class ArgParser:
     """``argparse.ArgumentParser()``: the options declared so far and their defaults."""
 
-    defaults: Dict[str, Any] = field(default_factory=dict)
+    def __init__(self, defaults: Optional[Dict[str, Any]] = None) -> None:
+        self.defaults: Dict[str, Any] = {} if defaults is None else defaults
 
 
-@dataclass(eq=False)
 class LazyImport:
     """A name imported from a project module, read only when it is first used: model files
     import far more than a model needs (torchvision's weight enums pull in its transforms), and
     parsing is the expensive part.  The interpreter forces it wherever a value is used."""
 
-    path: str
-    module: str
-    name: Optional[str]
-    """The imported attribute, or ``None`` for the module itself (``import pkg.blocks as b``)."""
-    relative: bool
-    written: str
-    value: Any = None
-    forced: bool = False
+    def __init__(
+        self, path: str, module: str, name: Optional[str], relative: bool, written: str,
+        value: Any = None, forced: bool = False,
+    ) -> None:
+        self.path = path
+        self.module = module
+        self.name = name
+        """The imported attribute, or ``None`` for the module itself (``import pkg.blocks as b``)."""
+        self.relative = relative
+        self.written = written
+        self.value = value
+        self.forced = forced
 
 
 _PLAIN = (int, float, str, bool, type(None), range, bytes)
