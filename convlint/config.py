@@ -159,6 +159,12 @@ def find_config(start: str) -> Optional[str]:
 
     A ``pyproject.toml`` on the way that cannot be read is an error, not a file to pass over:
     it may hold the configuration, and running without it would silently check other rules."""
+    found = _find_config(start)
+    return None if found is None else found[0]
+
+
+def _find_config(start: str) -> Optional[Tuple[str, Dict[str, Any]]]:
+    """:func:`find_config`'s file and its parsed contents (read and parsed once)."""
     here = os.path.abspath(start)
     if not os.path.isdir(here):
         here = os.path.dirname(here)
@@ -167,8 +173,10 @@ def find_config(start: str) -> Optional[str]:
         if os.path.isfile(candidate):
             data = _read_bytes(candidate)
             # A cheap byte test first: most pyproject.toml files have no convlint table.
-            if b"tool.convlint" in data and _tool_table(_parse_toml(candidate, data)) is not None:
-                return candidate
+            if b"tool.convlint" in data:
+                parsed = _parse_toml(candidate, data)
+                if _tool_table(parsed) is not None:
+                    return candidate, parsed
         parent = os.path.dirname(here)
         if parent == here:
             return None
@@ -178,10 +186,12 @@ def find_config(start: str) -> Optional[str]:
 def load_config(path: Optional[str] = None, start: str = ".") -> Config:
     """The configuration from ``path`` (``--config``), or found upward from ``start``."""
     if path is None:
-        path = find_config(start)
-        if path is None:
+        found = _find_config(start)
+        if found is None:
             return Config(root=os.path.abspath("."))
-    data = _read_toml(path)
+        path, data = found
+    else:
+        data = _read_toml(path)
     if os.path.basename(path) == "pyproject.toml" or "tool" in data:
         table = _tool_table(data)
         table = {} if table is None else table

@@ -101,7 +101,9 @@ abstract base classes is slow, and ``walk`` asks it for every field of every nod
 
 
 def _node_kind(t: type) -> int:
-    kind = 1 if issubclass(t, cst.CSTNode) else 2 if issubclass(t, (list, tuple)) else 0
+    # The MRO, not ``issubclass``: libcst's node base is an abstract class, and ``issubclass`` of
+    # a type that is no node (``str``, a sentinel) asks every one of its ~250 subclasses in turn.
+    kind = 1 if cst.CSTNode in t.__mro__ else 2 if issubclass(t, (list, tuple)) else 0
     _IS_NODE[t] = kind
     return kind
 
