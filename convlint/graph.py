@@ -40,7 +40,7 @@ def fmt_shape(shape: Shape) -> str:
     return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # its own __repr__, below
 class Unknown:
     """A value the front end could not resolve statically, and why (shown to the user)."""
 

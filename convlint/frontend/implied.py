@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import builtins
 import re
-import symtable
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Dict, Iterable, List, Set, Tuple
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Set, Tuple
+
+if TYPE_CHECKING:  # pragma: no cover
+    import symtable
 
 __all__ = ["Implied", "implied_imports", "unbound_names"]
 
@@ -34,15 +35,18 @@ _WORD = re.compile(r"[A-Za-z_][\w.]*")
 _FRAMEWORK_IMPORT = re.compile(r"^[ \t]*(?:from|import)[ \t]+(?:keras|tensorflow|tf_keras|keras_core|torch)\b", re.M)
 
 
-@dataclass(frozen=True)
 class Implied:
     """What the file's unbound names are taken to mean.
 
     ``names`` maps a local name to its qualified name (``Conv2D`` -> ``keras.layers.Conv2D``),
-    as an import would; ``line`` is the first use of any of them, where the note goes."""
+    as an import would; ``line`` is the first use of any of them, where the note goes.  (A plain
+    class: every file asks, and a dataclass costs its generated methods at start-up.)"""
 
-    names: Dict[str, str] = field(default_factory=dict)
-    line: int = 1
+    __slots__ = ("names", "line")
+
+    def __init__(self, names: Optional[Dict[str, str]] = None, line: int = 1) -> None:
+        self.names: Dict[str, str] = {} if names is None else names
+        self.line = line
 
     def frameworks(self) -> List[str]:
         return sorted({"torch" if q.startswith("torch") else "keras" for q in self.names.values()})
@@ -58,7 +62,7 @@ class Implied:
         )
 
 
-def _symbols(table: symtable.SymbolTable, bound: Set[str], read: Set[str]) -> None:
+def _symbols(table: "symtable.SymbolTable", bound: Set[str], read: Set[str]) -> None:
     for sym in table.get_symbols():
         name = sym.get_name()
         if sym.is_assigned() or sym.is_imported() or sym.is_parameter() or sym.is_namespace():
@@ -77,6 +81,8 @@ def unbound_names(source: str) -> Set[str]:
     captures) and cost less than walking an ``ast``."""
     if _STAR.search(source):
         return set()
+    import symtable  # only a file that imports no framework gets here
+
     try:
         table = symtable.symtable(source, "<convlint>", "exec")
     except (SyntaxError, ValueError, MemoryError, RecursionError):

@@ -7,7 +7,6 @@ and its NumPy forward.  The argument helpers here are shared with ``core.py``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..dims import Dim, is_known
@@ -127,20 +126,27 @@ ShapeRule = Callable[[Dict[str, Any], Shape], Shape]
 Forward = Callable[[Dict[str, Any], Any], Any]
 
 
-@dataclass(frozen=True)
 class Act:
     """One shape-preserving layer kind: name, constructor signature, float arguments (checked
     to be numbers), an argument check, the input ranks it accepts, an optional shape rule for
-    the few that change it, and its NumPy forward (``None``: identity at inference)."""
+    the few that change it, and its NumPy forward (``None``: identity at inference).  (A plain
+    class: a table row never compared, and a dataclass costs its generated methods at start-up.)"""
 
-    name: str
-    signature: Tuple[Tuple[str, Any], ...] = ()
-    floats: Tuple[str, ...] = ()
-    check: Optional[Check] = None
-    ranks: Optional[Tuple[int, ...]] = None
-    shape: Optional[ShapeRule] = None
-    fn: Optional[Forward] = None
-    aliases: Tuple[str, ...] = ()
+    __slots__ = ("name", "signature", "floats", "check", "ranks", "shape", "fn", "aliases")
+
+    def __init__(
+        self, name: str, signature: Tuple[Tuple[str, Any], ...] = (), floats: Tuple[str, ...] = (),
+        check: Optional[Check] = None, ranks: Optional[Tuple[int, ...]] = None, shape: Optional[ShapeRule] = None,
+        fn: Optional[Forward] = None, aliases: Tuple[str, ...] = (),
+    ) -> None:
+        self.name = name
+        self.signature = signature
+        self.floats = floats
+        self.check = check
+        self.ranks = ranks
+        self.shape = shape
+        self.fn = fn
+        self.aliases = aliases
 
 
 class Elementwise(LayerSpec):

@@ -17,7 +17,6 @@ does (:func:`looks_keras1`); otherwise as Keras 3, with a note that says which r
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 __all__ = [
@@ -167,15 +166,18 @@ def implied_data_format(type_name: str, fmt: Optional[str], keras1: bool) -> Opt
     return fmt
 
 
-@dataclass
 class Translation:
-    """A call rewritten in Keras 3 terms, and what the CL401 note says about it."""
+    """A call rewritten in Keras 3 terms, and what the CL401 note says about it.  (A plain
+    class: it is never compared, and a dataclass costs its generated methods at start-up.)"""
 
-    type: str
-    args: List[Any]
-    kwargs: Dict[str, Any]
-    changes: List[Tuple[str, str]] = field(default_factory=list)
-    """(era, what changed): ``("Keras 1", "border_mode -> padding")``."""
+    __slots__ = ("type", "args", "kwargs", "changes")
+
+    def __init__(self, type: str, args: List[Any], kwargs: Dict[str, Any], changes: Optional[List[Tuple[str, str]]] = None) -> None:
+        self.type = type
+        self.args = args
+        self.kwargs = kwargs
+        self.changes: List[Tuple[str, str]] = [] if changes is None else changes
+        """(era, what changed): ``("Keras 1", "border_mode -> padding")``."""
 
     def change(self, era: str, what: str) -> None:
         self.changes.append((era, what))

@@ -17,7 +17,6 @@ an older interpreter running convlint, and reports real syntax errors itself.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from typing import Any, List, Optional, Tuple
 
 __all__ = ["MAX_DEPTH", "DEEP", "MAX_DEEP_COST", "Refusal", "refusal", "python_tree", "expression_depths"]
@@ -33,15 +32,19 @@ MAX_DEEP_COST = 2 * MAX_DEPTH**2
 with that sum, so many moderately deep statements are refused as one very deep one is."""
 
 
-@dataclass(frozen=True)
 class Refusal:
     """Why a source is not parsed.  ``kind`` is a front-end note kind: ``syntax-error`` when
-    Python itself cannot compile it, ``resource-limit`` when it is past convlint's own limit."""
+    Python itself cannot compile it, ``resource-limit`` when it is past convlint's own limit.
+    (A plain class: every run imports this module, most never refuse, and a dataclass costs
+    its generated methods at start-up.)"""
 
-    kind: str
-    message: str
-    line: int = 1
-    column: int = 1
+    __slots__ = ("kind", "message", "line", "column")
+
+    def __init__(self, kind: str, message: str, line: int = 1, column: int = 1) -> None:
+        self.kind = kind
+        self.message = message
+        self.line = line
+        self.column = column
 
 
 _LAST: List[Any] = [None, None]

@@ -6,7 +6,6 @@ Every name a model uses is resolved through the file's own imports (``L.Conv2D``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Dict, List, Optional, Union
 
 import libcst as cst
@@ -37,12 +36,16 @@ def _module_path(node: Union[cst.Attribute, cst.Name]) -> str:
     return dotted_name(node) or ""
 
 
-@dataclass
 class ImportTable:
-    """Local name -> qualified dotted name, from the file's own import statements."""
+    """Local name -> qualified dotted name, from the file's own import statements; ``star``:
+    the modules of ``from m import *``.  (A plain class: it is never compared, and a dataclass
+    costs its generated methods at start-up.)"""
 
-    names: Dict[str, str] = field(default_factory=dict)
-    star: List[str] = field(default_factory=list)
+    __slots__ = ("names", "star")
+
+    def __init__(self, names: Optional[Dict[str, str]] = None, star: Optional[List[str]] = None) -> None:
+        self.names: Dict[str, str] = {} if names is None else names
+        self.star: List[str] = [] if star is None else star
 
     @classmethod
     def from_module(cls, module: cst.Module) -> "ImportTable":
