@@ -9,19 +9,22 @@ training (``training``, ``inplace``) are dropped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Dict, Tuple
 
 __all__ = ["OpSpec", "FUNCTIONAL", "TORCH_FUNCS", "TENSOR_METHODS", "IDENTITY_METHODS", "TENSOR_FACTORIES", "DROP"]
 
 
-@dataclass(frozen=True)
 class OpSpec:
-    """An op producing one node of catalogue type ``type`` from its first tensor argument."""
+    """An op producing one node of catalogue type ``type`` from its first tensor argument.
+    (A plain class: a table row never compared; a dataclass would cost its generated methods at
+    start-up.)"""
 
-    type: str
-    params: Tuple[str, ...] = ()
-    fixed: Tuple[Tuple[str, object], ...] = ()
+    __slots__ = ("type", "params", "fixed")
+
+    def __init__(self, type: str, params: Tuple[str, ...] = (), fixed: Tuple[Tuple[str, object], ...] = ()) -> None:
+        self.type = type
+        self.params = params
+        self.fixed = fixed
 
 
 DROP = frozenset({"training", "inplace", "_stacklevel", "dtype", "antialias", "return_indices"})

@@ -5,12 +5,12 @@ Module objects (what ``nn.Conv2d(...)`` or ``nn.Sequential(...)`` construct; an 
 with ``kind == "torch.module"``), tensors (a graph node, or a factory call such as
 ``torch.randn(1, 3, 32, 32)`` whose shape is known), sizes read off them, and parameters.
 Module objects are mutable on purpose: ``__init__`` code assigns attributes and appends to
-lists, as Python would.
+lists, as Python would.  All are plain classes compared by identity, as the core's objects are
+(a dataclass would add only its start-up cost; see :mod:`convlint.frontend.python.values`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
 import libcst as cst
@@ -31,7 +31,6 @@ __all__ = [
 ]
 
 
-@dataclass(eq=False)
 class TensorVal:
     """A tensor flowing through the model.
 
@@ -40,12 +39,15 @@ class TensorVal:
     for tensors made by a factory call (``torch.rand(10, 1024)``), batch included.
     """
 
-    node: Optional[str] = None
-    shape: Optional[Tuple[Any, ...]] = None
-    reason: str = ""
-    derived: bool = False
-    """True when every tensor it was computed from had an unknown shape: its node exists, but
-    its shape is unknown too, and the construct to blame has already been reported."""
+    def __init__(
+        self, node: Optional[str] = None, shape: Optional[Tuple[Any, ...]] = None, reason: str = "", derived: bool = False,
+    ) -> None:
+        self.node = node
+        self.shape = shape
+        self.reason = reason
+        self.derived = derived
+        """True when every tensor it was computed from had an unknown shape: its node exists, but
+        its shape is unknown too, and the construct to blame has already been reported."""
 
     @property
     def known(self) -> bool:
@@ -62,52 +64,58 @@ def UNKNOWN_TENSOR(reason: str) -> TensorVal:
     return TensorVal("?" + reason, None, reason)
 
 
-@dataclass(eq=False)
 class SizeVal:
     """``x.size(i)`` / ``x.shape[i]``: meaningful inside ``x.view(...)`` as ``SizeOf(i)``."""
 
-    tensor: TensorVal
-    axis: int
+    def __init__(self, tensor: TensorVal, axis: int) -> None:
+        self.tensor = tensor
+        self.axis = axis
 
 
-@dataclass(eq=False)
 class ShapeVal:
     """``x.size()`` / ``x.shape``: only indexing it is followed."""
 
-    tensor: TensorVal
+    def __init__(self, tensor: TensorVal) -> None:
+        self.tensor = tensor
 
 
-@dataclass(eq=False)
 class ParamVal:
     """``nn.Parameter(torch.randn(*shape))``; used by ``F.conv2d(x, self.weight)``."""
 
-    shape: Optional[Tuple[Any, ...]]
-    path: Optional[str] = None
-    span: Any = None
+    def __init__(self, shape: Optional[Tuple[Any, ...]], path: Optional[str] = None, span: Any = None) -> None:
+        self.shape = shape
+        self.path = path
+        self.span = span
 
 
-@dataclass(eq=False)
 class ModuleObj:
     """A ``torch.nn`` layer instance: its class name and folded constructor arguments."""
 
-    type: str
-    args: Tuple[Any, ...]
-    kwargs: Dict[str, Any]
-    call: cst.Call
-    path: Optional[str] = None
-    span: Any = None
-    """Where it was constructed, as reported (taken when it is built: the constructor may be
-    in a project module called from this file)."""
+    def __init__(
+        self, type: str, args: Tuple[Any, ...], kwargs: Dict[str, Any], call: cst.Call, path: Optional[str] = None,
+        span: Any = None,
+    ) -> None:
+        self.type = type
+        self.args = args
+        self.kwargs = kwargs
+        self.call = call
+        self.path = path
+        self.span = span
+        """Where it was constructed, as reported (taken when it is built: the constructor may be
+        in a project module called from this file)."""
 
 
-@dataclass(eq=False)
 class ContainerObj:
     """``nn.Sequential`` (``kind="Sequential"``), ``nn.ModuleList`` or ``nn.ModuleDict``."""
 
-    kind: str
-    items: List[Tuple[str, Any]] = field(default_factory=list)
-    call: Optional[cst.Call] = None
-    path: Optional[str] = None
+    def __init__(
+        self, kind: str, items: Optional[List[Tuple[str, Any]]] = None, call: Optional[cst.Call] = None,
+        path: Optional[str] = None,
+    ) -> None:
+        self.kind = kind
+        self.items: List[Tuple[str, Any]] = [] if items is None else items
+        self.call = call
+        self.path = path
 
     def values(self) -> List[Any]:
         return [v for _, v in self.items]
