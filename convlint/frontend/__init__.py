@@ -34,6 +34,9 @@ class FileNote:
     cause: Any = None
     """A :class:`~convlint.graph.Cause`, so the runner reports it once with the engine's
     findings about the same cause (``unresolved_cause`` / ``input_shape_cause``)."""
+    fix: Any = None
+    """A :class:`~convlint.edits.Fix` proposed where the front end, which reads the call, knows
+    the one repair (a ``legacy`` note's Keras 3 spelling); its rule reports it with the note."""
 
 
 @dataclass

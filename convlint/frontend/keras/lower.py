@@ -73,8 +73,8 @@ def lower_sequential(
     seq: SequentialObj, name: str, path: str, registry: Dict[str, Proto], input_shapes: Dict[str, Tuple[Any, ...]]
 ) -> Tuple[ModelGraph, List[FileNote]]:
     low = Lowering(name, path, seq.span, input_shapes)
-    for kind, message, span in seq.notes:
-        low.note(kind, message, span)
+    for kind, message, span, *extra in seq.notes:
+        low.note(kind, message, span, *extra)
     items = list(seq.items)
     declared = _declared_input(items[0], registry) if items else None
     skip_first = bool(items) and (
@@ -172,8 +172,8 @@ def lower_functional(
     """``cut_sources``: the tensors each unknown tensor came from (layers before a construct
     convlint does not follow are then kept: their parameters are the model's)."""
     low = Lowering(name, path, model.span, input_shapes)
-    for kind, message, span in model.notes:
-        low.note(kind, message, span)
+    for kind, message, span, *extra in model.notes:
+        low.note(kind, message, span, *extra)
     keys = ancestors([t.key for t in model.outputs], registry) | {t.key for t in model.inputs if t.key in registry}
     if cut_sources:
         keys |= _before_cuts(keys, model, registry, cut_sources)

@@ -46,7 +46,7 @@ class LayerObj:
     span: Span
     name: Optional[str] = None
     input_shape: Any = None  # from input_shape= / input_dim= / batch_input_shape=, no batch dim
-    notes: List[Tuple[str, ...]] = field(default_factory=list)  # (kind, message[, the unresolved value's reason])
+    notes: List[Tuple[Any, ...]] = field(default_factory=list)  # (kind, message[, the unresolved value's reason[, a fix]])
     uid: int = field(default_factory=lambda: next(_ids))
     op: Optional[str] = None
     """The source spelling of a tensor op that acts as this layer (``ops.add``, ``+``): Keras 3
@@ -203,10 +203,11 @@ class Lowering:
         return node_id
 
     # -- nodes ----------------------------------------------------------------------------
-    def note(self, kind: str, message: str, span: Span, reason: Optional[str] = None) -> None:
-        """``reason``: an unresolved value's own, its cause (see ``graph.unresolved_cause``)."""
+    def note(self, kind: str, message: str, span: Span, reason: Optional[str] = None, fix: Any = None) -> None:
+        """``reason``: an unresolved value's own, its cause (see ``graph.unresolved_cause``);
+        ``fix``: the note's repair (a legacy spelling's, see ``legacy_fix``)."""
         cause = unresolved_cause(span, reason) if reason is not None else None
-        self.notes.append(FileNote(kind, message, span, self.graph.name, cause))
+        self.notes.append(FileNote(kind, message, span, self.graph.name, cause, fix))
 
     def layer_node(
         self,
@@ -241,8 +242,8 @@ class Lowering:
             op=layer.op,
         )
         if first:
-            for kind, message, *reason in layer.notes:
-                self.note(kind, message, layer.span, reason[0] if reason else None)
+            for kind, message, *extra in layer.notes:
+                self.note(kind, message, layer.span, *extra)
         return self.graph.add(node)
 
     def input_node(self, layer: LayerObj, consumer: Optional[str] = None) -> Node:
