@@ -258,3 +258,18 @@ def test_script_errors_are_exactly_the_statements_pytorch_rejects() -> None:
             raised.add(stmt.lineno)
     (model,) = analyze_source(source, str(path)).models
     assert {f.span.line for f in analyze(model).findings} == raised == {8, 9, 13, 14, 15, 16}
+
+
+def test_an_unresolved_sequential_item_is_named_as_written() -> None:
+    notes = _notes(
+        """
+        import keras
+        from keras import layers
+        import config
+
+        model = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Conv2D(32, 3)])
+        model.add(config.head)
+        """,
+        "unresolved",
+    )
+    assert notes == ["a layer of this Sequential could not be resolved (`config.head` is not a layer convlint knows); shapes after it are unknown"]

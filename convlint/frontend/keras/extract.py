@@ -45,7 +45,9 @@ def extract(
     module: cst.Module, source: str, path: str, options: FrontendOptions
 ) -> Tuple[List[ModelGraph], List[FileNote]]:
     """Every Keras model built in ``module``, and notes."""
-    info = ModuleInfo.parse("__main__", path, source, module, package_of(path)[0], options.implied)
+    info = ModuleInfo.parse(
+        "__main__", path, source, module, package_of(path)[0], options.implied, options.positions(module, source)
+    )
     if not uses_keras(info):
         return [], []
     sem = KerasSemantics(path, source, options)

@@ -114,11 +114,19 @@ def _emit(low: Lowering, item: Any, current: str, prefix: str, registry: Dict[st
     if isinstance(item, TensorRef):
         low.note("unsupported", "an Input in the middle of a Sequential is ignored", low.graph.span)
         return current
-    reason = item.reason if isinstance(item, Unknown) else f"{type(item).__name__} is not a layer"
+    reason = item.reason if isinstance(item, Unknown) else f"{_described(item)} is not a layer convlint knows"
     if not any(reason in n.message for n in low.notes):
         message = f"a layer of this Sequential could not be resolved ({reason}); shapes after it are unknown"
         low.note("unresolved", message, low.graph.span)
     return "?" + reason
+
+
+def _described(item: Any) -> str:
+    """A value as the user wrote it where that is known (``config.head``), else its kind."""
+    name = getattr(item, "name", None)
+    if isinstance(name, str) and name:
+        return f"`{name}`"
+    return {int: "a number", float: "a number", str: "a string", bool: "a boolean"}.get(type(item), "a value of another kind")
 
 
 def ancestors(outputs: List[str], registry: Dict[str, Proto]) -> Set[str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -43,7 +43,9 @@ def extract(
     """Every PyTorch model in the module, and what could not be followed."""
     if not _PREFILTER.search(source) and not any(q.startswith("torch") for q in options.implied.values()):
         return [], []
-    info = ModuleInfo.parse("__main__", path, source, module, package_of(path)[0], options.implied)
+    info = ModuleInfo.parse(
+        "__main__", path, source, module, package_of(path)[0], options.implied, options.positions(module, source)
+    )
     sem = TorchSemantics(options.catalogue)
     interp = Interpreter(info, sem, Resolver(read=options.read) if options.follow_imports else None)
     interp.quiet = True
@@ -61,7 +63,7 @@ def extract(
     classes = _model_classes(interp, sem)
     own = [c for c in classes if c.module is info]
     wrappers = {c.name for c in own if c.method("forward") is None}
-    components = _component_names(info.positions.tree(), {c.name for c in own}, wrappers)
+    components = _component_names(info.positions.statement_facts(_name_uses), {c.name for c in own}, wrappers)
     for cls in classes:
         examples = [e for e in sem.examples if isinstance(e.target, Instance) and e.target.cls is cls]
         # the object an example ran on (``Net(16)(x)`` has no variable), else a module-level one,
@@ -147,26 +149,44 @@ def _instance_of(env: Dict[str, Any], cls: ClassVal) -> Optional[Instance]:
 _NOT_A_USE = frozenset({"super", "isinstance", "issubclass", "type", "print", "repr", "str"})
 
 
-def _component_names(tree: Optional[ast.Module], class_names: set, wrappers: set) -> set:
+def _component_names(facts: List["_NameUses"], class_names: set, wrappers: set) -> set:
     """Classes used inside other model classes or passed as arguments (``ResNet(BasicBlock)``):
     parts of a model, not models of their own (unless the file gives them an input).  A class
     without ``forward`` (a GAN holding a generator and a discriminator) is a wrapper, not a
-    model: what it holds is reported on its own.
-    Uses Python's ``ast``: walking it is far cheaper than walking the libcst tree."""
+    model: what it holds is reported on its own."""
     used: set = set()
-    if tree is None:
-        return used
-    for stmt in tree.body:
-        if isinstance(stmt, ast.ClassDef) and stmt.name not in wrappers:
-            for node in ast.walk(stmt):
-                if isinstance(node, ast.Name) and node.id in class_names and node.id != stmt.name:
-                    used.add(node.id)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name) and node.func.id in _NOT_A_USE):
-            for arg in list(node.args) + [k.value for k in node.keywords]:
-                if isinstance(arg, ast.Name) and arg.id in class_names:
-                    used.add(arg.id)
+    for fact in facts:
+        for owner, names in fact.inside:
+            if owner not in wrappers:
+                used |= {n for n in names & class_names if n != owner}
+        used |= fact.passed & class_names
     return used
+
+
+class _NameUses(NamedTuple):
+    """The names each top-level class mentions, and the names passed as call arguments: the
+    facts :func:`_component_names` needs, a union over statements (so an editor's buffer keeps
+    them per unchanged statement)."""
+
+    inside: Tuple[Tuple[str, FrozenSet[str]], ...]
+    passed: FrozenSet[str]
+
+
+def _name_uses(body: List[ast.stmt]) -> _NameUses:
+    """Python's ``ast`` is walked: far cheaper than walking the libcst tree."""
+    inside = []
+    passed = set()
+    for stmt in body:
+        names = set()
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+            elif isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name) and node.func.id in _NOT_A_USE):
+                passed.update(a.id for a in node.args if isinstance(a, ast.Name))
+                passed.update(k.value.id for k in node.keywords if isinstance(k.value, ast.Name))
+        if isinstance(stmt, ast.ClassDef):
+            inside.append((stmt.name, frozenset(names)))
+    return _NameUses(tuple(inside), frozenset(passed))
 
 
 # -- building graphs --------------------------------------------------------------------------
