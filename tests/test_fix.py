@@ -40,6 +40,8 @@ EXPECTED: Dict[str, List[tuple]] = {
     "keras_legacy_keywords": [("CL401", "safe")] * 5,
     "keras_legacy_leaky_relu": [("CL401", "safe")],
     "keras_legacy_merge": [("CL401", "safe")] * 3,
+    "keras_keyword_spelling": [("CL107", "unsafe")],
+    "torch_keyword_spelling": [("CL107", "unsafe")],
     "keras_padding_same": [("CL101", "unsafe")],
     "torch_batchnorm_num_features": [("CL103", "safe")],
     "torch_conv_in_channels": [("CL103", "safe")],
@@ -66,7 +68,7 @@ def test_every_case_has_a_fixed_form_and_an_expectation():
     assert sorted(p.stem for p in BROKEN) == sorted(EXPECTED)
     assert sorted(p.name for p in (DATA / "fixed").glob("*.py")) == sorted(p.name for p in BROKEN)
     # every fix the built-in rules can make is exercised
-    assert {code for fixes in EXPECTED.values() for code, _ in fixes} == {"CL101", "CL103", "CL301", "CL401"}
+    assert {code for fixes in EXPECTED.values() for code, _ in fixes} == {"CL101", "CL103", "CL107", "CL301", "CL401"}
 
 
 @pytest.mark.parametrize("path", BROKEN, ids=[p.stem for p in BROKEN])
