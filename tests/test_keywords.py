@@ -41,3 +41,7 @@ def test_the_table_covers_the_common_layers() -> None:
     for key in [("keras", "Conv2D"), ("keras", "Dense"), ("torch", "Conv2d"), ("torch", "Linear"), ("torch", "BatchNorm2d")]:
         assert key in ACCEPTED
     assert ("keras", "InputLayer") not in ACCEPTED and ("torch", "Identity") not in ACCEPTED
+
+
+def test_a_function_read_as_its_class_is_not_checked() -> None:
+    check_keywords("torch", "Dropout", {"training": False}, "dropout")  # F.dropout(x, 0.3, training=False)

@@ -186,9 +186,11 @@ class LayerSpec:
 def check_keywords(framework: str, class_name: str, kwargs: Mapping[str, Any], type_name: str) -> None:
     """Raise ``invalid-argument`` for a keyword the real class rejects (``Conv2D(stride=2)``:
     Keras spells it ``strides``), as the framework does when the layer is constructed.  Only
-    classes in the generated table (:mod:`convlint.layers.keywords`) are checked; a keyword
-    that is not a plain name (``**options``) is not."""
-    if not kwargs:
+    classes in the generated table (:mod:`convlint.layers.keywords`) are checked, and only when
+    the class itself is called (``type_name`` as written): a function the catalogue reads as the
+    class (``F.dropout(x, training=False)``, ``layers.add([a, b])``) takes other keywords.  A
+    keyword that is not a plain name (``**options``) is not checked."""
+    if not kwargs or not type_name[:1].isupper():
         return
     from .keywords import ACCEPTED
 
