@@ -273,3 +273,30 @@ def test_an_unresolved_sequential_item_is_named_as_written() -> None:
         "unresolved",
     )
     assert notes == ["a layer of this Sequential could not be resolved (`config.head` is not a layer convlint knows); shapes after it are unknown"]
+
+
+_DEVICE_BRANCH = """
+    import torch
+    from torch import nn
+    import config
+
+
+    class MLP(nn.Module):
+        def __init__(self, in_dim, classes):
+            super().__init__()
+            self.fc = nn.Linear(in_dim, classes)
+
+        def forward(self, x):
+            return self.fc(x)
+
+
+    model = MLP(784, 10)
+    if config.gpu:
+        model = model.{call}
+"""
+
+
+@pytest.mark.parametrize("call, total", [("cuda()", 7850), ("to(config.device)", 7850), ("half()", 7850), ("eval()", None), ("rebuild()", None)])
+def test_a_model_moved_under_an_undecided_condition_keeps_its_arguments(call: str, total: object) -> None:
+    (model,) = _models(_DEVICE_BRANCH.format(call=call)).values()
+    assert model.total_params == total  # eval() changes the mode forward may read; an unknown method anything

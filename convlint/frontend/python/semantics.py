@@ -145,6 +145,12 @@ class Semantics:
         """``obj.name = value``; True if the semantics recorded it (an owned object)."""
         return False
 
+    def returns_self(self, value: Any, method: str) -> bool:
+        """Does ``value.method(...)`` return ``value`` itself, unchanged in anything convlint
+        reads (``model.cuda()``)?  Then ``model = model.cuda()`` in code that cannot be decided
+        (``if use_gpu:``) leaves ``model`` what it was."""
+        return False
+
     def flow_note(self, stmt: cst.CSTNode, construct: str) -> Optional[str]:
         """The note for control flow that cannot be decided, or ``None`` for no note."""
         return None
