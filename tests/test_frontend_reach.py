@@ -300,3 +300,59 @@ _DEVICE_BRANCH = """
 def test_a_model_moved_under_an_undecided_condition_keeps_its_arguments(call: str, total: object) -> None:
     (model,) = _models(_DEVICE_BRANCH.format(call=call)).values()
     assert model.total_params == total  # eval() changes the mode forward may read; an unknown method anything
+
+
+_FACTORIES = """
+    import torch.nn as nn
+
+    CFG = {"A": [16, "M", 32, "M"], "B": [16, 16, "M", 32, 32, "M"]}
+
+
+    def make_layers(cfg):
+        layers, width = [], 3
+        for v in cfg:
+            if v == "M":
+                layers.append(nn.MaxPool2d(2))
+            else:
+                layers += [nn.Conv2d(width, v, 3, padding=1), nn.ReLU()]
+                width = v
+        return nn.Sequential(*layers)
+
+
+    class VGG(nn.Module):
+        def __init__(self, features, classes=10):
+            super().__init__()
+            self.features = features
+            self.head = nn.Linear(32 * 8 * 8, classes)
+
+        def forward(self, x):
+            return self.head(self.features(x).flatten(1))
+
+
+    def vgg_a(**kwargs):
+        return VGG(make_layers(CFG["A"]), **kwargs)
+
+
+    def vgg_b(**kwargs):
+        model = VGG(make_layers(CFG["B"]), **kwargs)
+        return model
+"""
+
+
+def test_a_class_several_factories_build_is_a_model_per_factory() -> None:
+    source = textwrap.dedent(_FACTORIES)
+    result = analyze_source(source, "snippet.py")
+    calls = [i for i, line in enumerate(source.splitlines(), 1) if "VGG(make_layers" in line]  # where each is made
+    assert [(m.name, m.span.line) for m in result.models] == [("vgg_a", calls[0]), ("vgg_b", calls[1])]
+
+
+@pytest.mark.oracle
+def test_each_factory_model_has_the_frameworks_total() -> None:
+    torch = pytest.importorskip("torch")
+    namespace: Dict[str, object] = {}
+    exec(compile(textwrap.dedent(_FACTORIES), "snippet.py", "exec"), namespace)
+    models = _models(_FACTORIES)
+    for name in ("vgg_a", "vgg_b"):
+        real = namespace[name]()  # type: ignore[operator]
+        assert models[name].total_params == sum(p.numel() for p in real.parameters())  # type: ignore[attr-defined]
+        assert isinstance(real, torch.nn.Module)

@@ -77,7 +77,9 @@ class Semantics:
         return NOT_HANDLED
 
     def new_instance(self, cls: ClassVal, node: cst.CSTNode) -> Instance:
-        return Instance(cls)
+        """A new object of ``cls``, made by the call ``node`` (kept as ``ext["site"]``: a model
+        a factory makes is reported where it is made)."""
+        return Instance(cls, ext={"site": node})
 
     def unknown_call(self, what: str, args: List[Any], kwargs: Dict[str, Any], node: cst.CSTNode) -> Any:
         """The result of a call the interpreter cannot follow: an unknown tensor where tensors

@@ -68,13 +68,24 @@ def extract(
         examples = [e for e in sem.examples if isinstance(e.target, Instance) and e.target.cls is cls]
         # the object an example ran on (``Net(16)(x)`` has no variable), else a module-level one,
         # else the one a factory of the file makes (``def resnet18(): return ResNet(...)``)
-        instance = examples[0].target if examples else _instance_of(interp.globals.vars, cls) or made.get(id(cls))
+        instance = examples[0].target if examples else _instance_of(interp.globals.vars, cls)
+        factories = made.get(id(cls), []) if instance is None else []
+        if len(factories) == 1:
+            instance = factories[0][1]
         local = cls.module is info
-        if not local and instance is None:
+        if not local and instance is None and not factories:
             continue  # a model class imported from the project: reported where it is defined
         line = info.positions.span(cls.node).line if local else 0
         declared = (declared_shape(lines, line) if local else None) or configured_shape(options.input_shapes, path, cls.name)
         if cls.name in components and instance is None and not examples and declared is None:
+            continue
+        if len(factories) > 1:  # ``vgg11()``, ``vgg16()``: one class, a model per factory
+            for func, made_one in factories:
+                interp.steps = 0
+                site = made_one.ext.get("site") or func.node
+                model = _class_model(interp, sem, cls, made_one, [], declared, path, extra_notes, name=func.name, site=site)
+                if model is not None:
+                    models.append(model)
             continue
         interp.steps = 0  # each model has the whole budget
         model = _class_model(interp, sem, cls, instance, examples, declared, path, extra_notes)
@@ -97,11 +108,13 @@ def extract(
     return models, notes
 
 
-def _run_factories(interp: Interpreter, sem: TorchSemantics) -> Dict[int, Instance]:
+def _run_factories(interp: Interpreter, sem: TorchSemantics) -> Dict[int, List[Tuple[FuncVal, Instance]]]:
     """Top-level functions of the file that nothing calls and that return a model
     (``def PNASNetA(): return PNASNet(CellA, 6, 44)``), run with their defaults: the instance
-    each returns gives its class real constructor arguments.  Keyed by the class (first wins)."""
-    made: Dict[int, Instance] = {}
+    each returns gives its class real constructor arguments.  By class, in the file's order: a
+    class several factories build (``vgg11``, ``vgg16_bn``) is a model per factory, since no
+    one of them is *the* class' total."""
+    made: Dict[int, List[Tuple[FuncVal, Instance]]] = {}
     classes = {v.name for v in interp.globals.vars.values() if isinstance(v, ClassVal) and v.kind == "torch.module"}
     if not classes:
         return made
@@ -120,7 +133,7 @@ def _run_factories(interp: Interpreter, sem: TorchSemantics) -> Dict[int, Instan
         except OutOfSteps:
             continue
         if isinstance(result, Instance) and result.cls.kind == "torch.module":
-            made.setdefault(id(result.cls), result)
+            made.setdefault(id(result.cls), []).append((func, result))
     return made
 
 
@@ -243,10 +256,18 @@ def _class_model(
     declared: Optional[Tuple[Any, ...]],
     path: str,
     notes: List[FileNote],
+    name: Optional[str] = None,
+    site: Optional[cst.CSTNode] = None,
 ) -> Optional[ModelGraph]:
+    """The model of ``cls``; ``name`` and ``site``: a factory's model, named after the factory
+    and placed where it constructs the class."""
     local = cls.module is interp.info
-    span = interp.positions.span(cls.node) if local else (examples[0].span if examples and examples[0].span else Span(1))
-    builder = _start(interp, sem, cls.name)
+    if site is not None and interp.positions.has(site):
+        span = interp.positions.span(site)
+    else:
+        span = interp.positions.span(cls.node) if local else (examples[0].span if examples and examples[0].span else Span(1))
+    name = name or cls.name
+    builder = _start(interp, sem, name)
     try:
         obj: Any = instance
         if obj is None:
@@ -272,7 +293,7 @@ def _class_model(
         stop = Stop("the model", None, "the step budget ran out")
     finally:
         _stop(interp, sem)
-    model = ModelGraph(cls.name, "torch", path, span, builder.nodes, list(builder.inputs), _outputs(result), "channels_first",
+    model = ModelGraph(name, "torch", path, span, builder.nodes, list(builder.inputs), _outputs(result), "channels_first",
                        dim_refs=builder.dim_refs, stop=stop)
     _set_input_shapes(model, examples, declared, notes)
     return model

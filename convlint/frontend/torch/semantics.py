@@ -438,7 +438,7 @@ class TorchSemantics(Semantics):
         if cls.kind != "torch.module":
             return NOT_HANDLED
         base = torch_base(cls)
-        obj = Instance(cls)
+        obj = self.new_instance(cls, node)
         if base not in (None, "Module", "Sequential", "ModuleDict", "ModuleList"):
             obj.ext["base"] = base  # a subclass of a layer (``class LayerNorm2d(nn.LayerNorm)``)
         if base in ("Sequential", "ModuleDict", "ModuleList"):  # the instance is a container too
