@@ -356,3 +356,55 @@ def test_each_factory_model_has_the_frameworks_total() -> None:
         real = namespace[name]()  # type: ignore[operator]
         assert models[name].total_params == sum(p.numel() for p in real.parameters())  # type: ignore[attr-defined]
         assert isinstance(real, torch.nn.Module)
+
+
+_KERAS_ROOTS = """
+    import keras
+    from keras import layers
+
+
+    def small_encoder(size):
+        inputs = keras.Input(shape=(size, size, 3))
+        return inputs, layers.Conv2D(8, 3)(inputs)
+
+
+    def wide_encoder(size):
+        inputs = keras.Input(shape=(size, size, 3))
+        x = layers.Conv2D(16, 3)(inputs)
+        return inputs, layers.Conv2D(32, 3)(x)
+
+
+    def _segnet(classes, encoder, size=32):
+        inputs, features = encoder(size)
+        outputs = layers.Conv2D(classes, 1)(features)
+        return keras.Model(inputs, outputs)
+
+
+    def small_segnet(classes):
+        return _segnet(classes, small_encoder)
+
+
+    def wide_segnet(classes):
+        return _segnet(classes, wide_encoder)
+
+
+    if __name__ == "__main__":
+        a = wide_segnet(5)
+        b = small_segnet(5)
+"""
+
+
+def test_one_place_reached_by_different_calls_is_a_model_per_call() -> None:
+    models = _models(_KERAS_ROOTS)
+    assert sorted(models) == ["small_segnet", "wide_segnet"]
+
+
+@pytest.mark.oracle
+def test_each_call_model_has_the_frameworks_total() -> None:
+    pytest.importorskip("keras")
+    namespace: Dict[str, object] = {"__name__": "oracle"}
+    exec(compile(textwrap.dedent(_KERAS_ROOTS), "snippet.py", "exec"), namespace)
+    models = _models(_KERAS_ROOTS)
+    for name in ("small_segnet", "wide_segnet"):
+        real = namespace[name](5)  # type: ignore[operator]
+        assert models[name].total_params == real.count_params()  # type: ignore[attr-defined]

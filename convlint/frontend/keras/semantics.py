@@ -120,6 +120,9 @@ class KerasSemantics(Semantics):
         self.registry: Dict[str, Proto] = {}
         self.models: List[Any] = []
         self.model_origin: Dict[int, str] = {}
+        self.model_root: Dict[int, str] = {}
+        """The outermost function each model was built under (``vgg_segnet`` for the model
+        ``_segnet`` builds when ``vgg_segnet(101)`` calls it)."""
         self.instances: List[Instance] = []
         self.depth = 0  # > 0 while a method of a Keras subclass runs
         self.in_call = 0  # > 0 while a ``call`` builds a graph
@@ -617,6 +620,7 @@ class KerasSemantics(Semantics):
         self.models.append(model)
         if self.ip.frames:
             self.model_origin[id(model)] = self.ip.frames[-1]  # the builder function it came from
+            self.model_root[id(model)] = self.ip.frames[0]
 
     def add(self, seq: SequentialObj, item: Any) -> None:
         if isinstance(item, Instance) and _is_keras(item):
