@@ -153,6 +153,8 @@ ACCEPTED: Mapping[Tuple[str, str], FrozenSet[str]] = {
     ('torch', 'MaxPool3d'): frozenset(['ceil_mode', 'dilation', 'kernel_size', 'padding', 'return_indices', 'stride']),
     ('torch', 'Mish'): frozenset(['inplace']),
     ('torch', 'PReLU'): frozenset(['device', 'dtype', 'init', 'num_parameters']),
+    ('torch', 'PixelShuffle'): frozenset(['upscale_factor']),
+    ('torch', 'PixelUnshuffle'): frozenset(['downscale_factor']),
     ('torch', 'RMSNorm'): frozenset(['device', 'dtype', 'elementwise_affine', 'eps', 'normalized_shape']),
     ('torch', 'RReLU'): frozenset(['inplace', 'lower', 'upper']),
     ('torch', 'ReLU'): frozenset(['inplace']),
