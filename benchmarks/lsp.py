@@ -2,8 +2,9 @@
 
 A real client (pygls) starts the server as an editor does (``python -m convlint server``),
 opens a generated file of 29 PyTorch model classes (1,021 lines, each class a 6-conv network
-with its ``forward`` and an example call at the end), then changes one line inside one class,
-again and again, and measures:
+with its ``forward`` and an example call at the end), then edits one class again and again,
+in two ways (each in its own server): one argument changed in place, and one or two lines typed
+in (so every line below moves, and with it every position the server knows).  It measures:
 
 - ``answer``: from sending the edit to receiving the inlay hints of the whole file (the
   request makes the server analyse the edited text at once, without waiting for the pause);
@@ -70,6 +71,7 @@ def _best(f: Callable[[], object], n: int = 5) -> float:
 
 
 def _edited(text: str, k: int) -> str:
+    """Edit ``k``: one argument of one layer of ``Net7`` changed in place."""
     lines = text.splitlines(keepends=True)
     target = next(i for i, line in enumerate(lines) if "class Net7(" in line)
     fc = next(i for i in range(target, len(lines)) if "self.fc = nn.Linear(" in lines[i])
@@ -77,7 +79,18 @@ def _edited(text: str, k: int) -> str:
     return "".join(lines)
 
 
-async def _session(path: Path, text: str, repeat: int, debounce: float) -> dict:
+def _lines_added(text: str, k: int) -> str:
+    """Edit ``k``: one or two comment lines typed into ``Net1``, so every line below moves
+    (by a different count from the edit before)."""
+    lines = text.splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if "class Net1(" in line) + 5
+    return "".join(lines[:at] + [f"        # edit {k}\n"] * (1 + k % 2) + lines[at:])
+
+
+EDITS = {"in place": _edited, "lines added": _lines_added}
+
+
+async def _session(path: Path, text: str, repeat: int, debounce: float, edit: Callable[[str, int], str]) -> dict:
     from lsprotocol import types as lsp
     from pygls.lsp.client import LanguageClient
 
@@ -107,7 +120,7 @@ async def _session(path: Path, text: str, repeat: int, debounce: float) -> dict:
     for k in range(repeat):
         for measure in ("answer", "publish"):
             version += 1
-            new = _edited(text, version)
+            new = edit(text, version)
             published.clear()
             t = time.perf_counter()
             client.text_document_did_change(
@@ -142,7 +155,8 @@ def main(argv: List[str] = None) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "models.py"  # never written: the server analyses the buffer
-        result = asyncio.run(_session(path, text, args.repeat, args.debounce))
+        results = {kind: asyncio.run(_session(path, text, args.repeat, args.debounce, edit)) for kind, edit in EDITS.items()}
+        result = results["in place"]
 
         project = Project()
         analyse(project, str(path), [(path.as_uri(), text)], False)
@@ -157,10 +171,11 @@ def main(argv: List[str] = None) -> int:
     print(f"load: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; in this process ast.parse {_best(lambda: ast.parse(text)) * 1000:.0f} ms, "
           f"libcst.parse_module {_best(lambda: libcst.parse_module(text), 3) * 1000:.0f} ms")
     print(f"server, cold open -> diagnostics: {result['cold'] * 1000:.0f} ms (process start and imports included)")
-    print(f"server, edit -> inlay hints of the file ({args.repeat} edits): median {statistics.median(result['answers']) * 1000:.0f} ms, "
-          f"max {max(result['answers']) * 1000:.0f} ms")
-    print(f"server, edit -> diagnostics published (debounce {args.debounce * 1000:.0f} ms): median {statistics.median(result['publishes']) * 1000:.0f} ms, "
-          f"max {max(result['publishes']) * 1000:.0f} ms")
+    for kind, found in results.items():
+        print(f"server, edit ({kind}) -> inlay hints of the file ({args.repeat} edits): median {statistics.median(found['answers']) * 1000:.0f} ms, "
+              f"max {max(found['answers']) * 1000:.0f} ms")
+        print(f"server, edit ({kind}) -> diagnostics published (debounce {args.debounce * 1000:.0f} ms): "
+              f"median {statistics.median(found['publishes']) * 1000:.0f} ms, max {max(found['publishes']) * 1000:.0f} ms")
     print(f"in process, one edit analysed: {cached * 1000:.0f} ms with the statement parse cache, {full * 1000:.0f} ms parsing the whole file (best of 5)")
     return 0
 

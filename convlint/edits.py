@@ -2,10 +2,12 @@
 
 A rule never sees source text (it reads a shaped graph), so it proposes a repair as
 *changes* to one layer call, addressed by the call's span: set an argument, rename or drop a
-keyword, rename the class called, put a layer before this one.  :mod:`convlint.fix` locates those in the parsed source
+keyword, rename the class called, make positional arguments one tuple, put a layer before this
+one.  :mod:`convlint.fix` locates those in the parsed source
 (libcst), turns them into :class:`Edit` values touching only the changed tokens, and keeps a
 fix only if re-analysing the edited file shows the problem gone.  Renderers and the editor
-read the edits; ``--fix`` applies them.
+read the edits; ``--fix`` applies them.  The Keras front end, which does read the call, proposes
+the repair of a legacy spelling the same way, on its note (``frontend/keras/legacy_fix.py``).
 
 A rule attaches a fix in a few lines::
 
@@ -31,6 +33,7 @@ __all__ = [
     "RenameArgument",
     "RemoveArgument",
     "RenameCallee",
+    "GroupPositional",
     "InsertLayerBefore",
     "KEEP",
 ]
@@ -113,11 +116,25 @@ class RemoveArgument(Change):
 
 @dataclass(frozen=True)
 class RenameCallee(Change):
-    """Call class ``new`` instead (``layers.Convolution2D`` -> ``layers.Conv2D``).  Only where
-    the class is reached through a module (``layers.X``): a name imported on its own would need
-    its import changed too, so that is no fix."""
+    """Call ``new`` instead (``layers.Deconvolution2D`` -> ``layers.Conv2DTranspose``,
+    ``merge`` -> ``add``).  Reached through a module (``layers.X``), only that token changes.
+    A name imported on its own (``from keras.layers import X``) has its import changed too, so
+    the file still imports what it calls: ``X`` becomes ``new`` there when this call is its last
+    use, ``new`` is imported beside it while other calls still use ``X`` (the next round of
+    ``--fix`` finishes).  The caller has checked that ``new`` lives in the module ``X`` is
+    imported from; an aliased or otherwise bound name is no fix."""
 
     new: str
+
+
+@dataclass(frozen=True)
+class GroupPositional(Change):
+    """Make positional arguments ``first`` .. ``first + count - 1`` (0-based) one tuple
+    argument, each keeping its own text: Keras 1's ``Convolution2D(32, 3, 3)`` (one argument per
+    kernel axis) becomes ``Convolution2D(32, (3, 3))``."""
+
+    first: int
+    count: int
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from .graph import (
     unresolved_cause,
 )
 from .layers import Catalogue, default_catalogue
-from .layers.base import LayerError, LayerSpec, Requirement, UnknownAttr, Weight, bind, count_params
+from .layers.base import LayerError, LayerSpec, Requirement, UnknownAttr, Weight, bind, check_keywords, count_params
 from .shape_refs import Unreached, substitute
 
 __all__ = ["Finding", "Constraint", "LayerResult", "ShapedModel", "analyze", "symbolic_input_shape"]
@@ -329,6 +329,7 @@ def _analyze_node(
             if is_unknown((args, kwargs), Unreached):  # not reached: reported where it arose
                 result.params = result.trainable_params = None
                 return result
+        check_keywords(model.framework, key[1], kwargs, node.type)
         params = bind(signature, args, kwargs, node.type) if signature else kwargs
         params.update({k: _as_data(v) for k, v in node.call_kwargs.items()})
         attrs = spec.normalize(model.framework, key[1], params, model.layout)

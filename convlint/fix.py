@@ -21,7 +21,18 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from .diagnostics import Diagnostic
 from .source_lines import split_lines
-from .edits import Change, Edit, Fix, InsertLayerBefore, RemoveArgument, RenameArgument, RenameCallee, SetArgument, _Keep
+from .edits import (
+    Change,
+    Edit,
+    Fix,
+    GroupPositional,
+    InsertLayerBefore,
+    RemoveArgument,
+    RenameArgument,
+    RenameCallee,
+    SetArgument,
+    _Keep,
+)
 
 __all__ = ["apply_edits", "resolve_fixes", "locate", "CallSite", "NoFix"]
 
@@ -84,11 +95,13 @@ def shifted_line(line: int, edits: Iterable[Edit]) -> int:
 # -- locating a call ------------------------------------------------------------------------
 
 class _Index(cst.CSTVisitor):
-    """Parents of every node, and the calls by where their callee starts."""
+    """Parents of every node, the calls, the names and the ``from ... import`` statements."""
 
     def __init__(self) -> None:
         self.parents: Dict[int, cst.CSTNode] = {}
         self.calls: List[cst.Call] = []
+        self.names: List[cst.Name] = []
+        self.imports: List[cst.ImportFrom] = []
         self._stack: List[cst.CSTNode] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
@@ -97,6 +110,10 @@ class _Index(cst.CSTVisitor):
         self._stack.append(node)
         if isinstance(node, cst.Call):
             self.calls.append(node)
+        elif isinstance(node, cst.Name):
+            self.names.append(node)
+        elif isinstance(node, cst.ImportFrom):
+            self.imports.append(node)
         return True
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
@@ -342,18 +359,23 @@ def _rename_argument(site: CallSite, change: RenameArgument) -> List[Edit]:
 
 
 def _remove_argument(site: CallSite, change: RemoveArgument) -> List[Edit]:
-    call, index = site.call, site.index
-    arg = _keyword(call, change.name)
+    arg = _keyword(site.call, change.name)
     if arg is None:
         raise NoFix(f"no keyword {change.name} to remove")
-    i = list(call.args).index(arg)
-    r = index.range(arg)
-    comma = _comma_after(index, arg)
-    if i + 1 < len(call.args):
-        nxt = index.range(call.args[i + 1]).start
+    return remove_item(site.index, list(site.call.args), list(site.call.args).index(arg))
+
+
+def remove_item(index: SourceIndex, items: Sequence[Any], i: int) -> List[Edit]:
+    """The edit that drops ``items[i]`` (an argument, an imported name) with its comma,
+    keeping the list's trailing-comma style."""
+    item = items[i]
+    r = index.range(item)
+    comma = _comma_after(index, item)
+    if i + 1 < len(items):
+        nxt = index.range(items[i + 1]).start
         return [_edit(r.start, nxt, "")]
     if i > 0:
-        prev = call.args[i - 1]
+        prev = items[i - 1]
         prev_comma = _comma_after(index, prev)
         if comma is not None and prev_comma is not None:  # keep the trailing-comma style
             return [Edit(prev_comma[0], prev_comma[1], comma[0], comma[1], "")]
@@ -362,6 +384,17 @@ def _remove_argument(site: CallSite, change: RemoveArgument) -> List[Edit]:
         return [Edit(pr.line, pr.column + 1, end[0], end[1], "")]
     end = comma or (r.end.line, r.end.column + 1)
     return [Edit(r.start.line, r.start.column + 1, end[0], end[1], "")]
+
+
+def _group_positional(site: CallSite, change: GroupPositional) -> List[Edit]:
+    """Brackets around the grouped arguments: their own text, comments and spacing stay."""
+    call, index = site.call, site.index
+    positional = _positional(call)
+    if change.count < 2 or any(a.star for a in call.args) or len(positional) < change.first + change.count:
+        raise NoFix("the positional arguments to group are not all written out")
+    group = positional[change.first: change.first + change.count]
+    start, end = index.range(group[0].value).start, index.range(group[-1].value).end
+    return [_insert(start.line, start.column + 1, "("), _insert(end.line, end.column + 1, ")")]
 
 
 def _prefix(index: SourceIndex, call: cst.Call, layer: str) -> str:
@@ -480,12 +513,12 @@ def _change_edits(site: CallSite, change: Change) -> List[Edit]:
         return _remove_argument(site, change)
     if isinstance(change, InsertLayerBefore):
         return _insert_layer(site, change)
+    if isinstance(change, GroupPositional):
+        return _group_positional(site, change)
     if isinstance(change, RenameCallee):
-        func = site.call.func
-        if not isinstance(func, cst.Attribute):
-            raise NoFix("the class is imported by name: its import would change too")
-        r = site.index.range(func.attr)
-        return [_edit(r.start, r.end, change.new)]
+        from .fix_rename import rename_callee
+
+        return rename_callee(site, change)
     raise NoFix(f"unknown change {change!r}")
 
 

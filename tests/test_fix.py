@@ -33,6 +33,15 @@ EXPECTED: Dict[str, List[tuple]] = {
     "keras_flatten_add": [("CL301", "unsafe")],
     "keras_flatten_functional": [("CL301", "unsafe")],
     "keras_flatten_list": [("CL301", "unsafe")],
+    "keras_legacy_classes": [("CL401", "safe")] * 3,
+    "keras_legacy_keras2": [("CL401", "safe")] * 2,
+    "keras_legacy_kernel": [("CL401", "safe"), ("CL401", "unsafe")],
+    "keras_legacy_kernel_runs": [("CL401", "unsafe")] * 2,
+    "keras_legacy_keywords": [("CL401", "safe")] * 5,
+    "keras_legacy_leaky_relu": [("CL401", "safe")],
+    "keras_legacy_merge": [("CL401", "safe")] * 3,
+    "keras_keyword_spelling": [("CL107", "unsafe")],
+    "torch_keyword_spelling": [("CL107", "unsafe")],
     "keras_padding_same": [("CL101", "unsafe")],
     "torch_batchnorm_num_features": [("CL103", "safe")],
     "torch_conv_in_channels": [("CL103", "safe")],
@@ -59,7 +68,7 @@ def test_every_case_has_a_fixed_form_and_an_expectation():
     assert sorted(p.stem for p in BROKEN) == sorted(EXPECTED)
     assert sorted(p.name for p in (DATA / "fixed").glob("*.py")) == sorted(p.name for p in BROKEN)
     # every fix the built-in rules can make is exercised
-    assert {code for fixes in EXPECTED.values() for code, _ in fixes} == {"CL101", "CL103", "CL301"}
+    assert {code for fixes in EXPECTED.values() for code, _ in fixes} == {"CL101", "CL103", "CL107", "CL301", "CL401"}
 
 
 @pytest.mark.parametrize("path", BROKEN, ids=[p.stem for p in BROKEN])
@@ -79,7 +88,7 @@ def test_fixed_form_is_exact(path: Path, checker: Checker) -> None:
     assert result.fixed == (DATA / "fixed" / path.name).read_text()
     assert sorted(d.code for d in result.applied) == sorted(code for code, _ in EXPECTED[path.stem])
     again = checker.check_source(str(path), result.fixed)
-    assert not [d for d in again.diagnostics if d.code[:3] in ("CL1", "CL3") and d.code != "CL302"]
+    assert not [d for d in again.diagnostics if d.code[:3] in ("CL1", "CL3", "CL4") and d.code != "CL302"]
 
 
 @pytest.mark.parametrize("path", NOFIX, ids=[p.stem for p in NOFIX])

@@ -258,3 +258,153 @@ def test_script_errors_are_exactly_the_statements_pytorch_rejects() -> None:
             raised.add(stmt.lineno)
     (model,) = analyze_source(source, str(path)).models
     assert {f.span.line for f in analyze(model).findings} == raised == {8, 9, 13, 14, 15, 16}
+
+
+def test_an_unresolved_sequential_item_is_named_as_written() -> None:
+    notes = _notes(
+        """
+        import keras
+        from keras import layers
+        import config
+
+        model = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Conv2D(32, 3)])
+        model.add(config.head)
+        """,
+        "unresolved",
+    )
+    assert notes == ["a layer of this Sequential could not be resolved (`config.head` is not a layer convlint knows); shapes after it are unknown"]
+
+
+_DEVICE_BRANCH = """
+    import torch
+    from torch import nn
+    import config
+
+
+    class MLP(nn.Module):
+        def __init__(self, in_dim, classes):
+            super().__init__()
+            self.fc = nn.Linear(in_dim, classes)
+
+        def forward(self, x):
+            return self.fc(x)
+
+
+    model = MLP(784, 10)
+    if config.gpu:
+        model = model.{call}
+"""
+
+
+@pytest.mark.parametrize("call, total", [("cuda()", 7850), ("to(config.device)", 7850), ("half()", 7850), ("eval()", None), ("rebuild()", None)])
+def test_a_model_moved_under_an_undecided_condition_keeps_its_arguments(call: str, total: object) -> None:
+    (model,) = _models(_DEVICE_BRANCH.format(call=call)).values()
+    assert model.total_params == total  # eval() changes the mode forward may read; an unknown method anything
+
+
+_FACTORIES = """
+    import torch.nn as nn
+
+    CFG = {"A": [16, "M", 32, "M"], "B": [16, 16, "M", 32, 32, "M"]}
+
+
+    def make_layers(cfg):
+        layers, width = [], 3
+        for v in cfg:
+            if v == "M":
+                layers.append(nn.MaxPool2d(2))
+            else:
+                layers += [nn.Conv2d(width, v, 3, padding=1), nn.ReLU()]
+                width = v
+        return nn.Sequential(*layers)
+
+
+    class VGG(nn.Module):
+        def __init__(self, features, classes=10):
+            super().__init__()
+            self.features = features
+            self.head = nn.Linear(32 * 8 * 8, classes)
+
+        def forward(self, x):
+            return self.head(self.features(x).flatten(1))
+
+
+    def vgg_a(**kwargs):
+        return VGG(make_layers(CFG["A"]), **kwargs)
+
+
+    def vgg_b(**kwargs):
+        model = VGG(make_layers(CFG["B"]), **kwargs)
+        return model
+"""
+
+
+def test_a_class_several_factories_build_is_a_model_per_factory() -> None:
+    source = textwrap.dedent(_FACTORIES)
+    result = analyze_source(source, "snippet.py")
+    calls = [i for i, line in enumerate(source.splitlines(), 1) if "VGG(make_layers" in line]  # where each is made
+    assert [(m.name, m.span.line) for m in result.models] == [("vgg_a", calls[0]), ("vgg_b", calls[1])]
+
+
+@pytest.mark.oracle
+def test_each_factory_model_has_the_frameworks_total() -> None:
+    torch = pytest.importorskip("torch")
+    namespace: Dict[str, object] = {}
+    exec(compile(textwrap.dedent(_FACTORIES), "snippet.py", "exec"), namespace)
+    models = _models(_FACTORIES)
+    for name in ("vgg_a", "vgg_b"):
+        real = namespace[name]()  # type: ignore[operator]
+        assert models[name].total_params == sum(p.numel() for p in real.parameters())  # type: ignore[attr-defined]
+        assert isinstance(real, torch.nn.Module)
+
+
+_KERAS_ROOTS = """
+    import keras
+    from keras import layers
+
+
+    def small_encoder(size):
+        inputs = keras.Input(shape=(size, size, 3))
+        return inputs, layers.Conv2D(8, 3)(inputs)
+
+
+    def wide_encoder(size):
+        inputs = keras.Input(shape=(size, size, 3))
+        x = layers.Conv2D(16, 3)(inputs)
+        return inputs, layers.Conv2D(32, 3)(x)
+
+
+    def _segnet(classes, encoder, size=32):
+        inputs, features = encoder(size)
+        outputs = layers.Conv2D(classes, 1)(features)
+        return keras.Model(inputs, outputs)
+
+
+    def small_segnet(classes):
+        return _segnet(classes, small_encoder)
+
+
+    def wide_segnet(classes):
+        return _segnet(classes, wide_encoder)
+
+
+    if __name__ == "__main__":
+        a = wide_segnet(5)
+        b = small_segnet(5)
+"""
+
+
+def test_one_place_reached_by_different_calls_is_a_model_per_call() -> None:
+    models = _models(_KERAS_ROOTS)
+    assert sorted(models) == ["small_segnet", "wide_segnet"]
+
+
+@pytest.mark.oracle
+def test_each_call_model_has_the_frameworks_total() -> None:
+    pytest.importorskip("keras")
+    namespace: Dict[str, object] = {"__name__": "oracle"}
+    exec(compile(textwrap.dedent(_KERAS_ROOTS), "snippet.py", "exec"), namespace)
+    models = _models(_KERAS_ROOTS)
+    for name in ("small_segnet", "wide_segnet"):
+        real = namespace[name](5)  # type: ignore[operator]
+        assert models[name].total_params == real.count_params()  # type: ignore[attr-defined]

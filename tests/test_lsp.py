@@ -175,6 +175,21 @@ async def test_code_actions_apply_the_checked_fixes(client: LanguageClient, tmp_
 
 
 @pytest.mark.asyncio
+async def test_code_actions_rewrite_a_legacy_keras_spelling(client: LanguageClient, tmp_path: Path) -> None:
+    for name, safe in (("keras_legacy_leaky_relu.py", True), ("keras_legacy_kernel_runs.py", False)):
+        source = (FIX / "broken" / name).read_text()
+        uri = (tmp_path / name).as_uri()
+        open_doc(client, uri, source)
+        found = await diagnostics_for(client, uri, lambda ds: any(d.code == "CL401" for d in ds))
+        line = min(d.range.start.line for d in found if d.code == "CL401")
+        (action,) = [a for a in await actions_at(client, uri, line) if a.edit is not None]
+        assert action.title.startswith("Use the Keras 3 spelling") and action.is_preferred == safe
+        (edits,) = action.edit.changes.values()
+        fixed_line = (FIX / "fixed" / name).read_text().splitlines()[line]
+        assert _apply(source, edits).splitlines()[line] == fixed_line != source.splitlines()[line], name
+
+
+@pytest.mark.asyncio
 async def test_code_action_declares_a_missing_input_shape(client: LanguageClient, tmp_path: Path) -> None:
     source = "import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.conv = nn.Conv2d(3, 16, 5)\n\n    def forward(self, x):\n        return self.conv(x)\n"
     uri = (tmp_path / "net.py").as_uri()

@@ -34,6 +34,9 @@ class FileNote:
     cause: Any = None
     """A :class:`~convlint.graph.Cause`, so the runner reports it once with the engine's
     findings about the same cause (``unresolved_cause`` / ``input_shape_cause``)."""
+    fix: Any = None
+    """A :class:`~convlint.edits.Fix` proposed where the front end, which reads the call, knows
+    the one repair (a ``legacy`` note's Keras 3 spelling); its rule reports it with the note."""
 
 
 @dataclass
@@ -64,24 +67,35 @@ class FrontendOptions:
     unread: Optional[str] = None
     """Why the end of the source was not given (a big file past its reading budget): the models
     built before it may lack what the rest would add."""
-    parse: Optional[Callable[[str], Any]] = None
-    """Parses the file (default ``libcst.parse_module``): an editor re-parsing one buffer on
-    every keystroke passes one that reuses the unchanged statements' trees."""
+    parse: Optional[Any] = None
+    """How the file is parsed, a :class:`~convlint.frontend.python.parser.SourceParser` (default:
+    the whole text at once): an editor re-parsing one buffer on every keystroke passes one that
+    reuses the unchanged statements' trees and positions."""
     implied: Dict[str, str] = field(default_factory=dict)
     """Framework names the file uses without importing them (``Conv2D`` ->
     ``keras.layers.Conv2D``), as :mod:`convlint.frontend.implied` decides; ``analyze_source``
     sets it, and the file is read as if it imported them."""
+
+    def positions(self, module: Any, source: str) -> Any:
+        """The position index of the file's module, from its parser (shared by the front ends)."""
+        if self.parse is None:
+            from .python.positions import Positions
+
+            return Positions(module, source)
+        return self.parse.positions(module, source)
 
 
 def analyze_source(source: str, path: str, options: Optional[FrontendOptions] = None) -> FileResult:
     """Every model in ``source``; never raises for bad input."""
     import dataclasses
 
-    from .python.guard import forget, refusal
+    from .python.guard import forget
+    from .python.parser import WholeFileParser
 
     result = FileResult(path)
-    options = dataclasses.replace(options or FrontendOptions(), read=result.dependencies)
-    refused = refusal(source)
+    options = options or FrontendOptions()
+    options = dataclasses.replace(options, read=result.dependencies, parse=options.parse or WholeFileParser())
+    refused = options.parse.refusal(source)
     if refused is not None:
         forget()
         result.notes.append(FileNote(refused.kind, refused.message, Span(refused.line, refused.column)))
@@ -98,7 +112,7 @@ def _analyze(source: str, path: str, options: FrontendOptions, result: FileResul
     import libcst as cst
 
     try:
-        module = (options.parse or cst.parse_module)(source)
+        module = options.parse(source)
     except cst.ParserSyntaxError as err:
         result.notes.append(_syntax_note(source, path, err))
         return result

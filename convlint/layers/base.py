@@ -183,6 +183,35 @@ class LayerSpec:
         return 1
 
 
+def check_keywords(framework: str, class_name: str, kwargs: Mapping[str, Any], type_name: str) -> None:
+    """Raise ``invalid-argument`` for a keyword the real class rejects (``Conv2D(stride=2)``:
+    Keras spells it ``strides``), as the framework does when the layer is constructed.  Only
+    classes in the generated table (:mod:`convlint.layers.keywords`) are checked, and only when
+    the class itself is called (``type_name`` as written): a function the catalogue reads as the
+    class (``F.dropout(x, training=False)``, ``layers.add([a, b])``) takes other keywords.  A
+    keyword that is not a plain name (``**options``) is not checked."""
+    if not kwargs or not type_name[:1].isupper():
+        return
+    from .keywords import ACCEPTED
+
+    accepted = ACCEPTED.get((framework, class_name))
+    if accepted is None:
+        return
+    wrong = [k for k in kwargs if k not in accepted and k.isidentifier()]
+    if not wrong:
+        return
+    import difflib
+
+    key = wrong[0]
+    close = difflib.get_close_matches(key, sorted(accepted - set(kwargs)), n=1, cutoff=0.75)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    if framework == "keras":
+        message = f"Unrecognized keyword argument passed to {type_name}: '{key}'{hint}"
+    else:
+        message = f"{type_name}.__init__() got an unexpected keyword argument '{key}'{hint}"
+    raise LayerError("invalid-argument", message, attr=key, expected=close[0] if close else None)
+
+
 def bind(signature: Sequence[Tuple[str, Any]], args: Sequence[Any], kwargs: Mapping[str, Any], type_name: str) -> Dict[str, Any]:
     """Bind call arguments to a constructor signature the way Python would.
 

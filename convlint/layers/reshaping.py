@@ -1078,6 +1078,79 @@ class TorchUpsample(LayerSpec):
         return R.resample(x, tuple(range(2, x.ndim)), [int(d) for d in out[2:]], kind, scales, attrs["align_corners"])
 
 
+class TorchPixelShuffle(LayerSpec):
+    """``nn.PixelShuffle(r)``: ``(*, C*r*r, H, W)`` -> ``(*, C, H*r, W*r)`` (sub-pixel
+    convolution upsampling); ``nn.PixelUnshuffle(r)`` the reverse, ``(*, C, H, W)`` ->
+    ``(*, C*r*r, H/r, W/r)``.  The sizes divided must divide exactly, or PyTorch raises at the
+    forward pass."""
+
+    types = (("torch", "PixelShuffle"), ("torch", "PixelUnshuffle"))
+    signatures = {("torch", "PixelShuffle"): [("upscale_factor", REQUIRED)], ("torch", "PixelUnshuffle"): [("downscale_factor", REQUIRED)]}
+
+    def normalize(self, framework: str, type_name: str, params: Dict[str, Any], layout: str) -> Dict[str, Any]:
+        attr = "upscale_factor" if type_name == "PixelShuffle" else "downscale_factor"
+        r = _known(params[attr], attr)
+        if isinstance(r, bool) or not isinstance(r, int) or r < 1:
+            raise LayerError("invalid-argument", f"{type_name}: '{attr}' must be a positive integer. Received: {attr}={r!r}", attr=attr)
+        return {"type": type_name, "r": r, "up": type_name == "PixelShuffle"}
+
+    def output_shape(self, attrs: Dict[str, Any], inputs: List[Shape]) -> Shape:
+        shape = inputs[0]
+        r, up = attrs["r"], attrs["up"]
+        op = "pixel_shuffle" if up else "pixel_unshuffle"
+        if len(shape) < 3:
+            raise LayerError(
+                "rank-mismatch",
+                f"{op} expects input to have at least 3 dimensions, but got input with {len(shape)} dimension(s). "
+                f"Received: input shape {fmt_shape(shape)}",
+                received=len(shape),
+            )
+        c, h, w = shape[-3:]
+        if up:
+            divided = [(c, r * r, "'channel' dimension", "the square of upscale_factor", -3)]
+        else:
+            divided = [(h, r, "height", "downscale_factor", -2), (w, r, "width", "downscale_factor", -1)]
+        out = {}
+        for size, by, what, factor, axis in divided:
+            if size is None:
+                out[axis] = None
+                continue
+            q = exact_div(size, by)
+            if q is None:
+                if is_known(size):
+                    raise LayerError(
+                        "reshape-size",
+                        f"{op} expects its input's {what} to be divisible by {factor}, but input.size({axis})={size} "
+                        f"is not divisible by {by}. Received: input shape {fmt_shape(shape)}",
+                    )
+                out[axis] = None  # symbolic and not known to divide: unknown, not a guess
+            else:
+                out[axis] = q
+        if up:
+            return tuple(shape[:-3]) + (out[-3], _times(h, r), _times(w, r))
+        return tuple(shape[:-3]) + (_times(c, r * r), out[-2], out[-1])
+
+    def forward(self, attrs: Dict[str, Any], xs: List[Any], weights: Dict[str, Any]) -> Any:
+        x = xs[0]
+        r = attrs["r"]
+        lead = x.shape[:-3]
+        c, h, w = x.shape[-3:]
+        if attrs["up"]:
+            y = x.reshape(*lead, c // (r * r), r, r, h, w)
+            n = len(lead)
+            y = y.transpose(*range(n), n, n + 3, n + 1, n + 4, n + 2)
+            return y.reshape(*lead, c // (r * r), h * r, w * r)
+        y = x.reshape(*lead, c, h // r, r, w // r, r)
+        n = len(lead)
+        y = y.transpose(*range(n), n, n + 2, n + 4, n + 1, n + 3)
+        return y.reshape(*lead, c * r * r, h // r, w // r)
+
+
+def _times(size: Any, k: int) -> Any:
+    """``size * k`` for a known or symbolic size; unknown stays unknown."""
+    return None if size is None else size * k
+
+
 SPECS: List[LayerSpec] = [
     KerasFlatten(),
     KerasReshape(),
@@ -1088,6 +1161,7 @@ SPECS: List[LayerSpec] = [
     KerasRepeatVector(),
     TorchFlatten(),
     TorchUnflatten(),
+    TorchPixelShuffle(),
     TorchView(),
     TorchPermute(),
     TorchChunk(),

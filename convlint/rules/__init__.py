@@ -189,7 +189,7 @@ class NoteRule(Rule):
     def check_file(self, result: "FileResult", config: "Config") -> Iterator[Diagnostic]:
         for note in result.notes:
             if note.kind == self.kind:
-                yield self.at(result.path, note.span, note.message, note.model, cause=self.cause_of(note))
+                yield self.at(result.path, note.span, note.message, note.model, cause=self.cause_of(note), fix=note.fix)
 
     @classmethod
     def cause_of(cls, note: "FileNote") -> Optional[Hashable]:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..edits import Fix
     from ..engine import Finding, LayerResult, ShapedModel
 
-__all__ = ["argument_position", "channel_fix", "flatten_fix", "same_padding_fix"]
+__all__ = ["argument_position", "channel_fix", "flatten_fix", "keyword_fix", "same_padding_fix"]
 
 CHANNEL_ARGUMENTS = frozenset({"in_channels", "in_features", "num_features", "num_channels"})
 """Arguments that only say what the input has: setting them to what it has is the repair."""
@@ -137,3 +137,25 @@ def same_padding_fix(model: "ShapedModel", finding: "Finding") -> Optional[Fix]:
     from ..edits import Fix, SetArgument
 
     return Fix.of('Use padding="same"', node.span, node.type, SetArgument("padding", "same", position), safe=False)
+
+
+def keyword_fix(model: "ShapedModel", finding: "Finding") -> Optional[Fix]:
+    """CL107 for a keyword the class does not take: renamed to the one accepted name it is a
+    misspelling of (``stride`` -> ``strides``), unless that argument is given already.  Unsafe:
+    the name is a guess from the spelling, and the repaired call does compute something."""
+    if not isinstance(finding.attr, str) or not isinstance(finding.expected, str):
+        return None
+    try:
+        result = model.result(finding.node_id)
+    except KeyError:
+        return None
+    node = result.node
+    if finding.attr not in node.kwargs or finding.expected in node.kwargs:
+        return None
+    position = argument_position(result, finding.expected, model.model.framework)
+    if position is not None and position < len(node.args):
+        return None  # given by position already: renaming would pass it twice
+    from ..edits import Fix, RenameArgument
+
+    change = RenameArgument(finding.attr, finding.expected)
+    return Fix.of(f"Rename {finding.attr}= to {finding.expected}=", node.span, node.type, change, safe=False)

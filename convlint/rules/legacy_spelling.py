@@ -26,7 +26,10 @@ class LegacyKerasSpelling(NoteRule):
     ## Use instead
     The Keras 3 spelling the message gives: ``units``, ``filters``, ``kernel_size=(rows, cols)``,
     ``padding``, ``strides``, ``kernel_initializer``, ``data_format="channels_first"`` for
-    ``"th"``, the ``Add``/``Concatenate``/... layers for ``merge``.
+    ``"th"``, the ``Add``/``Concatenate``/... layers for ``merge``.  ``convlint --fix`` writes it
+    wherever there is one rewrite of the whole call (see ``convlint/frontend/keras/legacy_fix.py``
+    for what has none); grouping Keras 1's kernel sizes into a tuple is an unsafe fix where
+    Keras 3 runs the old call (as a stride), a safe one elsewhere.
     """
 
     code = "CL401"

@@ -98,6 +98,10 @@ CASES = [
     case("torch", "Unflatten", (1, (2, 3)), inp=(None, 6, 5), out=(None, 2, 3, 5), id="unflatten"),
     case("torch", "Unflatten", (-1, (4, -1)), inp=(None, 3, 12), out=(None, 3, 4, 3), id="unflatten-infer"),
     case("torch", "Unflatten", (1, (16, 5, 5)), inp=(None, 400), out=(None, 16, 5, 5), id="unflatten-image"),
+    # -- torch PixelShuffle / PixelUnshuffle ---------------------------------------------------
+    case("torch", "PixelShuffle", (2,), inp=(None, 8, 3, 5), out=(None, 2, 6, 10), id="pixel-shuffle"),
+    case("torch", "PixelShuffle", (3,), inp=(None, 9, 4, 4), out=(None, 1, 12, 12), id="pixel-shuffle-3"),
+    case("torch", "PixelUnshuffle", (2,), inp=(None, 3, 6, 4), out=(None, 12, 3, 2), id="pixel-unshuffle"),
     # -- torch Upsample -------------------------------------------------------------------------
     case("torch", "Upsample", (), {"scale_factor": 2}, inp=(None, 3, 7, 9), out=(None, 3, 14, 18), id="up-nearest"),
     case("torch", "Upsample", (), {"scale_factor": 1.5}, inp=(None, 3, 7, 9), out=(None, 3, 10, 13), id="up-1.5"),
@@ -177,6 +181,9 @@ CASES = [
 ]
 
 ERRORS = [
+    error("torch", "PixelShuffle", (2,), inp=(None, 6, 3, 3), kind="reshape-size", id="pixel-shuffle-channels"),
+    error("torch", "PixelUnshuffle", (2,), inp=(None, 4, 3, 4), kind="reshape-size", id="pixel-unshuffle-height"),
+    error("torch", "PixelShuffle", (2,), inp=(None, 8), kind="rank-mismatch", id="pixel-shuffle-rank"),
     # -- Keras ------------------------------------------------------------------------------------
     error("keras", "Reshape", ((3, 5),), inp=(None, 12), kind="reshape-size", id="reshape-size"),
     error("keras", "Reshape", ((-1, 5),), inp=(None, 12), kind="reshape-size", id="reshape-infer-size"),

@@ -45,7 +45,9 @@ def extract(
     module: cst.Module, source: str, path: str, options: FrontendOptions
 ) -> Tuple[List[ModelGraph], List[FileNote]]:
     """Every Keras model built in ``module``, and notes."""
-    info = ModuleInfo.parse("__main__", path, source, module, package_of(path)[0], options.implied)
+    info = ModuleInfo.parse(
+        "__main__", path, source, module, package_of(path)[0], options.implied, options.positions(module, source)
+    )
     if not uses_keras(info):
         return [], []
     sem = KerasSemantics(path, source, options)
@@ -135,18 +137,25 @@ def _plain_methods(ip: Interpreter) -> List[FuncVal]:
 
 
 def _lower(ip: Interpreter, sem: KerasSemantics, options: FrontendOptions) -> Tuple[List[ModelGraph], List[FileNote]]:
+    """Each model built, once per place it is built at.  A place that different outer calls
+    reach (``vgg_segnet(101)`` and ``segnet(101)`` both call the ``_segnet`` that makes the
+    model) makes a model per outer call, named after it: which encoder the place's model has
+    depends on the call, and no one of them is *the* model of that line."""
     graphs: List[ModelGraph] = []
     notes: List[FileNote] = []
-    seen_spans: Set[Tuple[int, int]] = set()
-    for model in sem.models:
-        if model.used_as_layer:
+    built = [m for m in sem.models if not m.used_as_layer]
+    roots: Dict[Tuple[int, int], Set[Optional[str]]] = {}
+    for model in built:
+        roots.setdefault((model.span.line, model.span.column), set()).add(sem.model_root.get(id(model)))
+    seen: Set[Tuple[int, int, Optional[str]]] = set()
+    for model in built:
+        site = (model.span.line, model.span.column)
+        root = sem.model_root.get(id(model)) if len(roots[site]) > 1 else None
+        if (*site, root) in seen:
             continue
-        key = (model.span.line, model.span.column)
-        if key in seen_spans:
-            continue
-        seen_spans.add(key)
+        seen.add((*site, root))
         kind = "Sequential" if isinstance(model, SequentialObj) else "Model"
-        name = model_label(model, sem.model_origin.get(id(model)) or kind)
+        name = root or model_label(model, sem.model_origin.get(id(model)) or kind)
         if isinstance(model, SequentialObj):
             graph, model_notes = lower_sequential(model, name, sem.path, sem.registry, options.input_shapes)
         else:

@@ -28,6 +28,10 @@ __all__ = [
     "KERAS3_CLASS",
     "KEYWORDS",
     "DIM_ORDERING",
+    "KERAS3_MODULES",
+    "keras1_order",
+    "keras3_type",
+    "dropped",
 ]
 
 KERAS3_CLASS: Mapping[str, str] = {
@@ -37,6 +41,10 @@ KERAS3_CLASS: Mapping[str, str] = {
     "Deconvolution3D": "Conv3DTranspose",
 }
 """Old class names Keras 3 no longer has (``Convolution2D`` and friends it still has)."""
+
+KERAS3_MODULES = ("keras.layers", "tensorflow.keras.layers")
+"""Where Keras 3 has its layer classes and merge functions: a name renamed for Keras 3 is
+only fixed where it is reached through one of these (``keras.layers.convolutional`` is gone)."""
 
 KEYWORDS: Mapping[str, str] = {
     "nb_filter": "filters",
@@ -208,14 +216,14 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _keras1_order(name: str, args: Sequence[Any], kwargs: Mapping[str, Any], keras1_file: bool) -> Optional[str]:
+def keras1_order(name: str, args: Sequence[Any], kwargs: Mapping[str, Any], keras1_file: bool) -> Optional[str]:
     """The Keras 1 class whose positional order ``name(*args, **kwargs)`` follows, if any."""
     old = name if name in POSITIONAL else KERAS1_NAME.get(name)
     if old is None or not args:
         return None
     axes = KERNEL_AXES.get(old, ())
-    keras3 = _keras3_type(name)
-    k1_keywords = any(k in KEYWORDS or k in CLASS_KEYWORDS.get(keras3, {}) or _dropped(k, keras3) for k in kwargs)
+    keras3 = keras3_type(name)
+    k1_keywords = any(k in KEYWORDS or k in CLASS_KEYWORDS.get(keras3, {}) or dropped(k, keras3) for k in kwargs)
     if not axes:
         return old if len(args) > AGREE.get(old, 0) and (k1_keywords or name in KERAS3_CLASS) else None
     kernel_ints = len(args) > len(axes) and all(_is_int(a) for a in args[1:1 + len(axes)])
@@ -230,7 +238,7 @@ def translate(name: str, args: Sequence[Any], kwargs: Mapping[str, Any], keras1_
     out = Translation(KERAS3_CLASS.get(name, name), list(args), dict(kwargs))
     if out.type != name:
         out.change("Keras 2" if name.startswith("Deconvolution") else "Keras 1", f"{name} is {out.type}")
-    old = _keras1_order(name, args, kwargs, keras1_file)
+    old = keras1_order(name, args, kwargs, keras1_file)
     if old is not None:  # every argument by its Keras 1 name, then renamed
         out.kwargs = {**dict(zip(POSITIONAL[old], args)), **out.kwargs}
         out.args = []
@@ -267,19 +275,19 @@ def _replace(kwargs: Dict[str, Any], olds: Sequence[str], new: str, value: Any) 
     return out
 
 
-def _keras3_type(name: str) -> str:
+def keras3_type(name: str) -> str:
     return KERAS3_CLASS.get(name, KERAS3_NAME.get(name, name))
 
 
-def _dropped(key: str, name: str) -> bool:
-    return key in DROPPED and _keras3_type(name) in DROPPED[key][0]
+def dropped(key: str, name: str) -> bool:
+    return key in DROPPED and keras3_type(name) in DROPPED[key][0]
 
 
 def _rename(out: Translation) -> None:
-    table = {**KEYWORDS, **CLASS_KEYWORDS.get(_keras3_type(out.type), {})}
+    table = {**KEYWORDS, **CLASS_KEYWORDS.get(keras3_type(out.type), {})}
     renamed: List[str] = []
     for key in list(out.kwargs):
-        if _dropped(key, out.type):
+        if dropped(key, out.type):
             value = out.kwargs.pop(key)
             if key == "mode" and value == 0:
                 out.change("Keras 1", "mode=0 dropped")
@@ -307,7 +315,7 @@ def _values(out: Translation) -> None:
     for key in ("kernel_initializer", "beta_initializer", "gamma_initializer", "alpha_initializer"):
         if out.kwargs.get(key) in ("zero", "one"):
             out.kwargs[key] += "s"
-    if "input_length" in out.kwargs and _keras3_type(out.type) == "Conv1D":  # Keras 1 Conv1D(input_dim=, input_length=)
+    if "input_length" in out.kwargs and keras3_type(out.type) == "Conv1D":  # Keras 1 Conv1D(input_dim=, input_length=)
         out.kwargs["input_shape"] = (out.kwargs.pop("input_length"), out.kwargs.pop("input_dim", None))
         out.change("Keras 1", "input_length, input_dim -> input_shape")
 

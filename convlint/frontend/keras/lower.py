@@ -73,8 +73,8 @@ def lower_sequential(
     seq: SequentialObj, name: str, path: str, registry: Dict[str, Proto], input_shapes: Dict[str, Tuple[Any, ...]]
 ) -> Tuple[ModelGraph, List[FileNote]]:
     low = Lowering(name, path, seq.span, input_shapes)
-    for kind, message, span in seq.notes:
-        low.note(kind, message, span)
+    for kind, message, span, *extra in seq.notes:
+        low.note(kind, message, span, *extra)
     items = list(seq.items)
     declared = _declared_input(items[0], registry) if items else None
     skip_first = bool(items) and (
@@ -114,11 +114,19 @@ def _emit(low: Lowering, item: Any, current: str, prefix: str, registry: Dict[st
     if isinstance(item, TensorRef):
         low.note("unsupported", "an Input in the middle of a Sequential is ignored", low.graph.span)
         return current
-    reason = item.reason if isinstance(item, Unknown) else f"{type(item).__name__} is not a layer"
+    reason = item.reason if isinstance(item, Unknown) else f"{_described(item)} is not a layer convlint knows"
     if not any(reason in n.message for n in low.notes):
         message = f"a layer of this Sequential could not be resolved ({reason}); shapes after it are unknown"
         low.note("unresolved", message, low.graph.span)
     return "?" + reason
+
+
+def _described(item: Any) -> str:
+    """A value as the user wrote it where that is known (``config.head``), else its kind."""
+    name = getattr(item, "name", None)
+    if isinstance(name, str) and name:
+        return f"`{name}`"
+    return {int: "a number", float: "a number", str: "a string", bool: "a boolean"}.get(type(item), "a value of another kind")
 
 
 def ancestors(outputs: List[str], registry: Dict[str, Proto]) -> Set[str]:
@@ -172,8 +180,8 @@ def lower_functional(
     """``cut_sources``: the tensors each unknown tensor came from (layers before a construct
     convlint does not follow are then kept: their parameters are the model's)."""
     low = Lowering(name, path, model.span, input_shapes)
-    for kind, message, span in model.notes:
-        low.note(kind, message, span)
+    for kind, message, span, *extra in model.notes:
+        low.note(kind, message, span, *extra)
     keys = ancestors([t.key for t in model.outputs], registry) | {t.key for t in model.inputs if t.key in registry}
     if cut_sources:
         keys |= _before_cuts(keys, model, registry, cut_sources)

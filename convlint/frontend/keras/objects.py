@@ -43,7 +43,7 @@ class LayerObj:
 
     def __init__(
         self, type: str, args: Tuple[Any, ...], kwargs: Dict[str, Any], span: Span, name: Optional[str] = None,
-        input_shape: Any = None, notes: Optional[List[Tuple[str, ...]]] = None, uid: Optional[int] = None,
+        input_shape: Any = None, notes: Optional[List[Tuple[Any, ...]]] = None, uid: Optional[int] = None,
         op: Optional[str] = None, function: Any = None,
     ) -> None:
         self.type = type
@@ -52,7 +52,7 @@ class LayerObj:
         self.span = span
         self.name = name
         self.input_shape = input_shape  # from input_shape= / input_dim= / batch_input_shape=, no batch dim
-        self.notes: List[Tuple[str, ...]] = [] if notes is None else notes  # (kind, message[, the unresolved value's reason])
+        self.notes: List[Tuple[Any, ...]] = [] if notes is None else notes  # (kind, message[, the unresolved value's reason[, a fix]])
         self.uid = next(_ids) if uid is None else uid
         self.op = op
         """The source spelling of a tensor op that acts as this layer (``ops.add``, ``+``): Keras 3
@@ -219,10 +219,11 @@ class Lowering:
         return node_id
 
     # -- nodes ----------------------------------------------------------------------------
-    def note(self, kind: str, message: str, span: Span, reason: Optional[str] = None) -> None:
-        """``reason``: an unresolved value's own, its cause (see ``graph.unresolved_cause``)."""
+    def note(self, kind: str, message: str, span: Span, reason: Optional[str] = None, fix: Any = None) -> None:
+        """``reason``: an unresolved value's own, its cause (see ``graph.unresolved_cause``);
+        ``fix``: the note's repair (a legacy spelling's, see ``legacy_fix``)."""
         cause = unresolved_cause(span, reason) if reason is not None else None
-        self.notes.append(FileNote(kind, message, span, self.graph.name, cause))
+        self.notes.append(FileNote(kind, message, span, self.graph.name, cause, fix))
 
     def layer_node(
         self,
@@ -257,8 +258,8 @@ class Lowering:
             op=layer.op,
         )
         if first:
-            for kind, message, *reason in layer.notes:
-                self.note(kind, message, layer.span, reason[0] if reason else None)
+            for kind, message, *extra in layer.notes:
+                self.note(kind, message, layer.span, *extra)
         return self.graph.add(node)
 
     def input_node(self, layer: LayerObj, consumer: Optional[str] = None) -> Node:

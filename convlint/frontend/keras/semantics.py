@@ -119,6 +119,9 @@ class KerasSemantics(Semantics):
         self.registry: Dict[str, Proto] = {}
         self.models: List[Any] = []
         self.model_origin: Dict[int, str] = {}
+        self.model_root: Dict[int, str] = {}
+        """The outermost function each model was built under (``vgg_segnet`` for the model
+        ``_segnet`` builds when ``vgg_segnet(101)`` calls it)."""
         self.instances: List[Instance] = []
         self.depth = 0  # > 0 while a method of a Keras subclass runs
         self.in_call = 0  # > 0 while a ``call`` builds a graph
@@ -317,7 +320,7 @@ class KerasSemantics(Semantics):
             return isinstance(args[0], TensorRef) or (False if not isinstance(args[0], Unknown) else args[0])
         kind = classify(name)
         if kind is not None:
-            return self.keras_call(kind, args, kwargs, node)
+            return self.keras_call(kind, args, kwargs, node, name)
         if _tensor_args(args):
             return self.op_on_tensors(name, args, kwargs, node)
         return FrameworkVal(f"{name}(...) is not a constant")
@@ -328,10 +331,11 @@ class KerasSemantics(Semantics):
             return ShapeRef(tensor)
         return tensor if isinstance(tensor, Unknown) else Unknown("the argument is not a Keras tensor")
 
-    def keras_call(self, kind: Tuple[str, str], args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
+    def keras_call(self, kind: Tuple[str, str], args: List[Any], kwargs: Dict[str, Any], node: cst.Call, qualified: Optional[str] = None) -> Any:
+        """``qualified``: the called name by the file's imports (``keras.layers.Conv2D``)."""
         what, name = kind
         if what == "layer":
-            return self.make_layer(name, args, kwargs, node)
+            return self.make_layer(name, args, kwargs, node, qualified)
         if what == "input":
             return self.make_input(args, kwargs, node)
         if what == "sequential":
@@ -342,8 +346,10 @@ class KerasSemantics(Semantics):
             translation = legacy.translate_merge(args, kwargs)
             if translation is None or not args:
                 return self.unfollowed(f"`{self.ip.code(node)}` (a Keras 1 merge mode convlint does not know)", node)
+            from .legacy_fix import merge_fix  # with the edits it proposes: only for legacy code
+
             layer = self.make_layer(translation.type, translation.args, translation.kwargs, node)
-            layer.notes.append(("legacy", translation.message))
+            layer.notes.append(("legacy", translation.message, None, merge_fix(qualified, args, kwargs, node, layer.span)))
             return self.apply_layer(layer, args[:1], {}, node)
         layer = self.make_layer(name, args[1:], kwargs, node)  # ``layers.add([a, b])``
         return self.apply_layer(layer, args[:1], kwargs, node)
@@ -451,14 +457,18 @@ class KerasSemantics(Semantics):
             )
         return None
 
-    def make_layer(self, class_name: str, args: Sequence[Any], kwargs: Dict[str, Any], node: cst.Call) -> LayerObj:
+    def make_layer(self, class_name: str, args: Sequence[Any], kwargs: Dict[str, Any], node: cst.Call, qualified: Optional[str] = None) -> LayerObj:
         function = None
         if self.canonical(class_name) == "Lambda":
             args, kwargs, function = self.lambda_function(list(args), dict(kwargs), node)
         translation = None
         if not any(isinstance(a, UnknownRest) for a in args):
             translation = legacy.translate(class_name, args, kwargs, self.keras1)
+        fix = None
         if translation is not None:  # a Keras 1/2 spelling: analysed with the values it meant
+            from .legacy_fix import layer_fix  # with the edits it proposes: only for legacy code
+
+            fix = layer_fix(class_name, qualified, args, kwargs, self.keras1, node, self.ip.span(node))
             class_name, args, kwargs = translation.type, translation.args, translation.kwargs
         type_name = self.canonical(class_name)
         sizes = type_name in _SIZE_FIRST
@@ -492,7 +502,7 @@ class KerasSemantics(Semantics):
         layer.args = tuple(_plain(a) for a in args)
         layer.kwargs = {k: _plain(v) for k, v in kwargs.items()}
         if translation is not None:
-            layer.notes.append(("legacy", translation.message))
+            layer.notes.append(("legacy", translation.message, None, fix))
         layer.function = function
         implied = legacy.implied_data_format(type_name, self.data_format, self.data_format_keras1)
         if implied is not None and "data_format" not in layer.kwargs:
@@ -613,6 +623,7 @@ class KerasSemantics(Semantics):
         self.models.append(model)
         if self.ip.frames:
             self.model_origin[id(model)] = self.ip.frames[-1]  # the builder function it came from
+            self.model_root[id(model)] = self.ip.frames[0]
 
     def add(self, seq: SequentialObj, item: Any) -> None:
         if isinstance(item, Instance) and _is_keras(item):
@@ -630,7 +641,10 @@ class KerasSemantics(Semantics):
             return Unknown("a Model without inputs/outputs")
         model = FunctionalObj(span, _tensors(inputs), _tensors(outputs))
         if not args and ("input" in kwargs or "output" in kwargs):
-            model.notes.append(("legacy", "Keras 1 spelling (input, output -> inputs, outputs): use Model(inputs=..., outputs=...)", span))
+            from .legacy_fix import model_fix
+
+            message = "Keras 1 spelling (input, output -> inputs, outputs): use Model(inputs=..., outputs=...)"
+            model.notes.append(("legacy", message, span, None, model_fix(kwargs, node, span)))
         name = kwargs.get("name")
         model.name_kwarg = name if isinstance(name, str) else None
         for label, value in (("inputs", inputs), ("outputs", outputs)):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 from typing import Any, List, Optional, Tuple
 
-__all__ = ["MAX_DEPTH", "DEEP", "MAX_DEEP_COST", "Refusal", "refusal", "python_tree", "expression_depths"]
+__all__ = ["MAX_DEPTH", "DEEP", "MAX_DEEP_COST", "Refusal", "refusal", "depth_refusal", "python_tree", "expression_depths"]
 
 MAX_DEPTH = 1_000
 """The deepest expression convlint gives libcst.  Real code stays far below: over the 8,480
@@ -81,7 +81,13 @@ def refusal(source: str) -> Optional[Refusal]:
         return None
     except (ValueError, TypeError):  # null bytes and the like: libcst says what it makes of them
         return None
-    depths = expression_depths(tree)
+    return depth_refusal(expression_depths(tree))
+
+
+def depth_refusal(depths: List[Tuple[int, int]]) -> Optional[Refusal]:
+    """``None`` when statements nesting this deep ((depth, line) from :func:`expression_depths`,
+    over one source) are within libcst's limits, else why not.  Separate from :func:`refusal` for
+    an editor's buffer, whose statements are parsed and measured one by one."""
     if not depths:
         return None
     depth, line = max(depths)

@@ -184,7 +184,7 @@ class Interpreter:
         """The node (or span) in this file through which code of a project module runs."""
         self._class_scope: Optional[Scope] = None
         self._code: Dict[int, str] = {}  # node id -> its source text (nodes live as long as the run)
-        self._targets: Dict[int, Tuple[List[cst.CSTNode], List[cst.CSTNode], bool]] = {}
+        self._targets: Dict[int, Tuple[List[cst.CSTNode], List[cst.CSTNode], bool, Dict[int, str]]] = {}
         self.class_stack: List[ClassVal] = []
         self.undecided_loops = 0
         self.frames: List[str] = []
@@ -725,13 +725,14 @@ class Interpreter:
 
     def poison(self, blocks: List[Any], scope: Scope, construct: str, loop_target: Optional[cst.CSTNode] = None) -> None:
         """Skipped code may bind names, append to lists, set ``self.x`` or add layers to a
-        model: each of those becomes unknown."""
+        model: each of those becomes unknown (except ``model = model.cuda()`` and the like,
+        which the semantics say leave the object as it was)."""
         why = f"depends on {construct}"
         self_obj = scope.lookup("self")
         targets: List[cst.CSTNode] = [loop_target] if loop_target is not None else []
         for block in blocks:
-            assigned, mutated, sets_attrs = self.block_targets(block)
-            targets.extend(assigned)
+            assigned, mutated, sets_attrs, rebinds = self.block_targets(block)
+            targets.extend(t for t in assigned if not self._keeps_object(t, rebinds, scope))
             for expr in mutated:
                 obj = self.peek(expr, scope)
                 if self.sem.owns(obj):
@@ -744,16 +745,36 @@ class Interpreter:
             for name in walk(target) if isinstance(target, (cst.Tuple, cst.List)) else [target]:
                 self.poison_target(name, scope, self_obj, why)
 
-    def block_targets(self, block: Any) -> Tuple[List[cst.CSTNode], List[cst.CSTNode], bool]:
-        """What a block assigns, what it mutates through a method call, and whether it calls
-        ``setattr``: read once per block (a skipped loop inside an unrolled one repeats)."""
+    def _keeps_object(self, target: cst.CSTNode, rebinds: Dict[int, str], scope: Scope) -> bool:
+        """``x = x.method(...)`` where the method returns ``x`` itself (see
+        :meth:`Semantics.returns_self`)."""
+        method = rebinds.get(id(target))
+        if method is None or not isinstance(target, cst.Name):
+            return False
+        old = scope.lookup(target.value)
+        return old is not MISSING and self.sem.returns_self(old, method)
+
+    def block_targets(self, block: Any) -> Tuple[List[cst.CSTNode], List[cst.CSTNode], bool, Dict[int, str]]:
+        """What a block assigns, what it mutates through a method call, whether it calls
+        ``setattr``, and which of its assignments rebind a name to a method call on that same
+        name (``model = model.cuda()``: by ``id`` of the target, the method): read once per block
+        (a skipped loop inside an unrolled one repeats)."""
         found = self._targets.get(id(block))
         if found is None:
             assigned: List[cst.CSTNode] = []
             mutated: List[cst.CSTNode] = []
+            rebinds: Dict[int, str] = {}
             sets_attrs = False
             for node in walk(block):
-                if isinstance(node, cst.AssignTarget):
+                if isinstance(node, cst.Assign) and len(node.targets) == 1:
+                    target, value = node.targets[0].target, node.value
+                    if (
+                        isinstance(target, cst.Name) and isinstance(value, cst.Call)
+                        and isinstance(value.func, cst.Attribute) and isinstance(value.func.value, cst.Name)
+                        and value.func.value.value == target.value
+                    ):
+                        rebinds[id(target)] = value.func.attr.value
+                elif isinstance(node, cst.AssignTarget):
                     assigned.append(node.target)
                 elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor)):
                     assigned.append(node.target)
@@ -763,7 +784,7 @@ class Interpreter:
                         mutated.append(func.value)
                     elif isinstance(func, cst.Name) and func.value == "setattr":
                         sets_attrs = True
-            found = self._targets[id(block)] = (assigned, mutated, sets_attrs)
+            found = self._targets[id(block)] = (assigned, mutated, sets_attrs, rebinds)
         return found
 
     def poison_target(self, name: cst.CSTNode, scope: Scope, self_obj: Any, why: str) -> None:

@@ -54,14 +54,14 @@ class ModuleInfo:
     @classmethod
     def parse(
         cls, name: str, path: str, source: str, module: cst.Module, package: str = "",
-        implied: Optional[Dict[str, str]] = None,
+        implied: Optional[Dict[str, str]] = None, positions: Optional[Positions] = None,
     ) -> "ModuleInfo":
         """``implied``: names the file uses without importing them, read as imports (an
-        import written in the file wins)."""
+        import written in the file wins); ``positions``: the module's index, if made already."""
         imports = ImportTable.from_module(module)
         for local, qualified in (implied or {}).items():
             imports.names.setdefault(local, qualified)
-        return cls(name, path, source, module, Positions(module, source), imports, package)
+        return cls(name, path, source, module, positions or Positions(module, source), imports, package)
 
 
 def package_of(path: str) -> Tuple[str, str]:

@@ -13,7 +13,7 @@ statement spans start at the keyword (after decorators).
 from __future__ import annotations
 
 import ast
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple, TypeVar
 
 import libcst as cst
 
@@ -22,7 +22,7 @@ from ...source_lines import split_lines
 from .guard import python_tree
 from .syntax import walk
 
-__all__ = ["Positions"]
+__all__ = ["Positions", "match_spans"]
 
 _LOCATED: Tuple[Tuple[type, Tuple[type, ...]], ...] = (
     (cst.Call, (ast.Call,)),
@@ -35,6 +35,8 @@ _LOCATED: Tuple[Tuple[type, Tuple[type, ...]], ...] = (
     (cst.Subscript, (ast.Subscript,)),
 )
 _KINDS = tuple(t for t, _ in _LOCATED)
+_AST_KIND: Dict[type, type] = {a: t for t, group in _LOCATED for a in group}
+T = TypeVar("T")
 
 
 class Positions:
@@ -47,6 +49,10 @@ class Positions:
         self._fallback: set = set()  # kinds whose ast counts disagreed: those use metadata
         self._metadata: Optional[Any] = None
         self._tree: Any = None
+
+    def indexes(self, module: cst.Module, source: str) -> bool:
+        """Is this the index of ``module`` parsed from ``source`` (the same objects)?"""
+        return self._module is module and self._source is source
 
     def tree(self) -> Optional[ast.Module]:
         """The module parsed by Python's ``ast`` (cheap; shared by the position lookups)."""
@@ -72,34 +78,16 @@ class Positions:
         return decorators[0].lineno if decorators else node.lineno
 
     def _build(self) -> Dict[int, Span]:
-        ours: Dict[type, List[cst.CSTNode]] = {t: [] for t in _KINDS}
-        for n in walk(self._module):
-            bucket = ours.get(type(n))
-            if bucket is not None:
-                bucket.append(n)
+        spans, fallback = match_spans(self._module, self.tree(), split_lines(self._source))
+        self._fallback |= fallback
+        return spans
+
+    def statement_facts(self, fact: Callable[[List[ast.stmt]], T]) -> List[T]:
+        """``fact`` of the top-level statements' ``ast`` trees, as one or more partial results
+        (one per cached piece of an editor's buffer, see :mod:`convlint.lsp.incremental`): a
+        fact that is a union over statements can be kept per piece and not recomputed."""
         tree = self.tree()
-        theirs: Dict[type, List[ast.AST]] = {t: [] for t in _KINDS}
-        kinds = {a: t for t, group in _LOCATED for a in group}
-        if tree is not None:
-            for a in ast.walk(tree):
-                kind = kinds.get(type(a))
-                if kind is not None:
-                    theirs[kind].append(a)
-        lines = split_lines(self._source)
-        out: Dict[int, Span] = {}
-        for kind, nodes in ours.items():
-            located = sorted(
-                theirs[kind],
-                key=lambda n: (n.lineno, n.col_offset, -(n.end_lineno or 0), -(n.end_col_offset or 0)),  # type: ignore
-            )
-            if len(located) != len(nodes) or (
-                kind is cst.Call and not all(_same_callee(c, a) for c, a in zip(nodes, located))  # type: ignore[arg-type]
-            ):
-                self._fallback.add(kind)
-                continue  # this kind falls back to libcst metadata
-            for c, a in zip(nodes, located):
-                out[id(c)] = _ast_span(a, lines)
-        return out
+        return [] if tree is None else [fact(tree.body)]
 
     def _from_metadata(self, node: cst.CSTNode) -> Optional[Span]:
         if self._metadata is None:
@@ -132,6 +120,38 @@ class Positions:
             if found is not None:
                 return found
         return self._from_metadata(node) or Span(1)
+
+
+def match_spans(root: cst.CSTNode, tree: Optional[ast.AST], lines: List[str]) -> Tuple[Dict[int, Span], Set[type]]:
+    """The spans of the indexed libcst nodes under ``root`` (by ``id``) from ``tree``, the same
+    code parsed by ``ast``, whose lines are ``lines``; and the kinds whose counts disagree (those
+    are left to libcst metadata)."""
+    ours: Dict[type, List[cst.CSTNode]] = {t: [] for t in _KINDS}
+    for n in walk(root):
+        bucket = ours.get(type(n))
+        if bucket is not None:
+            bucket.append(n)
+    theirs: Dict[type, List[ast.AST]] = {t: [] for t in _KINDS}
+    if tree is not None:
+        for a in ast.walk(tree):
+            kind = _AST_KIND.get(type(a))
+            if kind is not None:
+                theirs[kind].append(a)
+    out: Dict[int, Span] = {}
+    fallback: Set[type] = set()
+    for kind, nodes in ours.items():
+        located = sorted(
+            theirs[kind],
+            key=lambda n: (n.lineno, n.col_offset, -(n.end_lineno or 0), -(n.end_col_offset or 0)),  # type: ignore
+        )
+        if len(located) != len(nodes) or (
+            kind is cst.Call and not all(_same_callee(c, a) for c, a in zip(nodes, located))  # type: ignore[arg-type]
+        ):
+            fallback.add(kind)
+            continue  # this kind falls back to libcst metadata
+        for c, a in zip(nodes, located):
+            out[id(c)] = _ast_span(a, lines)
+    return out, fallback
 
 
 def _char_col(lines: List[str], line: int, byte_col: int) -> int:

@@ -77,7 +77,9 @@ class Semantics:
         return NOT_HANDLED
 
     def new_instance(self, cls: ClassVal, node: cst.CSTNode) -> Instance:
-        return Instance(cls)
+        """A new object of ``cls``, made by the call ``node`` (kept as ``ext["site"]``: a model
+        a factory makes is reported where it is made)."""
+        return Instance(cls, ext={"site": node})
 
     def unknown_call(self, what: str, args: List[Any], kwargs: Dict[str, Any], node: cst.CSTNode) -> Any:
         """The result of a call the interpreter cannot follow: an unknown tensor where tensors
@@ -143,6 +145,12 @@ class Semantics:
 
     def on_setattr(self, obj: Any, name: str, value: Any) -> bool:
         """``obj.name = value``; True if the semantics recorded it (an owned object)."""
+        return False
+
+    def returns_self(self, value: Any, method: str) -> bool:
+        """Does ``value.method(...)`` return ``value`` itself, unchanged in anything convlint
+        reads (``model.cuda()``)?  Then ``model = model.cuda()`` in code that cannot be decided
+        (``if use_gpu:``) leaves ``model`` what it was."""
         return False
 
     def flow_note(self, stmt: cst.CSTNode, construct: str) -> Optional[str]:

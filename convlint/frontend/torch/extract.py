@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -43,7 +43,9 @@ def extract(
     """Every PyTorch model in the module, and what could not be followed."""
     if not _PREFILTER.search(source) and not any(q.startswith("torch") for q in options.implied.values()):
         return [], []
-    info = ModuleInfo.parse("__main__", path, source, module, package_of(path)[0], options.implied)
+    info = ModuleInfo.parse(
+        "__main__", path, source, module, package_of(path)[0], options.implied, options.positions(module, source)
+    )
     sem = TorchSemantics(options.catalogue)
     interp = Interpreter(info, sem, Resolver(read=options.read) if options.follow_imports else None)
     interp.quiet = True
@@ -61,18 +63,29 @@ def extract(
     classes = _model_classes(interp, sem)
     own = [c for c in classes if c.module is info]
     wrappers = {c.name for c in own if c.method("forward") is None}
-    components = _component_names(info.positions.tree(), {c.name for c in own}, wrappers)
+    components = _component_names(info.positions.statement_facts(_name_uses), {c.name for c in own}, wrappers)
     for cls in classes:
         examples = [e for e in sem.examples if isinstance(e.target, Instance) and e.target.cls is cls]
         # the object an example ran on (``Net(16)(x)`` has no variable), else a module-level one,
         # else the one a factory of the file makes (``def resnet18(): return ResNet(...)``)
-        instance = examples[0].target if examples else _instance_of(interp.globals.vars, cls) or made.get(id(cls))
+        instance = examples[0].target if examples else _instance_of(interp.globals.vars, cls)
+        factories = made.get(id(cls), []) if instance is None else []
+        if len(factories) == 1:
+            instance = factories[0][1]
         local = cls.module is info
-        if not local and instance is None:
+        if not local and instance is None and not factories:
             continue  # a model class imported from the project: reported where it is defined
         line = info.positions.span(cls.node).line if local else 0
         declared = (declared_shape(lines, line) if local else None) or configured_shape(options.input_shapes, path, cls.name)
         if cls.name in components and instance is None and not examples and declared is None:
+            continue
+        if len(factories) > 1:  # ``vgg11()``, ``vgg16()``: one class, a model per factory
+            for func, made_one in factories:
+                interp.steps = 0
+                site = made_one.ext.get("site") or func.node
+                model = _class_model(interp, sem, cls, made_one, [], declared, path, extra_notes, name=func.name, site=site)
+                if model is not None:
+                    models.append(model)
             continue
         interp.steps = 0  # each model has the whole budget
         model = _class_model(interp, sem, cls, instance, examples, declared, path, extra_notes)
@@ -95,11 +108,13 @@ def extract(
     return models, notes
 
 
-def _run_factories(interp: Interpreter, sem: TorchSemantics) -> Dict[int, Instance]:
+def _run_factories(interp: Interpreter, sem: TorchSemantics) -> Dict[int, List[Tuple[FuncVal, Instance]]]:
     """Top-level functions of the file that nothing calls and that return a model
     (``def PNASNetA(): return PNASNet(CellA, 6, 44)``), run with their defaults: the instance
-    each returns gives its class real constructor arguments.  Keyed by the class (first wins)."""
-    made: Dict[int, Instance] = {}
+    each returns gives its class real constructor arguments.  By class, in the file's order: a
+    class several factories build (``vgg11``, ``vgg16_bn``) is a model per factory, since no
+    one of them is *the* class' total."""
+    made: Dict[int, List[Tuple[FuncVal, Instance]]] = {}
     classes = {v.name for v in interp.globals.vars.values() if isinstance(v, ClassVal) and v.kind == "torch.module"}
     if not classes:
         return made
@@ -118,7 +133,7 @@ def _run_factories(interp: Interpreter, sem: TorchSemantics) -> Dict[int, Instan
         except OutOfSteps:
             continue
         if isinstance(result, Instance) and result.cls.kind == "torch.module":
-            made.setdefault(id(result.cls), result)
+            made.setdefault(id(result.cls), []).append((func, result))
     return made
 
 
@@ -147,26 +162,44 @@ def _instance_of(env: Dict[str, Any], cls: ClassVal) -> Optional[Instance]:
 _NOT_A_USE = frozenset({"super", "isinstance", "issubclass", "type", "print", "repr", "str"})
 
 
-def _component_names(tree: Optional[ast.Module], class_names: set, wrappers: set) -> set:
+def _component_names(facts: List["_NameUses"], class_names: set, wrappers: set) -> set:
     """Classes used inside other model classes or passed as arguments (``ResNet(BasicBlock)``):
     parts of a model, not models of their own (unless the file gives them an input).  A class
     without ``forward`` (a GAN holding a generator and a discriminator) is a wrapper, not a
-    model: what it holds is reported on its own.
-    Uses Python's ``ast``: walking it is far cheaper than walking the libcst tree."""
+    model: what it holds is reported on its own."""
     used: set = set()
-    if tree is None:
-        return used
-    for stmt in tree.body:
-        if isinstance(stmt, ast.ClassDef) and stmt.name not in wrappers:
-            for node in ast.walk(stmt):
-                if isinstance(node, ast.Name) and node.id in class_names and node.id != stmt.name:
-                    used.add(node.id)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name) and node.func.id in _NOT_A_USE):
-            for arg in list(node.args) + [k.value for k in node.keywords]:
-                if isinstance(arg, ast.Name) and arg.id in class_names:
-                    used.add(arg.id)
+    for fact in facts:
+        for owner, names in fact.inside:
+            if owner not in wrappers:
+                used |= {n for n in names & class_names if n != owner}
+        used |= fact.passed & class_names
     return used
+
+
+class _NameUses(NamedTuple):
+    """The names each top-level class mentions, and the names passed as call arguments: the
+    facts :func:`_component_names` needs, a union over statements (so an editor's buffer keeps
+    them per unchanged statement)."""
+
+    inside: Tuple[Tuple[str, FrozenSet[str]], ...]
+    passed: FrozenSet[str]
+
+
+def _name_uses(body: List[ast.stmt]) -> _NameUses:
+    """Python's ``ast`` is walked: far cheaper than walking the libcst tree."""
+    inside = []
+    passed = set()
+    for stmt in body:
+        names = set()
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+            elif isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name) and node.func.id in _NOT_A_USE):
+                passed.update(a.id for a in node.args if isinstance(a, ast.Name))
+                passed.update(k.value.id for k in node.keywords if isinstance(k.value, ast.Name))
+        if isinstance(stmt, ast.ClassDef):
+            inside.append((stmt.name, frozenset(names)))
+    return _NameUses(tuple(inside), frozenset(passed))
 
 
 # -- building graphs --------------------------------------------------------------------------
@@ -223,10 +256,18 @@ def _class_model(
     declared: Optional[Tuple[Any, ...]],
     path: str,
     notes: List[FileNote],
+    name: Optional[str] = None,
+    site: Optional[cst.CSTNode] = None,
 ) -> Optional[ModelGraph]:
+    """The model of ``cls``; ``name`` and ``site``: a factory's model, named after the factory
+    and placed where it constructs the class."""
     local = cls.module is interp.info
-    span = interp.positions.span(cls.node) if local else (examples[0].span if examples and examples[0].span else Span(1))
-    builder = _start(interp, sem, cls.name)
+    if site is not None and interp.positions.has(site):
+        span = interp.positions.span(site)
+    else:
+        span = interp.positions.span(cls.node) if local else (examples[0].span if examples and examples[0].span else Span(1))
+    name = name or cls.name
+    builder = _start(interp, sem, name)
     try:
         obj: Any = instance
         if obj is None:
@@ -252,7 +293,7 @@ def _class_model(
         stop = Stop("the model", None, "the step budget ran out")
     finally:
         _stop(interp, sem)
-    model = ModelGraph(cls.name, "torch", path, span, builder.nodes, list(builder.inputs), _outputs(result), "channels_first",
+    model = ModelGraph(name, "torch", path, span, builder.nodes, list(builder.inputs), _outputs(result), "channels_first",
                        dim_refs=builder.dim_refs, stop=stop)
     _set_input_shapes(model, examples, declared, notes)
     return model

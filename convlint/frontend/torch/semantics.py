@@ -36,6 +36,9 @@ __all__ = ["TorchSemantics", "Opaque", "tensors_in", "set_training"]
 
 _MODULE_SELF_METHODS = frozenset({"to", "eval", "train", "cuda", "cpu", "double", "float", "half", "requires_grad_"})
 """Module methods returning the module itself (``Net().to(device)``)."""
+_DEVICE_METHODS = frozenset({"to", "cuda", "cpu", "double", "float", "half", "bfloat16", "requires_grad_"})
+"""Of those, the ones that change neither which layers exist nor their mode (``eval``/``train``
+do: ``if self.training:`` in ``forward`` reads it)."""
 _OPAQUE_METHODS = frozenset({"parameters", "named_parameters", "buffers", "named_buffers", "state_dict"})
 """Iterating these reads or initialises weights; it never changes which layers exist."""
 _MODULE_ITERATORS = frozenset({"modules", "children", "named_modules", "named_children"})
@@ -435,7 +438,7 @@ class TorchSemantics(Semantics):
         if cls.kind != "torch.module":
             return NOT_HANDLED
         base = torch_base(cls)
-        obj = Instance(cls)
+        obj = self.new_instance(cls, node)
         if base not in (None, "Module", "Sequential", "ModuleDict", "ModuleList"):
             obj.ext["base"] = base  # a subclass of a layer (``class LayerNorm2d(nn.LayerNorm)``)
         if base in ("Sequential", "ModuleDict", "ModuleList"):  # the instance is a container too
@@ -920,6 +923,11 @@ class TorchSemantics(Semantics):
         if isinstance(obj, (ModuleObj, ContainerObj)) and name in _MODULE_SELF_METHODS:
             return obj
         return NOT_HANDLED
+
+    def returns_self(self, value: Any, method: str) -> bool:
+        if method not in _DEVICE_METHODS:
+            return False
+        return (isinstance(value, Instance) and value.cls.kind == "torch.module") or isinstance(value, (ModuleObj, ContainerObj))
 
     def tensor_method(self, t: TensorVal, name: str, args: List[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
         func = node.func

@@ -1,0 +1,8 @@
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(16,)),
+    layers.Dense(8),
+    layers.LeakyReLU(negative_slope=0.3),
+])
