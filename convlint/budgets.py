@@ -31,7 +31,8 @@ BUDGETS: Dict[str, str] = {
 
 _DECIMAL = {"": 1, "k": 10**3, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12}
 _BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40}
-_AMOUNT = re.compile(r"^\s*([0-9][0-9_]*(?:\.[0-9_]+)?)\s*(Ki|Mi|Gi|Ti|[kKMGT])?(B)?\s*$")
+_AMOUNT = r"^\s*([0-9][0-9_]*(?:\.[0-9_]+)?)\s*(Ki|Mi|Gi|Ti|[kKMGT])?(B)?\s*$"
+"""An amount as written (compiled on first use: most runs read no amount)."""
 
 
 class BudgetError(ValueError):
@@ -51,7 +52,7 @@ def parse_amount(value: Any, kind: str = "count") -> int:
         return value
     if not isinstance(value, str):
         raise BudgetError(_hint(value, kind))
-    match = _AMOUNT.match(value)
+    match = re.match(_AMOUNT, value)
     if not match:
         raise BudgetError(_hint(value, kind))
     number, prefix, byte = match.group(1), match.group(2) or "", match.group(3)

@@ -18,7 +18,8 @@ from .source_lines import split_lines
 
 __all__ = ["suppressions", "apply_noqa"]
 
-_NOQA = re.compile(r"#\s*noqa(?::[\s]*(?P<codes>[A-Z]+[0-9]*(?:[\s,]+[A-Z]+[0-9]*)*))?", re.IGNORECASE)
+_NOQA = r"#\s*noqa(?::[\s]*(?P<codes>[A-Z]+[0-9]*(?:[\s,]+[A-Z]+[0-9]*)*))?"
+"""Compiled where a file has a ``noqa`` at all (most have none: no run should pay for it)."""
 _NEVER = "CL999"
 
 
@@ -27,10 +28,11 @@ def suppressions(source: str) -> Dict[int, Optional[FrozenSet[str]]]:
     out: Dict[int, Optional[FrozenSet[str]]] = {}
     if "noqa" not in source and "NOQA" not in source:
         return out
+    noqa = re.compile(_NOQA, re.IGNORECASE)
     for number, line in enumerate(split_lines(source), start=1):
         if "#" not in line:
             continue
-        match = _NOQA.search(line)
+        match = noqa.search(line)
         if match is None:
             continue
         codes = match.group("codes")
