@@ -131,9 +131,10 @@ def _cache(args: argparse.Namespace, config: Config, pm: "PluginManager") -> "Ca
 
 def _skip_final_collections() -> None:
     """Once the interpreter exits, its last garbage collections walk every object still alive
-    (libcst's node classes, the catalogue, the report): 12 ms of a one-file run.  Freezing the
-    heap at exit (``atexit`` handlers run before those collections) skips that walk; the
-    process is ending, so nothing is lost.  Registered once however often ``main`` runs."""
+    (libcst's node classes, the catalogue, the report): 48M of a one-file run's 1,377M
+    instructions (callgrind).  Freezing the heap at exit (``atexit`` handlers run before those
+    collections) skips that walk; the process is ending, so nothing is lost.  Registered once
+    however often ``main`` runs."""
     atexit.unregister(gc.freeze)
     atexit.register(gc.freeze)
 
