@@ -408,3 +408,49 @@ def test_each_call_model_has_the_frameworks_total() -> None:
     for name in ("small_segnet", "wide_segnet"):
         real = namespace[name](5)  # type: ignore[operator]
         assert models[name].total_params == real.count_params()  # type: ignore[attr-defined]
+
+
+_AUTOENCODER = """
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=(28, 28, 1))
+    x = layers.Conv2D(16, 3, strides=2, padding="same")(inputs)
+    x = layers.Flatten()(x)
+    latent = layers.Dense(16)(x)
+    encoder = keras.Model(inputs, latent, name="encoder")
+
+    latent_inputs = keras.Input(shape=(16,))
+    y = layers.Dense(14 * 14 * 16)(latent_inputs)
+    y = layers.Reshape((14, 14, {channels}))(y)
+    y = layers.Conv2DTranspose(1, 3, strides=2, padding="same")(y)
+    decoder = keras.Model(latent_inputs, y, name="decoder")
+
+    head = keras.Sequential([layers.Dense(8)], name="head")
+    autoencoder = keras.Model(inputs, [decoder(encoder(inputs)), head(latent)], name="autoencoder")
+"""
+
+
+def test_named_parts_with_their_own_input_are_models_too() -> None:
+    models = _models(_AUTOENCODER.format(channels=16))
+    assert sorted(models) == ["autoencoder", "decoder", "encoder"]  # head has no input of its own
+
+
+@pytest.mark.oracle
+def test_named_parts_have_the_frameworks_totals() -> None:
+    pytest.importorskip("keras")
+    namespace: Dict[str, object] = {}
+    exec(compile(textwrap.dedent(_AUTOENCODER.format(channels=16)), "snippet.py", "exec"), namespace)
+    for name, shaped in _models(_AUTOENCODER.format(channels=16)).items():
+        assert shaped.total_params == namespace[name].count_params(), name  # type: ignore[attr-defined]
+
+
+def test_an_error_inside_a_named_part_is_said_once() -> None:
+    from convlint.config import Config
+    from convlint.plugins import collect_rules, make_catalogue, make_plugin_manager
+    from convlint.runner import Checker
+
+    pm = make_plugin_manager(())
+    checker = Checker(Config(root=str(ROOT)), collect_rules(pm), make_catalogue(pm), fixes=False)
+    outcome = checker.check_source("ae.py", textwrap.dedent(_AUTOENCODER.format(channels=8)))
+    assert [d.code for d in outcome.diagnostics if d.severity == "error"] == ["CL105"]  # in decoder, and in autoencoder

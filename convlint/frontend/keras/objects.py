@@ -118,6 +118,8 @@ class SequentialObj:
     build_shape: Any = None
     notes: List[Tuple[str, str, Span]] = field(default_factory=list)
     used_as_layer: bool = False
+    applied: bool = False
+    """Called on a tensor inside another model (``decoder(encoder(x))``): also a model of its own."""
 
 
 @dataclass(eq=False)
@@ -131,6 +133,8 @@ class FunctionalObj:
     var_name: Optional[str] = None
     notes: List[Tuple[str, str, Span]] = field(default_factory=list)
     used_as_layer: bool = False
+    applied: bool = False
+    """Called on a tensor inside another model (``decoder(encoder(x))``): also a model of its own."""
 
 
 ModelObj = Union[SequentialObj, FunctionalObj]
