@@ -1131,6 +1131,18 @@ class Interpreter:
                 return None
             if name == "pop" and obj and all(isinstance(a, int) for a in args):
                 return obj.pop(*args[:1])
+            if name in ("reverse", "clear") and not args and not kwargs:
+                getattr(obj, name)()
+                return None
+            if name == "copy" and not args and not kwargs:
+                return list(obj)
+            if name == "remove" and len(args) == 1 and is_plain(args[0]) and all(is_plain(v) for v in obj) and args[0] in obj:
+                obj.remove(args[0])
+                return None
+            if name == "sort" and not args and set(kwargs) <= {"reverse"} and isinstance(kwargs.get("reverse", False), bool):
+                if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in obj) or all(isinstance(v, str) for v in obj):
+                    obj.sort(reverse=kwargs.get("reverse", False))
+                    return None
         if isinstance(obj, dict):
             if name in ("items", "keys", "values"):
                 return list(getattr(obj, name)())
