@@ -454,3 +454,47 @@ def test_an_error_inside_a_named_part_is_said_once() -> None:
     checker = Checker(Config(root=str(ROOT)), collect_rules(pm), make_catalogue(pm), fixes=False)
     outcome = checker.check_source("ae.py", textwrap.dedent(_AUTOENCODER.format(channels=8)))
     assert [d.code for d in outcome.diagnostics if d.severity == "error"] == ["CL105"]  # in decoder, and in autoencoder
+
+
+_POOL_BY_SIZE = """
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    import helpers
+
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 16, 3, stride=2, padding=1)
+            self.fc = nn.Linear(16, 10)
+
+        def forward(self, x):
+            out = helpers.mystery(F.relu(self.conv(x)))  # a function convlint cannot read
+            out = F.avg_pool2d(out, out.size()[3])  # so this kernel size is unknown
+            return self.fc(out.view(out.size(0), -1))
+"""
+
+
+def test_a_layer_without_weights_has_none_whatever_its_unknown_arguments() -> None:
+    (model,) = _models(_POOL_BY_SIZE).values()
+    pool = [r for r in model.layers if r.node.type == "AvgPool2d"][0]  # type: ignore[attr-defined]
+    assert pool.output_shape is None and pool.params == 0
+    assert model.total_params == 3 * 16 * 9 + 16 + 16 * 10 + 10  # type: ignore[attr-defined]  # exact: no layer's unknown
+
+
+@pytest.mark.oracle
+def test_that_total_is_the_frameworks(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    torch = pytest.importorskip("torch")
+    helpers = types.ModuleType("helpers")
+    helpers.mystery = lambda t: t  # type: ignore[attr-defined]  # any function of the tensor
+    monkeypatch.setitem(sys.modules, "helpers", helpers)
+    namespace: Dict[str, object] = {}
+    exec(compile(textwrap.dedent(_POOL_BY_SIZE), "snippet.py", "exec"), namespace)
+    net = namespace["Net"]()  # type: ignore[operator]
+    assert net(torch.zeros(1, 3, 32, 32)).shape == (1, 10)
+    (model,) = _models(_POOL_BY_SIZE).values()
+    assert model.total_params == sum(p.numel() for p in net.parameters())  # type: ignore[attr-defined]
