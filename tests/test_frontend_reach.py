@@ -498,3 +498,39 @@ def test_that_total_is_the_frameworks(monkeypatch: pytest.MonkeyPatch) -> None:
     assert net(torch.zeros(1, 3, 32, 32)).shape == (1, 10)
     (model,) = _models(_POOL_BY_SIZE).values()
     assert model.total_params == sum(p.numel() for p in net.parameters())  # type: ignore[attr-defined]
+
+
+_EXPLICIT_FORWARD = """
+    import torch
+    import torch.nn as nn
+
+
+    class MLP(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.body = nn.Sequential(nn.Linear(784, 64), nn.ReLU())
+            self.out = nn.Linear(64, 10)
+
+        def forward(self, x):
+            x = self.body.forward(x.view(x.size(0), -1))
+            return self.out.forward(x)
+
+
+    y = MLP()(torch.randn(2, 1, 28, 28))
+"""
+
+
+def test_calling_forward_on_a_layer_is_calling_the_layer() -> None:
+    (model,) = _models(_EXPLICIT_FORWARD).values()
+    assert [r.output_shape for r in model.layers][-1] == (2, 10)  # type: ignore[attr-defined]
+
+
+@pytest.mark.oracle
+def test_explicit_forward_total_is_the_frameworks() -> None:
+    torch = pytest.importorskip("torch")
+    namespace: Dict[str, object] = {}
+    exec(compile(textwrap.dedent(_EXPLICIT_FORWARD), "snippet.py", "exec"), namespace)
+    (model,) = _models(_EXPLICIT_FORWARD).values()
+    assert tuple(namespace["y"].shape) == (2, 10)  # type: ignore[attr-defined]
+    assert model.total_params == sum(p.numel() for p in namespace["MLP"]().parameters())  # type: ignore[attr-defined, operator]
+    assert torch is not None
