@@ -534,3 +534,29 @@ def test_explicit_forward_total_is_the_frameworks() -> None:
     assert tuple(namespace["y"].shape) == (2, 10)  # type: ignore[attr-defined]
     assert model.total_params == sum(p.numel() for p in namespace["MLP"]().parameters())  # type: ignore[attr-defined, operator]
     assert torch is not None
+
+
+def test_a_top_level_raise_under_assumed_options_does_not_hide_the_models() -> None:
+    source = """
+        import argparse
+
+        import torch.nn as nn
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--dataroot", default=None)
+        opt = parser.parse_args()
+        if opt.dataroot is None:
+            raise ValueError("--dataroot is required")
+
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(784, 10)
+
+            def forward(self, x):
+                return self.fc(x)
+        """
+    assert _models(source)["Net"].total_params == 7850  # type: ignore[attr-defined]
+    (note,) = [n for n in _notes(source, "assumed") if "raises" in n]
+    assert note.startswith("the file raises here when run with the values convlint assumes")
