@@ -327,7 +327,7 @@ def _analyze_node(
             args = substitute(args, model.dim_refs, shape_of)
             kwargs = substitute(kwargs, model.dim_refs, shape_of)
             if is_unknown((args, kwargs), Unreached):  # not reached: reported where it arose
-                result.params = result.trainable_params = None
+                result.params = result.trainable_params = _weightless(spec)
                 return result
         check_keywords(model.framework, key[1], kwargs, node.type)
         params = bind(signature, args, kwargs, node.type) if signature else kwargs
@@ -366,7 +366,7 @@ def _analyze_node(
             )
         )
         result.output_shape = None
-        result.params = result.trainable_params = None
+        result.params = result.trainable_params = _weightless(spec)
     except Exception as err:  # a catalogue bug must never become a traceback for the user
         findings.append(
             Finding(
@@ -409,6 +409,13 @@ def _as_data(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _as_data(v) for k, v in value.items()}
     return Unknown(f"{getattr(value, 'name', type(value).__name__)} cannot be resolved statically")
+
+
+def _weightless(spec: LayerSpec) -> Optional[int]:
+    """0 for a layer that never has weights (pooling, activations, reshapes: its spec does not
+    override :meth:`LayerSpec.weights`), whose count no unknown argument can change; else
+    ``None`` (unknown)."""
+    return 0 if type(spec).weights is LayerSpec.weights else None
 
 
 def _set_input_free_weights(result: LayerResult, spec: LayerSpec, attrs: Dict[str, Any]) -> None:

@@ -241,7 +241,7 @@ class Checker:
             outcome.models.append(shaped)
             for rule in self.rules:
                 outcome.diagnostics.extend(self._run(rule, "check", shaped, result.path, model.span, model.name))
-        outcome.diagnostics = drop_subsumed(outcome.diagnostics, self._precedence)
+        outcome.diagnostics = drop_repeats(drop_subsumed(outcome.diagnostics, self._precedence))
         outcome.internal_error = outcome.internal_error or any(d.code == INTERNAL for d in outcome.diagnostics)
         return outcome
 
@@ -294,6 +294,20 @@ class Checker:
                 out[f"{path}::{model}"] = shape
                 out[model] = shape
         return out
+
+
+def drop_repeats(diagnostics: List[Diagnostic]) -> List[Diagnostic]:
+    """One copy of a message said twice at one place: a layer inside a named sub-model (an
+    autoencoder's ``decoder``) is checked in that model and in the model that calls it, and its
+    error is one error."""
+    seen: set = set()
+    out: List[Diagnostic] = []
+    for d in diagnostics:
+        key = (d.code, d.line, d.column, d.end_line, d.end_column, d.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
 
 
 def drop_subsumed(diagnostics: List[Diagnostic], precedence: Mapping[str, int]) -> List[Diagnostic]:

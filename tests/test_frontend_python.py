@@ -468,3 +468,25 @@ def test_constant_arrays_are_elementwise_not_lists() -> None:
     assert value(ip, "rates") == pytest.approx([0.0, 0.1, 0.2, 0.3])
     assert value(ip, "DOUBLED") == [0, 2, 4]  # NumPy arithmetic, never [0, 1, 2, 0, 1, 2]
     assert value(ip, "FIRST") == 0.5
+
+
+def test_list_methods_change_a_known_list_as_python_does() -> None:
+    ip = run(
+        """
+        dims = [32, 64, 128]
+        dims.reverse()
+        ordered = dims.copy()
+        ordered.sort()
+        ordered.remove(64)
+        gone = [1, 2]
+        gone.clear()
+        names = ["b", "a"]
+        names.sort(reverse=True)
+        mixed = [2, "a"]
+        mixed.sort()
+        """
+    )
+    assert value(ip, "dims") == [128, 64, 32]
+    assert value(ip, "ordered") == [32, 128]
+    assert value(ip, "gone") == [] and value(ip, "names") == ["b", "a"]
+    assert isinstance(value(ip, "mixed"), Unknown)  # Python would raise: not guessed

@@ -408,3 +408,155 @@ def test_each_call_model_has_the_frameworks_total() -> None:
     for name in ("small_segnet", "wide_segnet"):
         real = namespace[name](5)  # type: ignore[operator]
         assert models[name].total_params == real.count_params()  # type: ignore[attr-defined]
+
+
+_AUTOENCODER = """
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=(28, 28, 1))
+    x = layers.Conv2D(16, 3, strides=2, padding="same")(inputs)
+    x = layers.Flatten()(x)
+    latent = layers.Dense(16)(x)
+    encoder = keras.Model(inputs, latent, name="encoder")
+
+    latent_inputs = keras.Input(shape=(16,))
+    y = layers.Dense(14 * 14 * 16)(latent_inputs)
+    y = layers.Reshape((14, 14, {channels}))(y)
+    y = layers.Conv2DTranspose(1, 3, strides=2, padding="same")(y)
+    decoder = keras.Model(latent_inputs, y, name="decoder")
+
+    head = keras.Sequential([layers.Dense(8)], name="head")
+    autoencoder = keras.Model(inputs, [decoder(encoder(inputs)), head(latent)], name="autoencoder")
+"""
+
+
+def test_named_parts_with_their_own_input_are_models_too() -> None:
+    models = _models(_AUTOENCODER.format(channels=16))
+    assert sorted(models) == ["autoencoder", "decoder", "encoder"]  # head has no input of its own
+
+
+@pytest.mark.oracle
+def test_named_parts_have_the_frameworks_totals() -> None:
+    pytest.importorskip("keras")
+    namespace: Dict[str, object] = {}
+    exec(compile(textwrap.dedent(_AUTOENCODER.format(channels=16)), "snippet.py", "exec"), namespace)
+    for name, shaped in _models(_AUTOENCODER.format(channels=16)).items():
+        assert shaped.total_params == namespace[name].count_params(), name  # type: ignore[attr-defined]
+
+
+def test_an_error_inside_a_named_part_is_said_once() -> None:
+    from convlint.config import Config
+    from convlint.plugins import collect_rules, make_catalogue, make_plugin_manager
+    from convlint.runner import Checker
+
+    pm = make_plugin_manager(())
+    checker = Checker(Config(root=str(ROOT)), collect_rules(pm), make_catalogue(pm), fixes=False)
+    outcome = checker.check_source("ae.py", textwrap.dedent(_AUTOENCODER.format(channels=8)))
+    assert [d.code for d in outcome.diagnostics if d.severity == "error"] == ["CL105"]  # in decoder, and in autoencoder
+
+
+_POOL_BY_SIZE = """
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    import helpers
+
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 16, 3, stride=2, padding=1)
+            self.fc = nn.Linear(16, 10)
+
+        def forward(self, x):
+            out = helpers.mystery(F.relu(self.conv(x)))  # a function convlint cannot read
+            out = F.avg_pool2d(out, out.size()[3])  # so this kernel size is unknown
+            return self.fc(out.view(out.size(0), -1))
+"""
+
+
+def test_a_layer_without_weights_has_none_whatever_its_unknown_arguments() -> None:
+    (model,) = _models(_POOL_BY_SIZE).values()
+    pool = [r for r in model.layers if r.node.type == "AvgPool2d"][0]  # type: ignore[attr-defined]
+    assert pool.output_shape is None and pool.params == 0
+    assert model.total_params == 3 * 16 * 9 + 16 + 16 * 10 + 10  # type: ignore[attr-defined]  # exact: no layer's unknown
+
+
+@pytest.mark.oracle
+def test_that_total_is_the_frameworks(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    torch = pytest.importorskip("torch")
+    helpers = types.ModuleType("helpers")
+    helpers.mystery = lambda t: t  # type: ignore[attr-defined]  # any function of the tensor
+    monkeypatch.setitem(sys.modules, "helpers", helpers)
+    namespace: Dict[str, object] = {}
+    exec(compile(textwrap.dedent(_POOL_BY_SIZE), "snippet.py", "exec"), namespace)
+    net = namespace["Net"]()  # type: ignore[operator]
+    assert net(torch.zeros(1, 3, 32, 32)).shape == (1, 10)
+    (model,) = _models(_POOL_BY_SIZE).values()
+    assert model.total_params == sum(p.numel() for p in net.parameters())  # type: ignore[attr-defined]
+
+
+_EXPLICIT_FORWARD = """
+    import torch
+    import torch.nn as nn
+
+
+    class MLP(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.body = nn.Sequential(nn.Linear(784, 64), nn.ReLU())
+            self.out = nn.Linear(64, 10)
+
+        def forward(self, x):
+            x = self.body.forward(x.view(x.size(0), -1))
+            return self.out.forward(x)
+
+
+    y = MLP()(torch.randn(2, 1, 28, 28))
+"""
+
+
+def test_calling_forward_on_a_layer_is_calling_the_layer() -> None:
+    (model,) = _models(_EXPLICIT_FORWARD).values()
+    assert [r.output_shape for r in model.layers][-1] == (2, 10)  # type: ignore[attr-defined]
+
+
+@pytest.mark.oracle
+def test_explicit_forward_total_is_the_frameworks() -> None:
+    torch = pytest.importorskip("torch")
+    namespace: Dict[str, object] = {}
+    exec(compile(textwrap.dedent(_EXPLICIT_FORWARD), "snippet.py", "exec"), namespace)
+    (model,) = _models(_EXPLICIT_FORWARD).values()
+    assert tuple(namespace["y"].shape) == (2, 10)  # type: ignore[attr-defined]
+    assert model.total_params == sum(p.numel() for p in namespace["MLP"]().parameters())  # type: ignore[attr-defined, operator]
+    assert torch is not None
+
+
+def test_a_top_level_raise_under_assumed_options_does_not_hide_the_models() -> None:
+    source = """
+        import argparse
+
+        import torch.nn as nn
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--dataroot", default=None)
+        opt = parser.parse_args()
+        if opt.dataroot is None:
+            raise ValueError("--dataroot is required")
+
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(784, 10)
+
+            def forward(self, x):
+                return self.fc(x)
+        """
+    assert _models(source)["Net"].total_params == 7850  # type: ignore[attr-defined]
+    (note,) = [n for n in _notes(source, "assumed") if "raises" in n]
+    assert note.startswith("the file raises here when run with the values convlint assumes")

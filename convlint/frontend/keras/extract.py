@@ -28,7 +28,7 @@ from ..python.interp import Interpreter, OutOfSteps, steps_note
 from ..python.modules import ModuleInfo, Resolver, package_of
 from ..python.syntax import walk
 from ..python.values import ClassVal, FuncVal, Instance
-from .lower import ancestors, lower_functional, lower_sequential, model_label, stop_of
+from .lower import ancestors, has_own_input, lower_functional, lower_sequential, model_label, stop_of
 from .names import KERAS_ROOTS
 from .objects import FunctionalObj, LayerObj, Proto, SequentialObj, TensorRef
 from .semantics import KerasSemantics, _tensors, assign_paths
@@ -143,7 +143,7 @@ def _lower(ip: Interpreter, sem: KerasSemantics, options: FrontendOptions) -> Tu
     depends on the call, and no one of them is *the* model of that line."""
     graphs: List[ModelGraph] = []
     notes: List[FileNote] = []
-    built = [m for m in sem.models if not m.used_as_layer]
+    built = [m for m in sem.models if not m.used_as_layer or _named_part(m, sem)]
     roots: Dict[Tuple[int, int], Set[Optional[str]]] = {}
     for model in built:
         roots.setdefault((model.span.line, model.span.column), set()).add(sem.model_root.get(id(model)))
@@ -163,6 +163,15 @@ def _lower(ip: Interpreter, sem: KerasSemantics, options: FrontendOptions) -> Tu
         graphs.append(graph)
         notes.extend(model_notes)
     return graphs, notes
+
+
+def _named_part(model: Any, sem: KerasSemantics) -> bool:
+    """A model the code names and calls on a tensor inside another (``encoder``, ``decoder`` of an
+    autoencoder), with an input of its own: Keras builds it, and its summary, on its own, so it
+    is reported on its own too (besides inside the model that calls it).  One without an input
+    (``head = Sequential([Dense(32), Dense(5)])``) takes its sizes from where it is called, and
+    is reported only there."""
+    return model.applied and bool(model.var_name or model.name_kwarg) and has_own_input(model, sem.registry)
 
 
 def _model_classes(ip: Interpreter, sem: KerasSemantics) -> List[ClassVal]:

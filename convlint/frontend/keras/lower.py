@@ -28,6 +28,14 @@ def _sub_prefix(model: Any) -> str:
     return f"{model.name_kwarg or model.var_name or kind}/"
 
 
+def has_own_input(model: Any, registry: Dict[str, Proto]) -> bool:
+    """Can ``model`` be built on its own: a functional model (its ``Input`` is its own), or a
+    Sequential that declares its input or is built with a shape?"""
+    if isinstance(model, FunctionalObj):
+        return True
+    return model.build_shape is not None or (bool(model.items) and _declared_input(model.items[0], registry) is not None)
+
+
 def _declared_input(item: Any, registry: Dict[str, Proto]) -> Optional[LayerObj]:
     """The ``Input`` a Sequential's first item declares (an ``Input`` tensor, an
     ``InputLayer``, a layer with ``input_shape=``, or a nested model's own), else ``None``."""

@@ -122,7 +122,7 @@ class SequentialObj:
     def __init__(
         self, span: Span, items: Optional[List[Any]] = None, name_kwarg: Optional[str] = None,
         var_name: Optional[str] = None, build_shape: Any = None, notes: Optional[List[Tuple[str, str, Span]]] = None,
-        used_as_layer: bool = False,
+        used_as_layer: bool = False, applied: bool = False,
     ) -> None:
         self.span = span
         self.items: List[Any] = [] if items is None else items
@@ -131,6 +131,8 @@ class SequentialObj:
         self.build_shape = build_shape
         self.notes: List[Tuple[str, str, Span]] = [] if notes is None else notes
         self.used_as_layer = used_as_layer
+        self.applied = applied
+        """Called on a tensor inside another model (``decoder(encoder(x))``): also a model of its own."""
 
 
 class FunctionalObj:
@@ -139,6 +141,7 @@ class FunctionalObj:
     def __init__(
         self, span: Span, inputs: List[TensorRef], outputs: List[TensorRef], name_kwarg: Optional[str] = None,
         var_name: Optional[str] = None, notes: Optional[List[Tuple[str, str, Span]]] = None, used_as_layer: bool = False,
+        applied: bool = False,
     ) -> None:
         self.span = span
         self.inputs = inputs
@@ -147,6 +150,8 @@ class FunctionalObj:
         self.var_name = var_name
         self.notes: List[Tuple[str, str, Span]] = [] if notes is None else notes
         self.used_as_layer = used_as_layer
+        self.applied = applied
+        """Called on a tensor inside another model (``decoder(encoder(x))``): also a model of its own."""
 
 
 ModelObj = Union[SequentialObj, FunctionalObj]

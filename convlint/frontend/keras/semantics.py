@@ -704,6 +704,7 @@ class KerasSemantics(Semantics):
 
     def apply_model(self, model: Any, args: Sequence[Any], kwargs: Dict[str, Any], node: cst.Call) -> Any:
         model.used_as_layer = True
+        model.applied = True
         value = args[0] if args else kwargs.get("inputs")
         keys, problem = self.tensor_inputs(value, model.var_name or model.name_kwarg or "model")
         kind = "sequential" if isinstance(model, SequentialObj) else "functional"

@@ -87,7 +87,12 @@ class ContinueSignal(Exception):
 
 
 class RaiseSignal(Exception):
-    """A ``raise`` was reached: the rest of the function is not followed."""
+    """A ``raise`` was reached: the rest of the function is not followed.  ``node``: the
+    ``raise`` statement."""
+
+    def __init__(self, node: Optional[cst.CSTNode] = None) -> None:
+        super().__init__()
+        self.node = node
 
 
 class OutOfSteps(Exception):
@@ -255,7 +260,14 @@ class Interpreter:
         for index, stmt in enumerate(body):
             try:
                 self.exec_stmt(stmt, self.globals)
-            except (ReturnSignal, BreakSignal, ContinueSignal, RaiseSignal):
+            except RaiseSignal as signal:
+                # ``if opt.dataroot is None: raise ValueError(...)`` with the options' defaults: a
+                # script stops here, but the models it defines below are what a linter is for
+                at = signal.node if signal.node is not None else stmt
+                self.note("assumed", "the file raises here when run with the values convlint assumes (the options' "
+                                     "defaults, or values it cannot know); the code after it is read as if it did not", at, force=True)
+                continue
+            except (ReturnSignal, BreakSignal, ContinueSignal):
                 break
             except RecursionError:
                 continue
@@ -375,7 +387,7 @@ class Interpreter:
         elif isinstance(small, (cst.Import, cst.ImportFrom)):
             self.exec_import(small, scope)
         elif isinstance(small, cst.Raise):
-            raise RaiseSignal()
+            raise RaiseSignal(small)
         elif isinstance(small, cst.Break):
             raise BreakSignal()
         elif isinstance(small, cst.Continue):
@@ -1131,6 +1143,18 @@ class Interpreter:
                 return None
             if name == "pop" and obj and all(isinstance(a, int) for a in args):
                 return obj.pop(*args[:1])
+            if name in ("reverse", "clear") and not args and not kwargs:
+                getattr(obj, name)()
+                return None
+            if name == "copy" and not args and not kwargs:
+                return list(obj)
+            if name == "remove" and len(args) == 1 and is_plain(args[0]) and all(is_plain(v) for v in obj) and args[0] in obj:
+                obj.remove(args[0])
+                return None
+            if name == "sort" and not args and set(kwargs) <= {"reverse"} and isinstance(kwargs.get("reverse", False), bool):
+                if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in obj) or all(isinstance(v, str) for v in obj):
+                    obj.sort(reverse=kwargs.get("reverse", False))
+                    return None
         if isinstance(obj, dict):
             if name in ("items", "keys", "values"):
                 return list(getattr(obj, name)())

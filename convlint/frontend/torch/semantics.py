@@ -897,6 +897,8 @@ class TorchSemantics(Semantics):
             if name in ("items", "keys", "values") and obj.kind == "ModuleDict":
                 pairs = list(obj.items)
                 return pairs if name == "items" else [k for k, _ in pairs] if name == "keys" else [v for _, v in pairs]
+        if name == "forward" and isinstance(obj, (ContainerObj, ModuleObj)):
+            return self.call_object(obj, args, kwargs, node)  # ``self.model.forward(x)`` is ``self.model(x)``
         torch_instance = isinstance(obj, Instance) and obj.cls.kind == "torch.module"
         if (torch_instance or isinstance(obj, ContainerObj)) and name in _OPAQUE_METHODS:
             return Opaque(name)
