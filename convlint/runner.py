@@ -18,6 +18,7 @@ import codecs
 import dataclasses
 import io
 import os
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, Hashable, Iterable, List, Mapping, Optional, Sequence, Tuple, Type
 
@@ -34,6 +35,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Checker", "FileOutcome", "drop_subsumed", "effective_jobs", "run", "ISOLATE_BYTES", "PARALLEL_MIN_BYTES"]
 
 INTERNAL = "CL999"
+MEMO_MODELS = 512
+"""Models an editor session keeps checked (:attr:`Checker.memo`): a few files' worth."""
 ISOLATE_BYTES = 100_000
 """A file this big (as big as :data:`~convlint.reduce.READ_CHARS`, past which files are
 reduced) is checked in a worker process, with its memory cap, even when alone."""
@@ -100,6 +103,10 @@ class Checker:
         self.why = why
         self.parse: Optional[Any] = None
         """The front end's parser (``None``: libcst's); an editor passes a caching one."""
+        self.memo: Optional["OrderedDict[str, Tuple[Any, List[Diagnostic], bool]]"] = None
+        """Set by an editor session: each model's engine result and diagnostics, by the model
+        graph's ``repr`` (all plain data, spans included), so that an edit re-checks only the
+        models it changed.  ``None``: every model is checked (the command line)."""
         self.rules = [cls() for code, cls in sorted(rules.items()) if config.enabled(code)]
         self._precedence = {rule.code: rule.precedence for rule in self.rules}
         self._catalogue = catalogue
@@ -225,25 +232,40 @@ class Checker:
 
     def check_result(self, result: Any) -> FileOutcome:
         """Engine and rules over a front end's :class:`~convlint.frontend.FileResult`."""
-        from .engine import analyze
-
         outcome = FileOutcome(result.path)
         outcome.diagnostics.extend(self._file_diagnostics(result))
         for model in result.models:
-            shaped = analyze(model, self.catalogue)
-            if self.why:
-                from .why import explain_model
-
-                explain_model(shaped)
-            if any(f.kind == "internal" for f in shaped.findings):
-                outcome.internal_error = True
-            outcome.diagnostics.extend(self._attach_cost(shaped, result.path))
+            shaped, diagnostics, internal = self._model_outcome(model, result.path)
+            outcome.internal_error = outcome.internal_error or internal
+            outcome.diagnostics.extend(diagnostics)
             outcome.models.append(shaped)
-            for rule in self.rules:
-                outcome.diagnostics.extend(self._run(rule, "check", shaped, result.path, model.span, model.name))
         outcome.diagnostics = drop_repeats(drop_subsumed(outcome.diagnostics, self._precedence))
         outcome.internal_error = outcome.internal_error or any(d.code == INTERNAL for d in outcome.diagnostics)
         return outcome
+
+    def _model_outcome(self, model: Any, path: str) -> Tuple[Any, List[Diagnostic], bool]:
+        """(shaped model, its diagnostics, whether the engine failed), from :attr:`memo` when
+        the same graph was checked before."""
+        key = repr(model) if self.memo is not None else None
+        if key is not None and key in self.memo:  # type: ignore[operator]
+            self.memo.move_to_end(key)  # type: ignore[union-attr]
+            return self.memo[key]  # type: ignore[index]
+        from .engine import analyze
+
+        shaped = analyze(model, self.catalogue)
+        if self.why:
+            from .why import explain_model
+
+            explain_model(shaped)
+        internal = any(f.kind == "internal" for f in shaped.findings)
+        diagnostics = self._attach_cost(shaped, path)
+        for rule in self.rules:
+            diagnostics.extend(self._run(rule, "check", shaped, path, model.span, model.name))
+        if key is not None:
+            self.memo[key] = (shaped, diagnostics, internal)  # type: ignore[index]
+            if len(self.memo) > MEMO_MODELS:  # type: ignore[arg-type]
+                self.memo.popitem(last=False)  # type: ignore[union-attr]
+        return shaped, diagnostics, internal
 
     def _attach_cost(self, shaped: Any, path: str) -> List[Diagnostic]:
         """Cost after the engine, before the rules (budget rules read it)."""

@@ -4,6 +4,7 @@ after edits that move lines, with the unchanged statements' work reused."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, List, Tuple
 
@@ -36,9 +37,12 @@ def _facts(outcome: Any) -> Tuple[List[Any], List[Any]]:
 
 
 def _both(checker: Checker, parser: ChunkedParser, path: str, text: str) -> None:
-    checker.parse = None
+    """Whole-file reading, then the editor's: piecewise, with the models' results kept (a second
+    reading of the same text takes every model from the memo)."""
+    checker.parse, checker.memo = None, None
     whole = _facts(checker.check_text(path, text))
-    checker.parse = parser
+    checker.parse, checker.memo = parser, OrderedDict()
+    assert _facts(checker.check_text(path, text)) == whole
     assert _facts(checker.check_text(path, text)) == whole
 
 
@@ -103,3 +107,15 @@ def test_a_deep_statement_is_refused_from_its_piece() -> None:
     refused = parser.refusal("import torch\ny = 1\nx = (" + "-" * 1500 + "1)\nclass A: pass\n")
     assert refused is not None and refused.kind == "resource-limit" and refused.line == 3
     assert parser.misses == 4  # every statement parsed alone: the whole text never was
+
+
+def test_an_edit_rechecks_only_the_model_it_changed() -> None:
+    head = "import torch.nn as nn\n\n\n"
+    classes = [f"class Net{i}(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear({i + 1}, 2)\n\n    def forward(self, x):\n        return self.fc(x)\n\n\n" for i in range(3)]
+    checker, parser = _checker(), ChunkedParser()
+    checker.parse, checker.memo = parser, OrderedDict()
+    before = checker.check_text("m.py", head + "".join(classes)).models
+    classes[1] = classes[1].replace("Linear(2, 2)", "Linear(2, 5)")
+    after = checker.check_text("m.py", head + "".join(classes)).models
+    assert [a is b for a, b in zip(before, after)] == [True, False, True]  # the same results, not checked again
+    assert [m.total_params for m in after] == [4, 15, 8]

@@ -14,6 +14,7 @@ import dataclasses
 import os
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -141,6 +142,7 @@ class Project:
                 config, error = Config(root=os.path.dirname(os.path.abspath(path))), str(err)
             checker = Checker(config, self.rules, self._catalogue, fixes=False)
             checker.parse = self.parser
+            checker.memo = OrderedDict()  # an edit re-checks only the models it changed
             self._checkers[key] = checker
         return checker, error
 
