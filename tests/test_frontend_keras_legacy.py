@@ -172,3 +172,33 @@ def test_keras3_set_image_data_format_applies_to_every_layer() -> None:
     )
     assert tuple(models[0].layers[-1].output_shape) == (None, 8, 8)
     assert diagnostics == []
+
+
+_KERAS2_BATCH = """
+    from keras.models import Sequential
+    from keras.layers import Conv2D, Dense, Flatten, InputLayer
+
+    model = Sequential()
+    model.add(Conv2D(8, (3, 3), batch_input_shape=(None, 28, 28, 1)))
+    model.add(Flatten())
+    model.add(Dense(10))
+"""
+
+
+def test_keras2_batch_input_shape_on_a_layer_is_read_and_said() -> None:
+    (shaped,), diagnostics = _check(_KERAS2_BATCH)
+    assert shaped.total_params == 80 + 26 * 26 * 8 * 10 + 10
+    (legacy,) = [d for d in diagnostics if d.code == "CL401"]
+    assert legacy.line == 6 and "batch_input_shape" in legacy.message and "keras.Input(batch_shape=" in legacy.message
+    # Keras 3's InputLayer still takes it: no note there
+    _, more = _check(_KERAS2_BATCH.replace("model.add(Conv2D(8, (3, 3), batch_input_shape=(None, 28, 28, 1)))",
+                                           "model.add(InputLayer(batch_input_shape=(None, 28, 28, 1)))\n    model.add(Conv2D(8, (3, 3)))"))
+    assert [d for d in more if d.code == "CL401"] == []
+
+
+@pytest.mark.oracle
+def test_keras3_rejects_batch_input_shape_on_a_layer_but_not_on_input_layer() -> None:
+    keras = pytest.importorskip("keras")
+    with pytest.raises(ValueError, match="batch_input_shape"):
+        keras.layers.Conv2D(8, (3, 3), batch_input_shape=(None, 28, 28, 1))
+    keras.layers.InputLayer(batch_input_shape=(None, 28, 28, 1))

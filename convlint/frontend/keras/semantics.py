@@ -485,9 +485,11 @@ class KerasSemantics(Semantics):
         input_shape: Any = None
         if "input_shape" in kwargs:
             input_shape = _as_shape(kwargs.pop("input_shape"))
+        keras2_batch = False
         if "batch_input_shape" in kwargs:
             batch = _as_shape(kwargs.pop("batch_input_shape"))
             input_shape = batch[1:] if isinstance(batch, tuple) else batch
+            keras2_batch = type_name != "InputLayer"  # Keras 3's InputLayer still reads it
         if "input_dim" in kwargs:
             dim = kwargs.pop("input_dim")
             input_shape = input_shape if input_shape is not None else (dim,)
@@ -503,6 +505,9 @@ class KerasSemantics(Semantics):
         layer.kwargs = {k: _plain(v) for k, v in kwargs.items()}
         if translation is not None:
             layer.notes.append(("legacy", translation.message, None, fix))
+        if keras2_batch:  # read as the input it declares, as Keras 2 did; Keras 3 raises
+            layer.notes.append(("legacy", f"Keras 2: {type_name}(batch_input_shape=...) is rejected by Keras 3 (unrecognized "
+                                          "keyword argument); declare the input with keras.Input(batch_shape=...) before it"))
         layer.function = function
         implied = legacy.implied_data_format(type_name, self.data_format, self.data_format_keras1)
         if implied is not None and "data_format" not in layer.kwargs:
