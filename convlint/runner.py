@@ -246,10 +246,11 @@ class Checker:
     def _model_outcome(self, model: Any, path: str) -> Tuple[Any, List[Diagnostic], bool]:
         """(shaped model, its diagnostics, whether the engine failed), from :attr:`memo` when
         the same graph was checked before."""
-        key = repr(model) if self.memo is not None else None
-        if key is not None and key in self.memo:  # type: ignore[operator]
-            self.memo.move_to_end(key)  # type: ignore[union-attr]
-            return self.memo[key]  # type: ignore[index]
+        memo = self.memo
+        key = repr(model) if memo is not None else ""
+        if memo is not None and key in memo:
+            memo.move_to_end(key)
+            return memo[key]
         from .engine import analyze
 
         shaped = analyze(model, self.catalogue)
@@ -261,10 +262,10 @@ class Checker:
         diagnostics = self._attach_cost(shaped, path)
         for rule in self.rules:
             diagnostics.extend(self._run(rule, "check", shaped, path, model.span, model.name))
-        if key is not None:
-            self.memo[key] = (shaped, diagnostics, internal)  # type: ignore[index]
-            if len(self.memo) > MEMO_MODELS:  # type: ignore[arg-type]
-                self.memo.popitem(last=False)  # type: ignore[union-attr]
+        if memo is not None:
+            memo[key] = (shaped, diagnostics, internal)
+            if len(memo) > MEMO_MODELS:
+                memo.popitem(last=False)
         return shaped, diagnostics, internal
 
     def _attach_cost(self, shaped: Any, path: str) -> List[Diagnostic]:

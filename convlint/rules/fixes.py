@@ -34,6 +34,14 @@ def argument_position(result: "LayerResult", name: str, framework: str) -> Optio
     return names.index(name) if name in names else None
 
 
+def _result_of(model: "ShapedModel", finding: "Finding") -> Optional["LayerResult"]:
+    """The layer a finding is about (``None`` for a finding not on one layer)."""
+    try:
+        return model.result(finding.node_id)
+    except KeyError:
+        return None
+
+
 def _int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -44,9 +52,8 @@ def channel_fix(model: "ShapedModel", finding: "Finding") -> Optional[Fix]:
     flatten before it instead."""
     if finding.attr not in CHANNEL_ARGUMENTS or not _int(finding.expected) or finding.expected < 1:
         return None
-    try:
-        result = model.result(finding.node_id)
-    except KeyError:
+    result = _result_of(model, finding)
+    if result is None:
         return None
     node = result.node
     framework = model.model.framework
@@ -113,9 +120,8 @@ def same_padding_fix(model: "ShapedModel", finding: "Finding") -> Optional[Fix]:
     """CL101: ``padding="same"`` where a window larger than its input is applied with valid
     padding (same padding keeps every size at least 1).  PyTorch accepts ``"same"`` only for
     convolutions of stride 1."""
-    try:
-        result = model.result(finding.node_id)
-    except KeyError:
+    result = _result_of(model, finding)
+    if result is None:
         return None
     node = result.node
     attrs = result.attrs or {}
@@ -145,9 +151,8 @@ def keyword_fix(model: "ShapedModel", finding: "Finding") -> Optional[Fix]:
     the name is a guess from the spelling, and the repaired call does compute something."""
     if not isinstance(finding.attr, str) or not isinstance(finding.expected, str):
         return None
-    try:
-        result = model.result(finding.node_id)
-    except KeyError:
+    result = _result_of(model, finding)
+    if result is None:
         return None
     node = result.node
     if finding.attr not in node.kwargs or finding.expected in node.kwargs:
