@@ -78,11 +78,9 @@ class FrontendOptions:
 
     def positions(self, module: Any, source: str) -> Any:
         """The position index of the file's module, from its parser (shared by the front ends)."""
-        if self.parse is None:
-            from .python.positions import Positions
+        from .python.parser import WholeFileParser
 
-            return Positions(module, source)
-        return self.parse.positions(module, source)
+        return (self.parse or WholeFileParser()).positions(module, source)
 
 
 def analyze_source(source: str, path: str, options: Optional[FrontendOptions] = None) -> FileResult:
